@@ -1,0 +1,48 @@
+# Every target runs in a local virtualenv (.venv/) that the first target creates, so a machine
+# with only Python 3.11, pip and make can run all of them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+TYPECHECK := $(VENV)/typecheck
+
+.PHONY: help generate check-generated lint typecheck test demo clean
+
+help:
+	@echo "make demo      run the docs-page examples (offline emulator; real API with GEMINI_API_KEY)"
+	@echo "make test      lint, type-check, staleness check of generated/, pytest"
+	@echo "make generate  regenerate generated/ from spec/"
+	@echo "make lint      ruff and mypy --strict"
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+generate: $(INSTALLED)
+	$(BIN)/python codegen/generate.py
+
+check-generated: $(INSTALLED)
+	$(BIN)/python codegen/generate.py --check
+
+# mypy sees the package as it is installed (gemwire = wrapper/, gemwire.types = generated/)
+# through a tree of symlinks, rebuilt each run so new modules are picked up.
+typecheck: $(INSTALLED)
+	rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/gemwire
+	for path in wrapper/*; do ln -s "$(CURDIR)/$$path" $(TYPECHECK)/gemwire/; done
+	ln -s "$(CURDIR)/generated" $(TYPECHECK)/gemwire/types
+	MYPYPATH=$(TYPECHECK) $(BIN)/mypy --strict -p gemwire
+
+lint: $(INSTALLED) typecheck
+	$(BIN)/ruff check wrapper generated codegen tests
+	$(BIN)/ruff format --check wrapper generated codegen tests
+
+test: lint check-generated
+	$(BIN)/pytest
+
+demo: $(INSTALLED)
+	@echo "make demo arrives with the client (issue 3): it will run the docs-page examples."
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,575 @@
+"""Wire JSON <-> the generated dataclasses in ``gemwire.types``.
+
+Codegen emits plain dataclasses whose fields carry their wire name in
+``field(metadata={"json": "inlineData"})`` (plus ``"wire": "int64"`` for 64-bit integers,
+which proto3 JSON writes as strings). This module turns that metadata into one decoder and
+one encoder function per class, compiled from source the first time the class is used, so
+the hot path is straight-line code with no per-field lookups, reflection or caching.
+
+The rules (proto3 JSON, as the Gemini API speaks it):
+
+* Lossless: keys the spec does not know land in ``unknown_fields`` and are written back;
+  enum values the spec does not know become pseudo-members of the (open) enum.
+* Lenient on input: snake_case keys are accepted where camelCase is expected, bytes in the
+  standard or URL-safe base64 alphabet with or without padding, 64-bit integers as strings
+  or numbers, a lone object where a list of objects is expected, enum values in any case.
+* Strict on output: camelCase keys, standard padded base64, 64-bit integers as strings,
+  absent (``None``) fields omitted.
+* A value of the wrong type raises :class:`DecodeError` (a ``ValueError``) naming its path,
+  e.g. ``candidates[0].content.parts[2].inlineData.data: expected a base64 string, got int``.
+"""
+
+from __future__ import annotations
+
+import binascii
+import dataclasses
+import sys
+import threading
+import types
+import typing
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import Any, ClassVar, TypeVar
+
+__all__ = ["DecodeError", "EncodeError", "OpenEnum", "WireModel"]
+
+_M = TypeVar("_M", bound="WireModel")
+_PathItem = typing.Union[str, int]  # noqa: UP007 - a runtime alias, and 3.10 has no `type X = ...`
+
+
+class _PathError(ValueError):
+    """A problem with one value, located by the path of keys and indices leading to it."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.path: list[_PathItem] = []
+
+    def at(self, key: _PathItem) -> _PathError:
+        """Record that the problem lies under ``key`` (called while unwinding, innermost first)."""
+        self.path.insert(0, key)
+        return self
+
+    @property
+    def location(self) -> str:
+        """The path in the usual notation: ``candidates[0].content.parts[2]``."""
+        text = ""
+        for key in self.path:
+            text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
+        return text
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.problem}" if self.path else self.problem
+
+
+class DecodeError(_PathError):
+    """Wire JSON that does not fit the type the spec gives it (path in wire names)."""
+
+
+class EncodeError(_PathError):
+    """A value on a gemwire type that cannot be written to the wire (path in attribute names)."""
+
+
+class OpenEnum(str, Enum):
+    """A string enum that never rejects a value.
+
+    Values the spec does not list (new ones the API starts sending) become pseudo-members
+    that compare equal to their string and encode back unchanged. Lookups ignore case, as
+    the API does: ``Type("object") is Type.OBJECT``.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> OpenEnum | None:
+        if not isinstance(value, str):
+            return None
+        member = cls._value2member_map_.get(value.upper())
+        if member is not None:
+            return typing.cast(OpenEnum, member)
+        pseudo = str.__new__(cls, value)
+        pseudo._name_ = value
+        pseudo._value_ = value
+        return pseudo
+
+
+class WireModel:
+    """Base of every generated type: ``from_dict`` / ``to_dict`` and a compact ``repr``."""
+
+    __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+
+    @classmethod
+    def from_dict(cls: type[_M], data: Mapping[str, Any]) -> _M:
+        """Build an instance from wire JSON (a dict as ``json.loads`` returns it).
+
+        Raises :class:`DecodeError` naming the path of the first value of the wrong type.
+        """
+        decode = _decoder(cls)
+        return typing.cast(_M, decode(data if type(data) is dict else _as_dict(data)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire JSON of this value: camelCase keys, absent fields omitted."""
+        return _encoder(type(self))(self)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={value!r}"
+            for name in self.__dataclass_fields__
+            if name != "unknown_fields" and (value := getattr(self, name)) is not None
+        )
+        return f"{type(self).__name__}({shown})"
+
+
+def _as_dict(data: object) -> dict[str, Any]:
+    if isinstance(data, Mapping):
+        return dict(data)
+    raise DecodeError(f"expected an object, got {_type_name(data)}")
+
+
+# --------------------------------------------------------------------------------------------
+# Scalar conversions used by the compiled code. Each either returns the converted value or
+# raises a path-less error that the caller locates.
+
+
+def _type_name(value: object) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _bad(value: object, expected: str) -> typing.NoReturn:
+    raise DecodeError(f"expected {expected}, got {_type_name(value)}")
+
+
+def _as_int(value: object) -> int:
+    if type(value) is str:
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    elif type(value) is float and value.is_integer():
+        return int(value)
+    _bad(value, "an integer")
+
+
+def _as_float(value: object) -> float:
+    if type(value) is str and value in ("NaN", "Infinity", "-Infinity"):
+        return float(value)
+    _bad(value, "a number")
+
+
+_URL_SAFE = str.maketrans("-_", "+/")
+
+
+def _b64decode(value: object) -> bytes:
+    if type(value) is not str:
+        _bad(value, "a base64 string")
+    text = value
+    if "-" in text or "_" in text:
+        text = text.translate(_URL_SAFE)
+    if len(text) % 4:
+        text += "=" * (-len(text) % 4)
+    try:
+        if sys.version_info >= (3, 11):
+            return binascii.a2b_base64(text, strict_mode=True)
+        import base64
+
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        _bad(value, "a base64 string")
+
+
+def _b64encode(value: object) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return binascii.b2a_base64(value, newline=False).decode("ascii")
+    raise EncodeError(f"expected bytes, got {type(value).__name__}")
+
+
+def _int64_out(value: object) -> str:
+    if type(value) is int:
+        return str(value)
+    raise EncodeError(f"expected int, got {type(value).__name__}")
+
+
+def _enum_in(enum: type[OpenEnum], value: object) -> OpenEnum:
+    if type(value) is not str:
+        _bad(value, f"a {enum.__name__} string")
+    return enum(value)
+
+
+def _enum_out(value: object) -> str:
+    if isinstance(value, Enum):
+        return typing.cast(str, value.value)
+    if type(value) is str:
+        return value
+    raise EncodeError(f"expected a string or enum member, got {type(value).__name__}")
+
+
+def _model_out(cls: type[WireModel], value: object) -> dict[str, Any]:
+    """Encode a value given where a ``cls`` is expected: an instance or a plain wire dict."""
+    if isinstance(value, cls):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        try:
+            return cls.from_dict(value).to_dict()
+        except DecodeError as error:
+            raise EncodeError(error.problem).at(error.location) from None
+    raise EncodeError(f"expected {cls.__name__} or dict, got {type(value).__name__}")
+
+
+def _sequence_out(value: object) -> list[Any] | tuple[Any, ...]:
+    if type(value) is list or type(value) is tuple:
+        return value
+    raise EncodeError(f"expected a list, got {type(value).__name__}")
+
+
+def _mapping_out(value: object) -> Mapping[str, Any]:
+    if isinstance(value, Mapping):
+        return value
+    raise EncodeError(f"expected a dict, got {type(value).__name__}")
+
+
+def _locate_item(
+    error_type: type[_PathError], items: Any, convert: Callable[[Any], Any]
+) -> _PathError:
+    """Find which element of a list or dict failed (slow path, taken only on error)."""
+    pairs = items.items() if isinstance(items, Mapping) else enumerate(items)
+    for key, item in pairs:
+        try:
+            convert(item)
+        except error_type as error:
+            return error.at(key)
+    return error_type("invalid item")  # pragma: no cover - convert failed before, so it fails again
+
+
+# --------------------------------------------------------------------------------------------
+# Compilation of per-class codecs.
+#
+# A field's type hint is reduced to a "kind" tree; each kind knows the expression that
+# decodes (or encodes) a value ``v`` of it. All compiled functions share one namespace, so a
+# decoder refers to another class's decoder by name and recursion (Schema.items -> Schema)
+# needs no special case: names resolve at call time, after every class involved compiled.
+
+
+class _Kind:
+    def decode(self, v: str) -> str:
+        raise NotImplementedError
+
+    def encode(self, v: str) -> str:
+        raise NotImplementedError
+
+    def decode_error(self, error: str, v: str) -> str:
+        """The located error to raise when decoding ``v`` raised ``error``."""
+        return error
+
+    def encode_error(self, error: str, v: str) -> str:
+        return error
+
+
+class _Passthrough(_Kind):
+    """str, bool, int, float, free JSON: checked on the way in, passed through on the way out."""
+
+    def __init__(self, check: str) -> None:
+        self.check = check
+
+    def decode(self, v: str) -> str:
+        return self.check.format(v=v)
+
+    def encode(self, v: str) -> str:
+        return v
+
+
+_STR = _Passthrough('{v} if type({v}) is str else _bad({v}, "a string")')
+_BOOL = _Passthrough('{v} if type({v}) is bool else _bad({v}, "a boolean")')
+_INT = _Passthrough("{v} if type({v}) is int else _as_int({v})")
+_FLOAT = _Passthrough("{v} if type({v}) is float or type({v}) is int else _as_float({v})")
+_ANY = _Passthrough("{v}")
+_STRUCT = _Passthrough('{v} if type({v}) is dict else _bad({v}, "an object")')
+_LIST_ANY = _Passthrough('{v} if type({v}) is list else _bad({v}, "an array")')
+
+
+class _Int64(_Kind):
+    def decode(self, v: str) -> str:
+        return f"{v} if type({v}) is int else _as_int({v})"
+
+    def encode(self, v: str) -> str:
+        return f"_int64_out({v})"
+
+
+class _Bytes(_Kind):
+    def decode(self, v: str) -> str:
+        return f"_b64decode({v})"
+
+    def encode(self, v: str) -> str:
+        return f"_b64encode({v})"
+
+
+class _EnumKind(_Kind):
+    def __init__(self, enum: type[OpenEnum]) -> None:
+        self.name = _namespace_name("enum", enum)
+        _NAMESPACE[self.name] = enum
+        _NAMESPACE[self.name + "_members"] = enum._value2member_map_
+
+    def decode(self, v: str) -> str:
+        # The member table answers for known values; _enum_in handles the rest (case, new values).
+        return (
+            f"({self.name}_members.get({v}) or _enum_in({self.name}, {v})) "
+            f"if type({v}) is str else _enum_in({self.name}, {v})"
+        )
+
+    def encode(self, v: str) -> str:
+        return f"_enum_out({v})"
+
+
+class _ModelKind(_Kind):
+    def __init__(self, cls: type[WireModel]) -> None:
+        self.cls = cls
+        self.name = _namespace_name("cls", cls)
+        _NAMESPACE[self.name] = cls
+
+    def decode(self, v: str) -> str:
+        return f"decode_{self.name}({v})"
+
+    def encode(self, v: str) -> str:
+        return (
+            f"encode_{self.name}({v}) if type({v}) is {self.name} else _model_out({self.name}, {v})"
+        )
+
+
+class _ListKind(_Kind):
+    def __init__(self, item: _Kind) -> None:
+        self.item = item
+
+    def decode(self, v: str) -> str:
+        loop = f"[{self.item.decode('x')} for x in {v}] if type({v}) is list else "
+        if isinstance(self.item, _ModelKind):  # a lone object where a list is expected
+            return loop + f"[{self.item.decode(v)}] if type({v}) is dict else _bad({v}, 'an array')"
+        return loop + f"_bad({v}, 'an array')"
+
+    def encode(self, v: str) -> str:
+        return f"[{self.item.encode('x')} for x in _sequence_out({v})]"
+
+    def decode_error(self, error: str, v: str) -> str:
+        item = f"lambda x: {self.item.decode('x')}"
+        return f"(_locate_item(DecodeError, {v}, {item}) if type({v}) is list else {error})"
+
+    def encode_error(self, error: str, v: str) -> str:
+        item = f"lambda x: {self.item.encode('x')}"
+        located = f"_locate_item(EncodeError, {v}, {item})"
+        return f"({located} if type({v}) in (list, tuple) else {error})"
+
+
+class _MapKind(_Kind):
+    def __init__(self, item: _Kind) -> None:
+        self.item = item
+
+    def decode(self, v: str) -> str:
+        return (
+            f"{{k: {self.item.decode('x')} for k, x in {v}.items()}} "
+            f"if type({v}) is dict else _bad({v}, 'an object')"
+        )
+
+    def encode(self, v: str) -> str:
+        return f"{{k: {self.item.encode('x')} for k, x in _mapping_out({v}).items()}}"
+
+    def decode_error(self, error: str, v: str) -> str:
+        item = f"lambda x: {self.item.decode('x')}"
+        return f"(_locate_item(DecodeError, {v}, {item}) if type({v}) is dict else {error})"
+
+    def encode_error(self, error: str, v: str) -> str:
+        item = f"lambda x: {self.item.encode('x')}"
+        return f"(_locate_item(EncodeError, {v}, {item}) if isinstance({v}, Mapping) else {error})"
+
+
+_NAMESPACE: dict[str, Any] = {}
+_DECODERS: dict[type[WireModel], Callable[[Any], WireModel]] = {}
+_ENCODERS: dict[type[WireModel], Callable[[WireModel], dict[str, Any]]] = {}
+_LEFTOVER_KEYS: dict[type[WireModel], tuple[frozenset[str], dict[str, str]]] = {}
+_COMPILE_LOCK = threading.Lock()
+
+
+def _namespace_name(prefix: str, cls: type) -> str:
+    return f"{prefix}_{cls.__module__.replace('.', '_')}_{cls.__qualname__.replace('.', '_')}"
+
+
+def _kind_of(hint: Any, wire: str | None) -> _Kind:
+    if wire == "int64":
+        return _Int64()
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        (inner,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return _kind_of(inner, wire)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return _LIST_ANY if item is Any else _ListKind(_kind_of(item, None))
+    if origin is dict:
+        _, item = typing.get_args(hint)
+        return _STRUCT if item is Any else _MapKind(_kind_of(item, None))
+    if hint is Any:
+        return _ANY
+    if isinstance(hint, type):
+        if issubclass(hint, OpenEnum):
+            return _EnumKind(hint)
+        if issubclass(hint, WireModel):
+            return _ModelKind(hint)
+        simple = {str: _STR, bool: _BOOL, int: _INT, float: _FLOAT, bytes: _Bytes()}
+        if hint in simple:
+            return simple[hint]
+    raise TypeError(f"gemwire._serde cannot map the type hint {hint!r}")
+
+
+def _models_in(kind: _Kind) -> list[type[WireModel]]:
+    if isinstance(kind, _ModelKind):
+        return [kind.cls]
+    if isinstance(kind, (_ListKind, _MapKind)):
+        return _models_in(kind.item)
+    return []
+
+
+def _compile(cls: type[WireModel], started: set[type[WireModel]]) -> None:
+    """Compile ``decode_<cls>`` and ``encode_<cls>`` (and those of the types it refers to)."""
+    started.add(cls)
+    name = _namespace_name("cls", cls)
+    _NAMESPACE[name] = cls
+    hints = typing.get_type_hints(cls)
+    wire_fields = [f for f in dataclasses.fields(cls) if "json" in f.metadata]
+    kinds = {f.name: _kind_of(hints[f.name], f.metadata.get("wire")) for f in wire_fields}
+
+    decode = [
+        "def decode(d):",
+        "    if type(d) is not dict:",
+        "        _bad(d, 'an object')",
+        "    kw = {}",
+        "    n = 0",
+    ]
+    encode = ["def encode(o):", "    d = {}"]
+    for f in wire_fields:
+        key, kind = f.metadata["json"], kinds[f.name]
+        decode += [
+            f"    v = d.get({key!r})",
+            "    if v is not None:",
+            "        n += 1",
+            "        try:",
+            f"            kw[{f.name!r}] = {kind.decode('v')}",
+            "        except DecodeError as e:",
+            f"            raise {kind.decode_error('e', 'v')}.at({key!r}) from None",
+        ]
+        encode += [
+            f"    v = o.{f.name}",
+            "    if v is not None:",
+            "        try:",
+            f"            d[{key!r}] = {kind.encode('v')}",
+            "        except EncodeError as e:",
+            f"            raise {kind.encode_error('e', 'v')}.at({f.name!r}) from None",
+        ]
+    decode += [
+        "    if n != len(d):",
+        f"        return _with_leftovers({name}, d)",
+        f"    return {name}(**kw)",
+    ]
+    encode += [
+        "    u = o.unknown_fields",
+        "    if u:",
+        "        _merge_unknown(d, u)",
+        "    return d",
+    ]
+    source = (
+        "\n".join(decode + encode)
+        .replace("def decode", f"def decode_{name}")
+        .replace("def encode", f"def encode_{name}")
+    )
+    exec(compile(source, f"<gemwire codec {cls.__qualname__}>", "exec"), _NAMESPACE)
+    _LEFTOVER_KEYS[cls] = (
+        frozenset(f.metadata["json"] for f in wire_fields),
+        {f.name: f.metadata["json"] for f in wire_fields if f.name != f.metadata["json"]},
+    )
+    for kind in kinds.values():
+        for model in _models_in(kind):
+            if model not in started and model not in _DECODERS:
+                _compile(model, started)
+
+
+def _compile_all(cls: type[WireModel]) -> None:
+    """Compile ``cls`` and every type it reaches, then publish them together, so that another
+    thread never sees a decoder whose callees are not compiled yet."""
+    with _COMPILE_LOCK:
+        if cls in _DECODERS:
+            return
+        started: set[type[WireModel]] = set()
+        _compile(cls, started)
+        for model in started:
+            name = _namespace_name("cls", model)
+            _ENCODERS[model] = _NAMESPACE["encode_" + name]
+            _DECODERS[model] = _NAMESPACE["decode_" + name]
+
+
+def _with_leftovers(cls: type[WireModel], data: dict[str, Any]) -> WireModel:
+    """Decode ``data`` that has keys besides the camelCase ones: snake_case aliases, explicit
+    nulls and fields the spec does not know (the last two kept verbatim in ``unknown_fields``)."""
+    if type(data) is not dict:
+        _bad(data, "an object")
+    wire_keys, snake_to_wire = _LEFTOVER_KEYS[cls]
+    known: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    for key, value in data.items():
+        if value is None:  # an explicit null: nothing to decode, but written back as it came
+            unknown[key] = value
+        elif key in wire_keys:
+            known[key] = value
+        elif key in snake_to_wire and snake_to_wire[key] not in data:
+            known[snake_to_wire[key]] = value
+        else:
+            unknown[key] = value
+    instance = _decoder(cls)(known)
+    if unknown:
+        instance.unknown_fields = unknown  # type: ignore[attr-defined]
+    return instance
+
+
+def _merge_unknown(encoded: dict[str, Any], unknown: Mapping[str, Any]) -> None:
+    """Write back kept fields, except where the field has been set since (an explicit null
+    the user then filled in)."""
+    for key, value in unknown.items():
+        if key not in encoded:
+            encoded[key] = value
+
+
+def _decoder(cls: type[WireModel]) -> Callable[[Any], WireModel]:
+    decode = _DECODERS.get(cls)
+    if decode is None:
+        _compile_all(cls)
+        decode = _DECODERS[cls]
+    return decode
+
+
+def _encoder(cls: type[WireModel]) -> Callable[[WireModel], dict[str, Any]]:
+    encode = _ENCODERS.get(cls)
+    if encode is None:
+        _compile_all(cls)
+        encode = _ENCODERS[cls]
+    return encode
+
+
+_NAMESPACE.update(
+    {
+        function.__name__: function
+        for function in (
+            _bad,
+            _as_int,
+            _as_float,
+            _b64decode,
+            _b64encode,
+            _int64_out,
+            _enum_in,
+            _enum_out,
+            _model_out,
+            _sequence_out,
+            _mapping_out,
+            _locate_item,
+            _with_leftovers,
+            _merge_unknown,
+        )
+    },
+    DecodeError=DecodeError,
+    EncodeError=EncodeError,
+    Mapping=Mapping,
+)
