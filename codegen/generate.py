@@ -109,7 +109,8 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     if args.check:
-        with tempfile.TemporaryDirectory() as tmp:
+        # Inside the repository, so the formatters read the same pyproject.toml settings.
+        with tempfile.TemporaryDirectory(dir=ROOT, prefix=".codegen-check-") as tmp:
             fresh = Path(tmp) / "__init__.py"
             run_codegen(fresh)
             if fresh.read_bytes() != TARGET.read_bytes():
