@@ -84,6 +84,7 @@ def run_codegen(output: Path) -> None:
             "--use-standard-collections",
             "--use-union-operator",
             "--use-double-quotes",
+            "--use-schema-description",
             "--field-extra-keys",
             "x-wire",
             "description",

@@ -12,10 +12,16 @@ from gemwire._serde import OpenEnum, WireModel
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class HttpOptions(WireModel):
+    """Client-side HTTP settings: endpoint, API version, timeout and extra headers."""
+
     base_url: str | None = field(default=None, metadata={"json": "baseUrl"})
+    """Base URL of the API endpoint, to replace the default one."""
     api_version: str | None = field(default=None, metadata={"json": "apiVersion"})
+    """API version to call, such as v1beta."""
     timeout: int | None = field(default=None, metadata={"json": "timeout"})
+    """Request timeout in milliseconds."""
     headers: dict[str, str] | None = field(default=None, metadata={"json": "headers"})
+    """Extra HTTP headers to send with each request."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -24,8 +30,12 @@ class HttpOptions(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class AttributionSourceIdGroundingPassageId(WireModel):
+    """Points at a part of a grounding passage supplied inline in the request."""
+
     passage_id: str | None = field(default=None, metadata={"json": "passageId"})
+    """Identifier of the passage, as given in the request."""
     part_index: int | None = field(default=None, metadata={"json": "partIndex"})
+    """Index of the part within the passage."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -34,8 +44,12 @@ class AttributionSourceIdGroundingPassageId(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class AttributionSourceIdSemanticRetrieverChunk(WireModel):
+    """Points at a chunk fetched through the Semantic Retriever."""
+
     source: str | None = field(default=None, metadata={"json": "source"})
+    """Name of the corpus or document the retrieval was run against."""
     chunk: str | None = field(default=None, metadata={"json": "chunk"})
+    """Name of the chunk that holds the attributed text."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -44,8 +58,12 @@ class AttributionSourceIdSemanticRetrieverChunk(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class Blob(WireModel):
+    """Raw bytes with their IANA media type, sent inline (base64 on the wire)."""
+
     mime_type: str | None = field(default=None, metadata={"json": "mimeType"})
+    """IANA media type of the data, e.g. image/png."""
     data: bytes | None = field(default=None, metadata={"json": "data"})
+    """The raw bytes."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -53,6 +71,8 @@ class Blob(WireModel):
 
 
 class CandidateFinishReason(OpenEnum):
+    """Why the model stopped generating a candidate: natural end, token limit or a block."""
+
     FINISH_REASON_UNSPECIFIED = "FINISH_REASON_UNSPECIFIED"
     STOP = "STOP"
     MAX_TOKENS = "MAX_TOKENS"
@@ -78,10 +98,16 @@ FinishReason = CandidateFinishReason
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class CitationSource(WireModel):
+    """One source cited for a span of the generated content."""
+
     start_index: int | None = field(default=None, metadata={"json": "startIndex"})
+    """Start of the cited span of the response (offset in bytes)."""
     end_index: int | None = field(default=None, metadata={"json": "endIndex"})
+    """End of the cited span of the response, exclusive (offset in bytes)."""
     uri: str | None = field(default=None, metadata={"json": "uri"})
+    """URI of the source."""
     license: str | None = field(default=None, metadata={"json": "license"})
+    """License of the source, for code citations such as those to GitHub projects."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -90,6 +116,8 @@ class CitationSource(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class CodeExecution(WireModel):
+    """Tool that lets the model write and run code itself; it has no settings."""
+
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -97,6 +125,8 @@ class CodeExecution(WireModel):
 
 
 class CodeExecutionResultOutcome(OpenEnum):
+    """Whether running the model-written code succeeded, failed or timed out."""
+
     OUTCOME_UNSPECIFIED = "OUTCOME_UNSPECIFIED"
     OUTCOME_OK = "OUTCOME_OK"
     OUTCOME_FAILED = "OUTCOME_FAILED"
@@ -107,11 +137,15 @@ Outcome = CodeExecutionResultOutcome
 
 
 class DynamicRetrievalConfigMode(OpenEnum):
+    """Whether retrieval always runs or only when the system judges it useful."""
+
     MODE_UNSPECIFIED = "MODE_UNSPECIFIED"
     MODE_DYNAMIC = "MODE_DYNAMIC"
 
 
 class ExecutableCodeLanguage(OpenEnum):
+    """Programming language of model-generated code."""
+
     LANGUAGE_UNSPECIFIED = "LANGUAGE_UNSPECIFIED"
     PYTHON = "PYTHON"
 
@@ -121,8 +155,12 @@ Language = ExecutableCodeLanguage
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class FileData(WireModel):
+    """Reference to a file by URI (such as one uploaded through the Files API)."""
+
     mime_type: str | None = field(default=None, metadata={"json": "mimeType"})
+    """IANA media type of the file, e.g. application/pdf."""
     file_uri: str | None = field(default=None, metadata={"json": "fileUri"})
+    """URI of the file."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -131,8 +169,12 @@ class FileData(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class FileSearchRetrievalConfig(WireModel):
+    """How many chunks file search retrieves and which documents it may use."""
+
     top_k: int | None = field(default=None, metadata={"json": "topK"})
+    """Number of chunks to retrieve."""
     metadata_filter: str | None = field(default=None, metadata={"json": "metadataFilter"})
+    """Filter expression on document metadata that limits which documents are searched."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -141,7 +183,10 @@ class FileSearchRetrievalConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class FileSearchRetrievalResource(WireModel):
+    """One store that file search retrieves from."""
+
     rag_store_name: str | None = field(default=None, metadata={"json": "ragStoreName"})
+    """Resource name of the store to retrieve from."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -150,9 +195,14 @@ class FileSearchRetrievalResource(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class FunctionCall(WireModel):
+    """A call the model asks your code to make: function name and arguments."""
+
     id: str | None = field(default=None, metadata={"json": "id"})
+    """Identifier of this call; send it back in the matching function response."""
     name: str | None = field(default=None, metadata={"json": "name"})
+    """Name of the function to call."""
     args: dict[str, Any] | None = field(default=None, metadata={"json": "args"})
+    """Arguments for the function, as a JSON object."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -160,6 +210,8 @@ class FunctionCall(WireModel):
 
 
 class FunctionCallingConfigMode(OpenEnum):
+    """Whether the model may, must or must not call functions, and how strictly."""
+
     MODE_UNSPECIFIED = "MODE_UNSPECIFIED"
     AUTO = "AUTO"
     ANY = "ANY"
@@ -168,6 +220,8 @@ class FunctionCallingConfigMode(OpenEnum):
 
 
 class FunctionDeclarationBehavior(OpenEnum):
+    """Whether a function call blocks the conversation or runs in the background."""
+
     UNSPECIFIED = "UNSPECIFIED"
     BLOCKING = "BLOCKING"
     NON_BLOCKING = "NON_BLOCKING"
@@ -178,8 +232,12 @@ Behavior = FunctionDeclarationBehavior
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class FunctionResponseBlob(WireModel):
+    """Raw bytes returned by a function, with their media type (base64 on the wire)."""
+
     mime_type: str | None = field(default=None, metadata={"json": "mimeType"})
+    """IANA media type of the data, e.g. image/png."""
     data: bytes | None = field(default=None, metadata={"json": "data"})
+    """The raw bytes."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -188,9 +246,14 @@ class FunctionResponseBlob(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class FunctionResponseFileData(WireModel):
+    """File returned by a function, referenced by URI."""
+
     mime_type: str | None = field(default=None, metadata={"json": "mimeType"})
+    """IANA media type of the file."""
     file_uri: str | None = field(default=None, metadata={"json": "fileUri"})
+    """URI of the file."""
     display_name: str | None = field(default=None, metadata={"json": "displayName"})
+    """Human-readable name of the file."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -199,8 +262,12 @@ class FunctionResponseFileData(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class FunctionResponsePart(WireModel):
+    """One piece of media inside a function response."""
+
     inline_data: FunctionResponseBlob | None = field(default=None, metadata={"json": "inlineData"})
+    """Media given inline as bytes."""
     file_data: FunctionResponseFileData | None = field(default=None, metadata={"json": "fileData"})
+    """Media given as a file URI."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -208,6 +275,8 @@ class FunctionResponsePart(WireModel):
 
 
 class FunctionResponseScheduling(OpenEnum):
+    """How a background function result enters the conversation and what it triggers."""
+
     SCHEDULING_UNSPECIFIED = "SCHEDULING_UNSPECIFIED"
     SILENT = "SILENT"
     WHEN_IDLE = "WHEN_IDLE"
@@ -215,6 +284,8 @@ class FunctionResponseScheduling(OpenEnum):
 
 
 class GenerateContentResponsePromptFeedbackBlockReason(OpenEnum):
+    """Why the prompt was rejected: safety, blocklist, prohibited content or other."""
+
     BLOCK_REASON_UNSPECIFIED = "BLOCK_REASON_UNSPECIFIED"
     SAFETY = "SAFETY"
     OTHER = "OTHER"
@@ -227,6 +298,8 @@ BlockedReason = GenerateContentResponsePromptFeedbackBlockReason
 
 
 class GenerationConfigMediaResolution(OpenEnum):
+    """Resolution at which input images and video are tokenized: lower costs fewer tokens."""
+
     MEDIA_RESOLUTION_UNSPECIFIED = "MEDIA_RESOLUTION_UNSPECIFIED"
     MEDIA_RESOLUTION_LOW = "MEDIA_RESOLUTION_LOW"
     MEDIA_RESOLUTION_MEDIUM = "MEDIA_RESOLUTION_MEDIUM"
@@ -237,6 +310,8 @@ MediaResolution = GenerationConfigMediaResolution
 
 
 class GenerationConfigModality(OpenEnum):
+    """Kinds of output the model may produce: text, image or audio."""
+
     MODALITY_UNSPECIFIED = "MODALITY_UNSPECIFIED"
     TEXT = "TEXT"
     IMAGE = "IMAGE"
@@ -245,7 +320,10 @@ class GenerationConfigModality(OpenEnum):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GoogleMaps(WireModel):
+    """Tool that grounds answers in Google Maps place data."""
+
     enable_widget: bool | None = field(default=None, metadata={"json": "enableWidget"})
+    """Whether to return a context token for rendering a Google Maps widget."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -254,9 +332,14 @@ class GoogleMaps(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(WireModel):
+    """Google Maps user review quoted as a source about a place."""
+
     review_id: str | None = field(default=None, metadata={"json": "reviewId"})
+    """Identifier of the review."""
     google_maps_uri: str | None = field(default=None, metadata={"json": "googleMapsUri"})
+    """Link to the review on Google Maps."""
     title: str | None = field(default=None, metadata={"json": "title"})
+    """Title of the review."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -265,8 +348,12 @@ class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GroundingChunkWeb(WireModel):
+    """Web page used to ground the answer."""
+
     uri: str | None = field(default=None, metadata={"json": "uri"})
+    """URI of the web page."""
     title: str | None = field(default=None, metadata={"json": "title"})
+    """Title of the web page."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -274,6 +361,8 @@ class GroundingChunkWeb(WireModel):
 
 
 class HarmCategory(OpenEnum):
+    """Kinds of harmful content that safety settings and ratings refer to."""
+
     HARM_CATEGORY_UNSPECIFIED = "HARM_CATEGORY_UNSPECIFIED"
     HARM_CATEGORY_DEROGATORY = "HARM_CATEGORY_DEROGATORY"
     HARM_CATEGORY_TOXICITY = "HARM_CATEGORY_TOXICITY"
@@ -290,7 +379,10 @@ class HarmCategory(OpenEnum):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class ImageConfig(WireModel):
+    """Settings for images the model generates."""
+
     aspect_ratio: str | None = field(default=None, metadata={"json": "aspectRatio"})
+    """Aspect ratio of generated images, such as 1:1 or 16:9."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -299,8 +391,12 @@ class ImageConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class Interval(WireModel):
+    """Span of time between two instants (start inclusive, end exclusive)."""
+
     start_time: str | None = field(default=None, metadata={"json": "startTime"})
+    """Start of the interval, inclusive (RFC 3339 timestamp)."""
     end_time: str | None = field(default=None, metadata={"json": "endTime"})
+    """End of the interval, exclusive (RFC 3339 timestamp)."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -309,8 +405,12 @@ class Interval(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class LatLng(WireModel):
+    """Geographic point as latitude and longitude in degrees (WGS84)."""
+
     latitude: float | None = field(default=None, metadata={"json": "latitude"})
+    """Latitude in degrees, from -90 to 90."""
     longitude: float | None = field(default=None, metadata={"json": "longitude"})
+    """Longitude in degrees, from -180 to 180."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -319,9 +419,14 @@ class LatLng(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class LogprobsResultCandidate(WireModel):
+    """One token with its log probability."""
+
     token: str | None = field(default=None, metadata={"json": "token"})
+    """The token text."""
     token_id: int | None = field(default=None, metadata={"json": "tokenId"})
+    """The token's ID in the model's vocabulary."""
     log_probability: float | None = field(default=None, metadata={"json": "logProbability"})
+    """Natural log of the token's probability."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -330,9 +435,12 @@ class LogprobsResultCandidate(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class LogprobsResultTopCandidates(WireModel):
+    """Most likely tokens at one decoding step, most probable first."""
+
     candidates: list[LogprobsResultCandidate] | None = field(
         default=None, metadata={"json": "candidates"}
     )
+    """Candidate tokens, most probable first."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -340,6 +448,8 @@ class LogprobsResultTopCandidates(WireModel):
 
 
 class Modality(OpenEnum):
+    """Kind of content a token count refers to: text, image, video, audio or document."""
+
     MODALITY_UNSPECIFIED = "MODALITY_UNSPECIFIED"
     TEXT = "TEXT"
     IMAGE = "IMAGE"
@@ -350,8 +460,12 @@ class Modality(OpenEnum):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class ModalityTokenCount(WireModel):
+    """Number of tokens of one modality."""
+
     modality: Modality | None = field(default=None, metadata={"json": "modality"})
+    """Modality the count refers to."""
     token_count: int | None = field(default=None, metadata={"json": "tokenCount"})
+    """Number of tokens."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -360,7 +474,10 @@ class ModalityTokenCount(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class PrebuiltVoiceConfig(WireModel):
+    """Selects one of the ready-made voices for speech output."""
+
     voice_name: str | None = field(default=None, metadata={"json": "voiceName"})
+    """Name of the prebuilt voice, such as Kore or Puck."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -369,8 +486,12 @@ class PrebuiltVoiceConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class RetrievalConfig(WireModel):
+    """Context for retrieval tools, such as the user's location and language."""
+
     lat_lng: LatLng | None = field(default=None, metadata={"json": "latLng"})
+    """Location of the user."""
     language_code: str | None = field(default=None, metadata={"json": "languageCode"})
+    """Language of the user, as a BCP 47 code such as en-US."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -379,9 +500,12 @@ class RetrievalConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class RetrievalMetadata(WireModel):
+    """Scores from the legacy Google Search retrieval tool."""
+
     google_search_dynamic_retrieval_score: float | None = field(
         default=None, metadata={"json": "googleSearchDynamicRetrievalScore"}
     )
+    """How likely Google Search was to help answer the prompt, 0 to 1."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -389,6 +513,8 @@ class RetrievalMetadata(WireModel):
 
 
 class SafetyRatingHarmProbability(OpenEnum):
+    """Likelihood that content is harmful, from negligible to high."""
+
     HARM_PROBABILITY_UNSPECIFIED = "HARM_PROBABILITY_UNSPECIFIED"
     NEGLIGIBLE = "NEGLIGIBLE"
     LOW = "LOW"
@@ -400,6 +526,8 @@ HarmProbability = SafetyRatingHarmProbability
 
 
 class SafetySettingHarmBlockThreshold(OpenEnum):
+    """Lowest harm probability at which content is blocked, or no blocking at all."""
+
     HARM_BLOCK_THRESHOLD_UNSPECIFIED = "HARM_BLOCK_THRESHOLD_UNSPECIFIED"
     BLOCK_LOW_AND_ABOVE = "BLOCK_LOW_AND_ABOVE"
     BLOCK_MEDIUM_AND_ABOVE = "BLOCK_MEDIUM_AND_ABOVE"
@@ -413,8 +541,12 @@ HarmBlockThreshold = SafetySettingHarmBlockThreshold
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class SearchEntryPoint(WireModel):
+    """Google Search suggestions to show alongside a grounded answer."""
+
     rendered_content: str | None = field(default=None, metadata={"json": "renderedContent"})
+    """HTML and CSS snippet of search suggestions, to embed in a web page or app."""
     sdk_blob: bytes | None = field(default=None, metadata={"json": "sdkBlob"})
+    """JSON array of search terms and search URLs, for building your own display."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -423,10 +555,16 @@ class SearchEntryPoint(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class Segment(WireModel):
+    """A span of generated text, located by part and offsets."""
+
     part_index: int | None = field(default=None, metadata={"json": "partIndex"})
+    """Index of the part that holds the span."""
     start_index: int | None = field(default=None, metadata={"json": "startIndex"})
+    """Start of the span within the part, inclusive (offset in bytes)."""
     end_index: int | None = field(default=None, metadata={"json": "endIndex"})
+    """End of the span within the part, exclusive (offset in bytes)."""
     text: str | None = field(default=None, metadata={"json": "text"})
+    """Text of the span."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -435,7 +573,10 @@ class Segment(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class StringList(WireModel):
+    """A list of strings, used as a metadata value."""
+
     values: list[str] | None = field(default=None, metadata={"json": "values"})
+    """The strings."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -443,6 +584,8 @@ class StringList(WireModel):
 
 
 class ThinkingLevel(OpenEnum):
+    """Rough amount of reasoning the model should do, from minimal to high."""
+
     THINKING_LEVEL_UNSPECIFIED = "THINKING_LEVEL_UNSPECIFIED"
     MINIMAL = "MINIMAL"
     LOW = "LOW"
@@ -452,9 +595,14 @@ class ThinkingLevel(OpenEnum):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class ToolCall(WireModel):
+    """Call of a built-in server-side tool that the model made, reported for transparency."""
+
     id: str | None = field(default=None, metadata={"json": "id"})
+    """Identifier of this call, shared with its result."""
     tool_type: str | None = field(default=None, metadata={"json": "toolType"})
+    """Which built-in tool was called."""
     args: dict[str, Any] | None = field(default=None, metadata={"json": "args"})
+    """Arguments of the call, as a JSON object."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -462,6 +610,8 @@ class ToolCall(WireModel):
 
 
 class ToolComputerUseEnvironment(OpenEnum):
+    """Kind of environment the computer-use tool operates in."""
+
     ENVIRONMENT_UNSPECIFIED = "ENVIRONMENT_UNSPECIFIED"
     ENVIRONMENT_BROWSER = "ENVIRONMENT_BROWSER"
 
@@ -471,7 +621,10 @@ Environment = ToolComputerUseEnvironment
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class ToolGoogleSearch(WireModel):
+    """Tool that grounds answers in Google Search results."""
+
     time_range_filter: Interval | None = field(default=None, metadata={"json": "timeRangeFilter"})
+    """Only use search results published in this time range."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -480,9 +633,14 @@ class ToolGoogleSearch(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class ToolResponse(WireModel):
+    """Result of a built-in server-side tool call, reported for transparency."""
+
     id: str | None = field(default=None, metadata={"json": "id"})
+    """Identifier of the call this result belongs to."""
     tool_type: str | None = field(default=None, metadata={"json": "toolType"})
+    """Which built-in tool produced the result."""
     response: dict[str, Any] | None = field(default=None, metadata={"json": "response"})
+    """Result of the call, as a JSON object."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -490,6 +648,8 @@ class ToolResponse(WireModel):
 
 
 class Type(OpenEnum):
+    """Data types a Schema can describe (OpenAPI types)."""
+
     TYPE_UNSPECIFIED = "TYPE_UNSPECIFIED"
     STRING = "STRING"
     NUMBER = "NUMBER"
@@ -502,6 +662,8 @@ class Type(OpenEnum):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class UrlContext(WireModel):
+    """Tool that lets the model fetch and read URLs given in the prompt; it has no settings."""
+
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -509,6 +671,8 @@ class UrlContext(WireModel):
 
 
 class UrlMetadataUrlRetrievalStatus(OpenEnum):
+    """Whether fetching a URL succeeded or why it failed."""
+
     URL_RETRIEVAL_STATUS_UNSPECIFIED = "URL_RETRIEVAL_STATUS_UNSPECIFIED"
     URL_RETRIEVAL_STATUS_SUCCESS = "URL_RETRIEVAL_STATUS_SUCCESS"
     URL_RETRIEVAL_STATUS_ERROR = "URL_RETRIEVAL_STATUS_ERROR"
@@ -521,9 +685,14 @@ UrlRetrievalStatus = UrlMetadataUrlRetrievalStatus
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class VideoMetadata(WireModel):
+    """How to sample a video: the clip to use and the frame rate."""
+
     start_offset: str | None = field(default=None, metadata={"json": "startOffset"})
+    """Start of the clip to use, as a duration such as 1.5s."""
     end_offset: str | None = field(default=None, metadata={"json": "endOffset"})
+    """End of the clip to use, as a duration such as 10s."""
     fps: float | None = field(default=None, metadata={"json": "fps"})
+    """Frames per second to sample from the video."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -532,9 +701,12 @@ class VideoMetadata(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class VoiceConfig(WireModel):
+    """Which voice to speak with."""
+
     prebuilt_voice_config: PrebuiltVoiceConfig | None = field(
         default=None, metadata={"json": "prebuiltVoiceConfig"}
     )
+    """Use one of the prebuilt voices."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -543,16 +715,22 @@ class VoiceConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class CountTokensResponse(WireModel):
+    """Token counts the server reports for a countTokens call."""
+
     total_tokens: int | None = field(default=None, metadata={"json": "totalTokens"})
+    """Number of tokens the input makes for this model."""
     cached_content_token_count: int | None = field(
         default=None, metadata={"json": "cachedContentTokenCount"}
     )
+    """Number of tokens in the cached part of the input."""
     prompt_tokens_details: list[ModalityTokenCount] | None = field(
         default=None, metadata={"json": "promptTokensDetails"}
     )
+    """Input tokens split by modality."""
     cache_tokens_details: list[ModalityTokenCount] | None = field(
         default=None, metadata={"json": "cacheTokensDetails"}
     )
+    """Cached tokens split by modality."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -561,12 +739,16 @@ class CountTokensResponse(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class AttributionSourceId(WireModel):
+    """Identifies the source passage or chunk behind a grounding attribution."""
+
     grounding_passage: AttributionSourceIdGroundingPassageId | None = field(
         default=None, metadata={"json": "groundingPassage"}
     )
+    """Source is a passage given inline in the request."""
     semantic_retriever_chunk: AttributionSourceIdSemanticRetrieverChunk | None = field(
         default=None, metadata={"json": "semanticRetrieverChunk"}
     )
+    """Source is a chunk fetched through the Semantic Retriever."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -575,9 +757,12 @@ class AttributionSourceId(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class CitationMetadata(WireModel):
+    """Sources the generated content was attributed to."""
+
     citation_sources: list[CitationSource] | None = field(
         default=None, metadata={"json": "citationSources"}
     )
+    """Cited sources."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -586,9 +771,14 @@ class CitationMetadata(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class CodeExecutionResult(WireModel):
+    """Outcome and output of running code the model wrote with the code execution tool."""
+
     outcome: CodeExecutionResultOutcome | None = field(default=None, metadata={"json": "outcome"})
+    """Whether the code ran successfully."""
     output: str | None = field(default=None, metadata={"json": "output"})
+    """Standard output on success, otherwise error output or a description of the failure."""
     id: str | None = field(default=None, metadata={"json": "id"})
+    """Identifier of the code execution this result belongs to."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -597,10 +787,16 @@ class CodeExecutionResult(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class CustomMetadata(WireModel):
+    """One user-defined key and value attached to a document in a file search store."""
+
     key: str | None = field(default=None, metadata={"json": "key"})
+    """Name of the metadata entry."""
     string_value: str | None = field(default=None, metadata={"json": "stringValue"})
+    """Value, when it is a string."""
     string_list_value: StringList | None = field(default=None, metadata={"json": "stringListValue"})
+    """Value, when it is a list of strings."""
     numeric_value: float | None = field(default=None, metadata={"json": "numericValue"})
+    """Value, when it is a number."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -609,8 +805,12 @@ class CustomMetadata(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class DynamicRetrievalConfig(WireModel):
+    """Controls when the legacy Google Search retrieval tool is actually used."""
+
     mode: DynamicRetrievalConfigMode | None = field(default=None, metadata={"json": "mode"})
+    """Whether retrieval always runs or only when judged useful."""
     dynamic_threshold: float | None = field(default=None, metadata={"json": "dynamicThreshold"})
+    """Score above which retrieval runs in dynamic mode; unset uses a default."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -619,9 +819,14 @@ class DynamicRetrievalConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class ExecutableCode(WireModel):
+    """Code the model wrote for the code execution tool to run."""
+
     language: ExecutableCodeLanguage | None = field(default=None, metadata={"json": "language"})
+    """Language the code is written in."""
     code: str | None = field(default=None, metadata={"json": "code"})
+    """Source code to run."""
     id: str | None = field(default=None, metadata={"json": "id"})
+    """Identifier of this code execution, shared with its result."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -630,15 +835,20 @@ class ExecutableCode(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class FileSearch(WireModel):
+    """Tool that retrieves relevant chunks from your file search stores."""
+
     retrieval_resources: list[FileSearchRetrievalResource] | None = field(
         default=None, metadata={"json": "retrievalResources"}
     )
+    """Stores to retrieve from."""
     retrieval_config: FileSearchRetrievalConfig | None = field(
         default=None, metadata={"json": "retrievalConfig"}
     )
+    """How retrieval is done."""
     file_search_store_names: list[str] | None = field(
         default=None, metadata={"json": "fileSearchStoreNames"}
     )
+    """Names of the file search stores to search (fileSearchStores/...)."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -647,10 +857,14 @@ class FileSearch(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class FunctionCallingConfig(WireModel):
+    """How the model may use the declared functions."""
+
     mode: FunctionCallingConfigMode | None = field(default=None, metadata={"json": "mode"})
+    """Whether the model may, must or must not call functions."""
     allowed_function_names: list[str] | None = field(
         default=None, metadata={"json": "allowedFunctionNames"}
     )
+    """Functions the model may choose from when forced to call one."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -659,14 +873,22 @@ class FunctionCallingConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class FunctionResponse(WireModel):
+    """Result of a function call, sent back by your code so the model can continue."""
+
     id: str | None = field(default=None, metadata={"json": "id"})
+    """Identifier of the function call this answers."""
     name: str | None = field(default=None, metadata={"json": "name"})
+    """Name of the function that was called."""
     response: dict[str, Any] | None = field(default=None, metadata={"json": "response"})
+    """Result of the function, as a JSON object."""
     parts: list[FunctionResponsePart] | None = field(default=None, metadata={"json": "parts"})
+    """Media returned by the function alongside the JSON result."""
     will_continue: bool | None = field(default=None, metadata={"json": "willContinue"})
+    """For background functions: more responses for this call will follow."""
     scheduling: FunctionResponseScheduling | None = field(
         default=None, metadata={"json": "scheduling"}
     )
+    """For background functions: how the result affects ongoing generation."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -675,31 +897,44 @@ class FunctionResponse(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GenerateContentResponseUsageMetadata(WireModel):
+    """Token usage of a generate call, split by prompt, cache, output, tools and thinking."""
+
     prompt_token_count: int | None = field(default=None, metadata={"json": "promptTokenCount"})
+    """Tokens in the prompt, including any cached content."""
     cached_content_token_count: int | None = field(
         default=None, metadata={"json": "cachedContentTokenCount"}
     )
+    """Tokens of the prompt served from cached content."""
     candidates_token_count: int | None = field(
         default=None, metadata={"json": "candidatesTokenCount"}
     )
+    """Tokens across all generated candidates."""
     tool_use_prompt_token_count: int | None = field(
         default=None, metadata={"json": "toolUsePromptTokenCount"}
     )
+    """Tokens in tool-use prompts, such as tool results fed back to the model."""
     thoughts_token_count: int | None = field(default=None, metadata={"json": "thoughtsTokenCount"})
+    """Tokens the model spent on thinking."""
     total_token_count: int | None = field(default=None, metadata={"json": "totalTokenCount"})
+    """Total tokens of the call, input and output together."""
     prompt_tokens_details: list[ModalityTokenCount] | None = field(
         default=None, metadata={"json": "promptTokensDetails"}
     )
+    """Prompt tokens split by modality."""
     cache_tokens_details: list[ModalityTokenCount] | None = field(
         default=None, metadata={"json": "cacheTokensDetails"}
     )
+    """Cached prompt tokens split by modality."""
     candidates_tokens_details: list[ModalityTokenCount] | None = field(
         default=None, metadata={"json": "candidatesTokensDetails"}
     )
+    """Output tokens split by modality."""
     tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = field(
         default=None, metadata={"json": "toolUsePromptTokensDetails"}
     )
+    """Tool-use prompt tokens split by modality."""
     service_tier: str | None = field(default=None, metadata={"json": "serviceTier"})
+    """Service tier the request was served in, such as standard."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -708,9 +943,12 @@ class GenerateContentResponseUsageMetadata(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GoogleSearchRetrieval(WireModel):
+    """Legacy tool that grounds answers in Google Search results."""
+
     dynamic_retrieval_config: DynamicRetrievalConfig | None = field(
         default=None, metadata={"json": "dynamicRetrievalConfig"}
     )
+    """When to run retrieval."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -719,9 +957,12 @@ class GoogleSearchRetrieval(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GroundingChunkMapsPlaceAnswerSources(WireModel):
+    """Sources, such as user reviews, behind what the answer says about a place."""
+
     review_snippets: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None = field(
         default=None, metadata={"json": "reviewSnippets"}
     )
+    """User reviews used as sources."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -730,13 +971,20 @@ class GroundingChunkMapsPlaceAnswerSources(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GroundingChunkRetrievedContext(WireModel):
+    """Document chunk from a retrieval tool used to ground the answer."""
+
     uri: str | None = field(default=None, metadata={"json": "uri"})
+    """URI of the retrieved document."""
     title: str | None = field(default=None, metadata={"json": "title"})
+    """Title of the retrieved document."""
     text: str | None = field(default=None, metadata={"json": "text"})
+    """Text of the retrieved chunk."""
     file_search_store: str | None = field(default=None, metadata={"json": "fileSearchStore"})
+    """Name of the file search store the chunk came from."""
     custom_metadata: list[CustomMetadata] | None = field(
         default=None, metadata={"json": "customMetadata"}
     )
+    """User-defined metadata of the source document."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -745,13 +993,18 @@ class GroundingChunkRetrievedContext(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GroundingSupport(WireModel):
+    """Links one span of the answer to the grounding chunks that support it."""
+
     segment: Segment | None = field(default=None, metadata={"json": "segment"})
+    """The span of the answer that is supported."""
     grounding_chunk_indices: list[int] | None = field(
         default=None, metadata={"json": "groundingChunkIndices"}
     )
+    """Indices of the grounding chunks that support the span."""
     confidence_scores: list[float] | None = field(
         default=None, metadata={"json": "confidenceScores"}
     )
+    """Confidence of each supporting chunk, 0 to 1, in the same order as the indices."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -760,13 +1013,18 @@ class GroundingSupport(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class LogprobsResult(WireModel):
+    """Log probabilities of the chosen tokens and of the top alternatives at each step."""
+
     log_probability_sum: float | None = field(default=None, metadata={"json": "logProbabilitySum"})
+    """Sum of the log probabilities of all chosen tokens."""
     top_candidates: list[LogprobsResultTopCandidates] | None = field(
         default=None, metadata={"json": "topCandidates"}
     )
+    """Most likely tokens at each decoding step."""
     chosen_candidates: list[LogprobsResultCandidate] | None = field(
         default=None, metadata={"json": "chosenCandidates"}
     )
+    """Token actually chosen at each decoding step."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -775,25 +1033,40 @@ class LogprobsResult(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class Part(PartMixin):
+    """One piece of a turn: text, media, a function call or result, code, or a thought."""
+
     text: str | None = field(default=None, metadata={"json": "text"})
+    """Plain text."""
     inline_data: Blob | None = field(default=None, metadata={"json": "inlineData"})
+    """Media given inline as bytes."""
     function_call: FunctionCall | None = field(default=None, metadata={"json": "functionCall"})
+    """A function call the model asks your code to make."""
     function_response: FunctionResponse | None = field(
         default=None, metadata={"json": "functionResponse"}
     )
+    """The result of a function call, sent back to the model."""
     file_data: FileData | None = field(default=None, metadata={"json": "fileData"})
+    """Media given as a file URI."""
     executable_code: ExecutableCode | None = field(
         default=None, metadata={"json": "executableCode"}
     )
+    """Code the model wrote for the code execution tool."""
     code_execution_result: CodeExecutionResult | None = field(
         default=None, metadata={"json": "codeExecutionResult"}
     )
+    """Result of running code with the code execution tool."""
     video_metadata: VideoMetadata | None = field(default=None, metadata={"json": "videoMetadata"})
+    """For video data: the clip and frame rate to use."""
     thought: bool | None = field(default=None, metadata={"json": "thought"})
+    """Whether this part is the model's thinking rather than its answer."""
     thought_signature: bytes | None = field(default=None, metadata={"json": "thoughtSignature"})
+    """Opaque signature of the model's thinking; send it back unchanged in later turns."""
     part_metadata: dict[str, Any] | None = field(default=None, metadata={"json": "partMetadata"})
+    """Free-form metadata attached to this part."""
     tool_call: ToolCall | None = field(default=None, metadata={"json": "toolCall"})
+    """A built-in server-side tool call the model made."""
     tool_response: ToolResponse | None = field(default=None, metadata={"json": "toolResponse"})
+    """The result of a built-in server-side tool call."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -802,11 +1075,16 @@ class Part(PartMixin):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class SafetyRating(WireModel):
+    """How likely a piece of content is to be harmful in one category."""
+
     category: HarmCategory | None = field(default=None, metadata={"json": "category"})
+    """Harm category rated."""
     probability: SafetyRatingHarmProbability | None = field(
         default=None, metadata={"json": "probability"}
     )
+    """How likely the content is to be harmful in this category."""
     blocked: bool | None = field(default=None, metadata={"json": "blocked"})
+    """Whether the content was blocked because of this rating."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -815,10 +1093,14 @@ class SafetyRating(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class SafetySetting(WireModel):
+    """Blocking threshold for one harm category."""
+
     category: HarmCategory | None = field(default=None, metadata={"json": "category"})
+    """Harm category the setting applies to."""
     threshold: SafetySettingHarmBlockThreshold | None = field(
         default=None, metadata={"json": "threshold"}
     )
+    """Harm probability at and above which content is blocked."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -827,32 +1109,56 @@ class SafetySetting(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class Schema(WireModel):
+    """OpenAPI-style description of a JSON value, used for function parameters and outputs."""
+
     type: Type | None = field(default=None, metadata={"json": "type"})
+    """Data type of the value."""
     format: str | None = field(default=None, metadata={"json": "format"})
+    """Refinement of the type, such as int32, float or date-time."""
     title: str | None = field(default=None, metadata={"json": "title"})
+    """Title of the value."""
     description: str | None = field(default=None, metadata={"json": "description"})
+    """What the value means; the model reads this."""
     nullable: bool | None = field(default=None, metadata={"json": "nullable"})
+    """Whether the value may be null."""
     enum: list[str] | None = field(default=None, metadata={"json": "enum"})
+    """Allowed values, for a string value."""
     items: Schema | None = field(default=None, metadata={"json": "items"})
+    """Schema of each element, for an array."""
     max_items: int | None = field(default=None, metadata={"json": "maxItems", "wire": "int64"})
+    """Largest number of elements, for an array."""
     min_items: int | None = field(default=None, metadata={"json": "minItems", "wire": "int64"})
+    """Smallest number of elements, for an array."""
     properties: dict[str, Schema] | None = field(default=None, metadata={"json": "properties"})
+    """Schema of each property, for an object."""
     required: list[str] | None = field(default=None, metadata={"json": "required"})
+    """Names of the properties that must be present, for an object."""
     min_properties: int | None = field(
         default=None, metadata={"json": "minProperties", "wire": "int64"}
     )
+    """Smallest number of properties, for an object."""
     max_properties: int | None = field(
         default=None, metadata={"json": "maxProperties", "wire": "int64"}
     )
+    """Largest number of properties, for an object."""
     minimum: float | None = field(default=None, metadata={"json": "minimum"})
+    """Smallest allowed value, for a number or integer."""
     maximum: float | None = field(default=None, metadata={"json": "maximum"})
+    """Largest allowed value, for a number or integer."""
     min_length: int | None = field(default=None, metadata={"json": "minLength", "wire": "int64"})
+    """Smallest length, for a string."""
     max_length: int | None = field(default=None, metadata={"json": "maxLength", "wire": "int64"})
+    """Largest length, for a string."""
     pattern: str | None = field(default=None, metadata={"json": "pattern"})
+    """Regular expression the value must match, for a string."""
     example: Any | None = field(default=None, metadata={"json": "example"})
+    """An example of the value."""
     any_of: list[Schema] | None = field(default=None, metadata={"json": "anyOf"})
+    """The value must match at least one of these schemas."""
     property_ordering: list[str] | None = field(default=None, metadata={"json": "propertyOrdering"})
+    """Order in which the model should produce the properties of an object."""
     default: Any | None = field(default=None, metadata={"json": "default"})
+    """Default value."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -861,8 +1167,12 @@ class Schema(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class SpeakerVoiceConfig(WireModel):
+    """Voice for one named speaker in multi-speaker speech output."""
+
     speaker: str | None = field(default=None, metadata={"json": "speaker"})
+    """Speaker name, as used in the prompt."""
     voice_config: VoiceConfig | None = field(default=None, metadata={"json": "voiceConfig"})
+    """Voice for this speaker."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -871,9 +1181,14 @@ class SpeakerVoiceConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class ThinkingConfig(WireModel):
+    """Settings for the model's internal reasoning (thinking) before it answers."""
+
     include_thoughts: bool | None = field(default=None, metadata={"json": "includeThoughts"})
+    """Whether to return summaries of the model's thinking as thought parts."""
     thinking_budget: int | None = field(default=None, metadata={"json": "thinkingBudget"})
+    """Token budget for thinking; 0 turns thinking off and -1 lets the model decide."""
     thinking_level: ThinkingLevel | None = field(default=None, metadata={"json": "thinkingLevel"})
+    """How much reasoning to do, as a level rather than a token budget."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -882,12 +1197,16 @@ class ThinkingConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class ToolComputerUse(WireModel):
+    """Tool that lets the model operate a computer environment such as a web browser."""
+
     environment: ToolComputerUseEnvironment | None = field(
         default=None, metadata={"json": "environment"}
     )
+    """Environment the model operates in."""
     excluded_predefined_functions: list[str] | None = field(
         default=None, metadata={"json": "excludedPredefinedFunctions"}
     )
+    """Built-in actions the model may not use."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -896,15 +1215,20 @@ class ToolComputerUse(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class ToolConfig(WireModel):
+    """Settings shared by all tools in the request."""
+
     function_calling_config: FunctionCallingConfig | None = field(
         default=None, metadata={"json": "functionCallingConfig"}
     )
+    """How the model may call your functions."""
     retrieval_config: RetrievalConfig | None = field(
         default=None, metadata={"json": "retrievalConfig"}
     )
+    """Context for retrieval tools, such as the user's location."""
     include_server_side_tool_invocations: bool | None = field(
         default=None, metadata={"json": "includeServerSideToolInvocations"}
     )
+    """Whether to report built-in tool calls and results as parts."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -913,10 +1237,14 @@ class ToolConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class UrlMetadata(WireModel):
+    """Outcome of fetching one URL with the URL context tool."""
+
     retrieved_url: str | None = field(default=None, metadata={"json": "retrievedUrl"})
+    """URL that was fetched."""
     url_retrieval_status: UrlMetadataUrlRetrievalStatus | None = field(
         default=None, metadata={"json": "urlRetrievalStatus"}
     )
+    """Whether fetching the URL succeeded."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -925,8 +1253,12 @@ class UrlMetadata(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class Content(WireModel):
+    """One conversation turn: an ordered list of parts and the role that produced them."""
+
     parts: list[Part] | None = field(default=None, metadata={"json": "parts"})
+    """Ordered pieces that make up the turn."""
     role: str | None = field(default=None, metadata={"json": "role"})
+    """Who produced the turn: user or model."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -935,17 +1267,26 @@ class Content(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class FunctionDeclaration(WireModel):
+    """Describes a function the model may call: name, purpose and parameters."""
+
     name: str | None = field(default=None, metadata={"json": "name"})
+    """Name the model uses to call the function (at most 64 characters)."""
     description: str | None = field(default=None, metadata={"json": "description"})
+    """What the function does; the model reads this to decide when to call it."""
     parameters: Schema | None = field(default=None, metadata={"json": "parameters"})
+    """Parameters of the function, as an object Schema."""
     parameters_json_schema: Any | None = field(
         default=None, metadata={"json": "parametersJsonSchema"}
     )
+    """Parameters as standard JSON Schema, instead of a Schema object."""
     response: Schema | None = field(default=None, metadata={"json": "response"})
+    """Shape of the function's result, as a Schema."""
     response_json_schema: Any | None = field(default=None, metadata={"json": "responseJsonSchema"})
+    """Shape of the function's result as standard JSON Schema, instead of a Schema object."""
     behavior: FunctionDeclarationBehavior | None = field(
         default=None, metadata={"json": "behavior"}
     )
+    """Whether calling the function blocks the conversation or runs in the background."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -954,12 +1295,16 @@ class FunctionDeclaration(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GenerateContentResponsePromptFeedback(WireModel):
+    """Safety feedback on the prompt, and why it was blocked if it was."""
+
     block_reason: GenerateContentResponsePromptFeedbackBlockReason | None = field(
         default=None, metadata={"json": "blockReason"}
     )
+    """Why the prompt was blocked; unset if it was not."""
     safety_ratings: list[SafetyRating] | None = field(
         default=None, metadata={"json": "safetyRatings"}
     )
+    """Safety ratings of the prompt, one per harm category."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -968,8 +1313,12 @@ class GenerateContentResponsePromptFeedback(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GroundingAttribution(WireModel):
+    """Source that contributed to an answer, with the text taken from it."""
+
     source_id: AttributionSourceId | None = field(default=None, metadata={"json": "sourceId"})
+    """Which source this attribution points to."""
     content: Content | None = field(default=None, metadata={"json": "content"})
+    """Text from the source that the attribution is based on."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -978,13 +1327,20 @@ class GroundingAttribution(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GroundingChunkMaps(WireModel):
+    """Google Maps place used to ground the answer."""
+
     uri: str | None = field(default=None, metadata={"json": "uri"})
+    """Google Maps URI of the place."""
     title: str | None = field(default=None, metadata={"json": "title"})
+    """Title of the place."""
     text: str | None = field(default=None, metadata={"json": "text"})
+    """Text about the place used for the answer."""
     place_id: str | None = field(default=None, metadata={"json": "placeId"})
+    """Google Maps place ID."""
     place_answer_sources: GroundingChunkMapsPlaceAnswerSources | None = field(
         default=None, metadata={"json": "placeAnswerSources"}
     )
+    """Sources behind what the answer says about the place."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -993,9 +1349,12 @@ class GroundingChunkMaps(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class MultiSpeakerVoiceConfig(WireModel):
+    """Voices for speech output with several speakers."""
+
     speaker_voice_configs: list[SpeakerVoiceConfig] | None = field(
         default=None, metadata={"json": "speakerVoiceConfigs"}
     )
+    """Voice of each speaker."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -1004,11 +1363,16 @@ class MultiSpeakerVoiceConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class SpeechConfig(WireModel):
+    """Voice and language settings for spoken (audio) output."""
+
     voice_config: VoiceConfig | None = field(default=None, metadata={"json": "voiceConfig"})
+    """Voice for single-speaker output."""
     multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = field(
         default=None, metadata={"json": "multiSpeakerVoiceConfig"}
     )
+    """Voices for multi-speaker output."""
     language_code: str | None = field(default=None, metadata={"json": "languageCode"})
+    """Language of the speech, as a BCP 47 code such as en-US."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -1017,18 +1381,28 @@ class SpeechConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class Tool(WireModel):
+    """A tool the model may use: your functions or a built-in one such as search or code."""
+
     function_declarations: list[FunctionDeclaration] | None = field(
         default=None, metadata={"json": "functionDeclarations"}
     )
+    """Your functions the model may ask to call."""
     google_search_retrieval: GoogleSearchRetrieval | None = field(
         default=None, metadata={"json": "googleSearchRetrieval"}
     )
+    """Legacy Google Search grounding, with dynamic retrieval settings."""
     code_execution: CodeExecution | None = field(default=None, metadata={"json": "codeExecution"})
+    """Lets the model write and run code."""
     google_search: ToolGoogleSearch | None = field(default=None, metadata={"json": "googleSearch"})
+    """Grounds answers in Google Search results."""
     computer_use: ToolComputerUse | None = field(default=None, metadata={"json": "computerUse"})
+    """Lets the model operate a computer environment such as a browser."""
     url_context: UrlContext | None = field(default=None, metadata={"json": "urlContext"})
+    """Lets the model fetch and read URLs given in the prompt."""
     file_search: FileSearch | None = field(default=None, metadata={"json": "fileSearch"})
+    """Retrieves relevant chunks from your file search stores."""
     google_maps: GoogleMaps | None = field(default=None, metadata={"json": "googleMaps"})
+    """Grounds answers in Google Maps place data."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -1037,7 +1411,10 @@ class Tool(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class UrlContextMetadata(WireModel):
+    """What the URL context tool fetched."""
+
     url_metadata: list[UrlMetadata] | None = field(default=None, metadata={"json": "urlMetadata"})
+    """One entry per URL the tool tried to fetch."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -1046,45 +1423,74 @@ class UrlContextMetadata(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GenerateContentConfig(WireModel):
+    """Client-side bundle of generation, safety and tool settings for one call."""
+
     http_options: HttpOptions | None = field(default=None, metadata={"json": "httpOptions"})
+    """HTTP settings that override the client's for this call."""
     system_instruction: Any | None = field(default=None, metadata={"json": "systemInstruction"})
+    """Instructions that steer the model for the whole conversation."""
     candidate_count: int | None = field(default=None, metadata={"json": "candidateCount"})
+    """Number of alternative replies to generate."""
     stop_sequences: list[str] | None = field(default=None, metadata={"json": "stopSequences"})
+    """Strings that end generation when produced; they are not included in the output."""
     max_output_tokens: int | None = field(default=None, metadata={"json": "maxOutputTokens"})
+    """Upper limit on the number of tokens in each reply."""
     temperature: float | None = field(default=None, metadata={"json": "temperature"})
+    """Randomness of sampling; 0 is the most deterministic."""
     top_p: float | None = field(default=None, metadata={"json": "topP"})
+    """Nucleus sampling: draw only from the smallest token set whose total probability is this."""
     top_k: int | None = field(default=None, metadata={"json": "topK"})
+    """Draw only from the this many most likely tokens at each step."""
     seed: int | None = field(default=None, metadata={"json": "seed"})
+    """Seed for sampling, for more repeatable outputs."""
     response_mime_type: str | None = field(default=None, metadata={"json": "responseMimeType"})
+    """Media type of the reply, e.g. text/plain or application/json."""
     response_schema: Any | None = field(default=None, metadata={"json": "responseSchema"})
+    """Schema the reply must follow; needs a JSON response media type."""
     response_json_schema: Any | None = field(default=None, metadata={"json": "responseJsonSchema"})
+    """Standard JSON Schema the reply must follow, instead of a Schema object."""
     response_json_schema_ordered: Any | None = field(
         default=None, metadata={"json": "responseJsonSchemaOrdered"}
     )
+    """Internal variant of the JSON Schema output setting; not meant for direct use."""
     presence_penalty: float | None = field(default=None, metadata={"json": "presencePenalty"})
+    """Penalty on tokens that already appeared, to encourage new content."""
     frequency_penalty: float | None = field(default=None, metadata={"json": "frequencyPenalty"})
+    """Penalty that grows with how often a token already appeared, to reduce repetition."""
     response_logprobs: bool | None = field(default=None, metadata={"json": "responseLogprobs"})
+    """Whether to return log probabilities of the chosen tokens."""
     logprobs: int | None = field(default=None, metadata={"json": "logprobs"})
+    """Number of top alternative tokens to report log probabilities for at each step."""
     enable_enhanced_civic_answers: bool | None = field(
         default=None, metadata={"json": "enableEnhancedCivicAnswers"}
     )
+    """Turns on enhanced answers to civic questions, where the model supports it."""
     response_modalities: list[GenerationConfigModality] | None = field(
         default=None, metadata={"json": "responseModalities"}
     )
+    """Kinds of output the model may produce; default is text only."""
     speech_config: SpeechConfig | None = field(default=None, metadata={"json": "speechConfig"})
+    """Voice settings for audio output."""
     thinking_config: ThinkingConfig | None = field(
         default=None, metadata={"json": "thinkingConfig"}
     )
+    """Settings for the model's reasoning before it answers."""
     image_config: ImageConfig | None = field(default=None, metadata={"json": "imageConfig"})
+    """Settings for generated images."""
     media_resolution: GenerationConfigMediaResolution | None = field(
         default=None, metadata={"json": "mediaResolution"}
     )
+    """Resolution at which input images and video are tokenized."""
     safety_settings: list[SafetySetting] | None = field(
         default=None, metadata={"json": "safetySettings"}
     )
+    """Per-category thresholds for blocking unsafe content."""
     tools: list[Tool] | None = field(default=None, metadata={"json": "tools"})
+    """Tools the model may use to produce its reply."""
     tool_config: ToolConfig | None = field(default=None, metadata={"json": "toolConfig"})
+    """Settings for the tools given in the request."""
     cached_content: str | None = field(default=None, metadata={"json": "cachedContent"})
+    """Name of cached content to use as prompt context (cachedContents/...)."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -1093,37 +1499,60 @@ class GenerateContentConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GenerationConfig(WireModel):
+    """Sampling, length, output format and modality settings for generation."""
+
     candidate_count: int | None = field(default=None, metadata={"json": "candidateCount"})
+    """Number of alternative replies to generate."""
     stop_sequences: list[str] | None = field(default=None, metadata={"json": "stopSequences"})
+    """Strings that end generation when produced; they are not included in the output."""
     max_output_tokens: int | None = field(default=None, metadata={"json": "maxOutputTokens"})
+    """Upper limit on the number of tokens in each reply."""
     temperature: float | None = field(default=None, metadata={"json": "temperature"})
+    """Randomness of sampling; 0 is the most deterministic."""
     top_p: float | None = field(default=None, metadata={"json": "topP"})
+    """Nucleus sampling: draw only from the smallest token set whose total probability is this."""
     top_k: int | None = field(default=None, metadata={"json": "topK"})
+    """Draw only from the this many most likely tokens at each step."""
     seed: int | None = field(default=None, metadata={"json": "seed"})
+    """Seed for sampling, for more repeatable outputs."""
     response_mime_type: str | None = field(default=None, metadata={"json": "responseMimeType"})
+    """Media type of the reply, e.g. text/plain or application/json."""
     response_schema: Schema | None = field(default=None, metadata={"json": "responseSchema"})
+    """Schema the reply must follow; needs a JSON response media type."""
     response_json_schema: Any | None = field(default=None, metadata={"json": "responseJsonSchema"})
+    """Standard JSON Schema the reply must follow, instead of a Schema object."""
     response_json_schema_ordered: Any | None = field(
         default=None, metadata={"json": "responseJsonSchemaOrdered"}
     )
+    """Internal variant of the JSON Schema output setting; not meant for direct use."""
     presence_penalty: float | None = field(default=None, metadata={"json": "presencePenalty"})
+    """Penalty on tokens that already appeared, to encourage new content."""
     frequency_penalty: float | None = field(default=None, metadata={"json": "frequencyPenalty"})
+    """Penalty that grows with how often a token already appeared, to reduce repetition."""
     response_logprobs: bool | None = field(default=None, metadata={"json": "responseLogprobs"})
+    """Whether to return log probabilities of the chosen tokens."""
     logprobs: int | None = field(default=None, metadata={"json": "logprobs"})
+    """Number of top alternative tokens to report log probabilities for at each step."""
     enable_enhanced_civic_answers: bool | None = field(
         default=None, metadata={"json": "enableEnhancedCivicAnswers"}
     )
+    """Turns on enhanced answers to civic questions, where the model supports it."""
     response_modalities: list[GenerationConfigModality] | None = field(
         default=None, metadata={"json": "responseModalities"}
     )
+    """Kinds of output the model may produce; default is text only."""
     speech_config: SpeechConfig | None = field(default=None, metadata={"json": "speechConfig"})
+    """Voice settings for audio output."""
     thinking_config: ThinkingConfig | None = field(
         default=None, metadata={"json": "thinkingConfig"}
     )
+    """Settings for the model's reasoning before it answers."""
     image_config: ImageConfig | None = field(default=None, metadata={"json": "imageConfig"})
+    """Settings for generated images."""
     media_resolution: GenerationConfigMediaResolution | None = field(
         default=None, metadata={"json": "mediaResolution"}
     )
+    """Resolution at which input images and video are tokenized."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -1132,11 +1561,16 @@ class GenerationConfig(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GroundingChunk(WireModel):
+    """One source used to ground the answer: a web page, retrieved document or map place."""
+
     web: GroundingChunkWeb | None = field(default=None, metadata={"json": "web"})
+    """Chunk from a web page."""
     retrieved_context: GroundingChunkRetrievedContext | None = field(
         default=None, metadata={"json": "retrievedContext"}
     )
+    """Chunk from a retrieval tool such as file search."""
     maps: GroundingChunkMaps | None = field(default=None, metadata={"json": "maps"})
+    """Chunk from Google Maps."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -1145,24 +1579,32 @@ class GroundingChunk(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GroundingMetadata(WireModel):
+    """How the answer was grounded: sources, supported spans and the search queries made."""
+
     search_entry_point: SearchEntryPoint | None = field(
         default=None, metadata={"json": "searchEntryPoint"}
     )
+    """Google Search suggestions to display with the answer."""
     grounding_chunks: list[GroundingChunk] | None = field(
         default=None, metadata={"json": "groundingChunks"}
     )
+    """Sources used to ground the answer."""
     grounding_supports: list[GroundingSupport] | None = field(
         default=None, metadata={"json": "groundingSupports"}
     )
+    """Spans of the answer with the chunks that support them."""
     retrieval_metadata: RetrievalMetadata | None = field(
         default=None, metadata={"json": "retrievalMetadata"}
     )
+    """Scores from the legacy search retrieval tool."""
     web_search_queries: list[str] | None = field(
         default=None, metadata={"json": "webSearchQueries"}
     )
+    """Google Search queries the model ran."""
     google_maps_widget_context_token: str | None = field(
         default=None, metadata={"json": "googleMapsWidgetContextToken"}
     )
+    """Token for rendering a Google Maps widget with the answer."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -1171,18 +1613,28 @@ class GroundingMetadata(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GenerateContentRequest(WireModel):
+    """Body of a generateContent or streamGenerateContent call: prompt, tools and settings."""
+
     model: str | None = field(default=None, metadata={"json": "model"})
+    """Model to use, as a resource name such as models/gemini-2.5-flash."""
     system_instruction: Content | None = field(default=None, metadata={"json": "systemInstruction"})
+    """Instructions that steer the model for the whole conversation."""
     contents: list[Content] | None = field(default=None, metadata={"json": "contents"})
+    """The conversation so far, oldest turn first; a single prompt is one entry."""
     tools: list[Tool] | None = field(default=None, metadata={"json": "tools"})
+    """Tools the model may use to produce its reply."""
     tool_config: ToolConfig | None = field(default=None, metadata={"json": "toolConfig"})
+    """Settings for the tools given in the request."""
     safety_settings: list[SafetySetting] | None = field(
         default=None, metadata={"json": "safetySettings"}
     )
+    """Per-category thresholds for blocking unsafe content."""
     generation_config: GenerationConfig | None = field(
         default=None, metadata={"json": "generationConfig"}
     )
+    """Sampling, length and output-format settings."""
     cached_content: str | None = field(default=None, metadata={"json": "cachedContent"})
+    """Name of cached content to use as prompt context (cachedContents/...)."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -1191,11 +1643,16 @@ class GenerateContentRequest(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class CountTokensRequest(WireModel):
+    """Body of a countTokens call: the input whose size in tokens you want to know."""
+
     model: str | None = field(default=None, metadata={"json": "model"})
+    """Model whose tokenizer to use, as a resource name such as models/gemini-2.5-flash."""
     contents: list[Content] | None = field(default=None, metadata={"json": "contents"})
+    """Input to count tokens for."""
     generate_content_request: GenerateContentRequest | None = field(
         default=None, metadata={"json": "generateContentRequest"}
     )
+    """A whole generate request to count, instead of bare contents."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -1204,32 +1661,46 @@ class CountTokensRequest(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class Candidate(WireModel):
+    """One reply from the model, with finish reason, safety ratings, citations and grounding."""
+
     index: int | None = field(default=None, metadata={"json": "index"})
+    """Position of this candidate among the replies."""
     content: Content | None = field(default=None, metadata={"json": "content"})
+    """The generated content."""
     finish_reason: CandidateFinishReason | None = field(
         default=None, metadata={"json": "finishReason"}
     )
+    """Why generation stopped; unset while the candidate is still streaming."""
     finish_message: str | None = field(default=None, metadata={"json": "finishMessage"})
+    """More detail on why generation stopped."""
     safety_ratings: list[SafetyRating] | None = field(
         default=None, metadata={"json": "safetyRatings"}
     )
+    """Safety ratings of this candidate, one per harm category."""
     citation_metadata: CitationMetadata | None = field(
         default=None, metadata={"json": "citationMetadata"}
     )
+    """Sources the generated content was attributed to."""
     token_count: int | None = field(default=None, metadata={"json": "tokenCount"})
+    """Number of tokens in this candidate."""
     grounding_attributions: list[GroundingAttribution] | None = field(
         default=None, metadata={"json": "groundingAttributions"}
     )
+    """Sources that contributed to the answer."""
     grounding_metadata: GroundingMetadata | None = field(
         default=None, metadata={"json": "groundingMetadata"}
     )
+    """Grounding sources and supported spans, when a grounding tool was used."""
     avg_logprobs: float | None = field(default=None, metadata={"json": "avgLogprobs"})
+    """Average log probability of the candidate's tokens."""
     logprobs_result: LogprobsResult | None = field(
         default=None, metadata={"json": "logprobsResult"}
     )
+    """Per-token log probabilities, when they were requested."""
     url_context_metadata: UrlContextMetadata | None = field(
         default=None, metadata={"json": "urlContextMetadata"}
     )
+    """URLs fetched by the URL context tool, with their status."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -1238,15 +1709,22 @@ class Candidate(WireModel):
 
 @dataclass(slots=True, kw_only=True, repr=False)
 class GenerateContentResponse(GenerateContentResponseMixin):
+    """What the model returns for a generate call, or one chunk of a streamed reply."""
+
     candidates: list[Candidate] | None = field(default=None, metadata={"json": "candidates"})
+    """Replies the model generated."""
     prompt_feedback: GenerateContentResponsePromptFeedback | None = field(
         default=None, metadata={"json": "promptFeedback"}
     )
+    """Safety feedback on the prompt; set when the prompt was blocked."""
     usage_metadata: GenerateContentResponseUsageMetadata | None = field(
         default=None, metadata={"json": "usageMetadata"}
     )
+    """Token usage of the call."""
     model_version: str | None = field(default=None, metadata={"json": "modelVersion"})
+    """Model version that produced the reply."""
     response_id: str | None = field(default=None, metadata={"json": "responseId"})
+    """Identifier of this response."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )

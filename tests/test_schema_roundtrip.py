@@ -37,6 +37,10 @@ def _inline(schema: Any, depth: int) -> Any:
         for key, value in schema.items()
         if key not in skipped and not key.startswith("x-")
     }
+    if "properties" in schema:  # property names are data, not keywords: keep them all
+        inlined["properties"] = {
+            name: _inline(prop, depth) for name, prop in schema["properties"].items()
+        }
     if str(inlined.get("pattern", "")).endswith("$"):
         # JSON Schema patterns are ECMA-262, where `$` is the very end; in Python's re (which
         # hypothesis-jsonschema uses) it also matches before a final newline.
