@@ -1,7 +1,30 @@
-"""gemwire: a small, fast, lossless client for the Google Gemini API."""
+"""gemwire: a small, fast, lossless client for the Google Gemini API.
 
+import gemwire as genai
 from gemwire import types
-from gemwire._serde import DecodeError, EncodeError
 
-__version__ = "0.1.0"
-__all__ = ["DecodeError", "EncodeError", "__version__", "types"]
+client = genai.Client()  # GEMINI_API_KEY from the environment
+response = client.models.generate_content(model="gemini-2.0-flash", contents="Hi")
+print(response.text)
+"""
+
+from gemwire import errors, types
+from gemwire._client import Client
+from gemwire._streaming import Stream
+from gemwire._version import __version__
+from gemwire.chats import Chat
+from gemwire.errors import APIError, ClientError, DecodeError, EncodeError, ServerError
+
+__all__ = [
+    "APIError",
+    "Chat",
+    "Client",
+    "ClientError",
+    "DecodeError",
+    "EncodeError",
+    "ServerError",
+    "Stream",
+    "__version__",
+    "errors",
+    "types",
+]

@@ -1,0 +1,97 @@
+"""``Client``: resolves the settings (key, base URL, version, timeout, retries) and owns the
+transport and the resources (``client.models``, ``client.chats``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+from gemwire._transport import RetryPolicy, Transport
+from gemwire.chats import Chats
+from gemwire.errors import MissingAPIKeyError
+from gemwire.models import Models
+from gemwire.types import HttpOptions
+
+__all__ = ["Client"]
+
+DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+
+
+class Client:
+    """A client of the Gemini API. Thread-safe: share one across threads.
+
+    The key comes from ``api_key``, else ``GEMINI_API_KEY``, else ``GOOGLE_API_KEY``; it is
+    sent only in the ``x-goog-api-key`` header. The base URL comes from ``base_url`` (or
+    ``http_options.base_url``), else ``GOOGLE_GEMINI_BASE_URL``, else Google's endpoint.
+    ``timeout`` is in seconds (``http_options.timeout`` is in milliseconds, as in
+    google-genai). ``max_retries`` retries follow a failed attempt (see
+    :class:`~gemwire.errors.APIError` for which failures are retried).
+
+    Plain ``http://`` is refused except to loopback addresses (the local emulator), unless
+    ``allow_insecure_http=True``.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        api_version: str | None = None,
+        timeout: float | None = None,
+        max_retries: int = 2,
+        http_options: HttpOptions | Mapping[str, Any] | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        options = _as_http_options(http_options)
+        key = api_key or os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
+        if not key:
+            raise MissingAPIKeyError(
+                "no API key: pass Client(api_key=...) or set GEMINI_API_KEY (or GOOGLE_API_KEY)"
+            )
+        self.base_url = (
+            base_url
+            or options.base_url
+            or os.environ.get("GOOGLE_GEMINI_BASE_URL")
+            or DEFAULT_BASE_URL
+        ).rstrip("/")
+        self.api_version = api_version or options.api_version or "v1beta"
+        if timeout is None:
+            timeout = options.timeout / 1000 if options.timeout is not None else 60.0
+        self._transport = Transport(
+            base_url=self.base_url,
+            api_key=key,
+            timeout=timeout,
+            retry=RetryPolicy(max_retries=max_retries),
+            headers=options.headers,
+            allow_insecure_http=allow_insecure_http,
+        )
+        self.models = Models(self._transport, self.api_version)
+        self.chats = Chats(self.models)
+
+    def close(self) -> None:
+        """Close the pooled connections. The client must not be used afterwards."""
+        self._transport.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Client(base_url={self.base_url!r}, api_version={self.api_version!r})"
+
+
+def _as_http_options(options: HttpOptions | Mapping[str, Any] | None) -> HttpOptions:
+    if options is None:
+        return HttpOptions()
+    if isinstance(options, HttpOptions):
+        return options
+    return HttpOptions(**options)

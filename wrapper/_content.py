@@ -1,0 +1,103 @@
+"""What users pass as ``contents`` -> the ``list[Content]`` the API expects.
+
+Accepted, as google-genai accepts them: a string, a ``Part``, a ``Content``, a wire dict, a
+``PIL.Image.Image``, or a list of those. Consecutive loose items (strings, parts, images,
+part dicts) form one ``user`` turn; a ``Content`` (or a dict with ``role``/``parts``) is a turn
+of its own. Pillow is imported only when an image is actually passed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from gemwire.types import Blob, Content, Part
+
+__all__ = ["to_content", "to_contents", "to_part"]
+
+ACCEPTED = "str, Part, Content, dict or PIL.Image.Image"
+# Pillow writes these modes to PNG as they are; others are converted first.
+PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"})
+
+
+def to_contents(contents: Any, *, path: str = "contents") -> list[Content]:
+    """Turn ``contents`` into a list of turns; consecutive loose parts become one user turn."""
+    items = contents if isinstance(contents, (list, tuple)) else [contents]
+    turns: list[Content] = []
+    loose: list[Part] = []
+    for index, item in enumerate(items):
+        item_path = f"{path}[{index}]" if items is contents else path
+        turn = _as_turn(item, item_path)
+        if turn is None:
+            loose.append(to_part(item, path=item_path))
+            continue
+        if loose:
+            turns.append(Content(role="user", parts=loose))
+            loose = []
+        turns.append(turn)
+    if loose:
+        turns.append(Content(role="user", parts=loose))
+    if not turns:
+        raise ValueError(f"{path}: is empty; pass at least one prompt")
+    return turns
+
+
+def to_content(value: Any, *, role: str | None = "user", path: str = "contents") -> Content:
+    """Turn one message (a string, part, image, list of parts, or a Content) into one turn."""
+    turn = _as_turn(value, path)
+    if turn is not None:
+        return turn
+    items = value if isinstance(value, (list, tuple)) else [value]
+    if not items:
+        raise ValueError(f"{path}: is empty; pass at least one part")
+    parts = [
+        to_part(item, path=f"{path}[{i}]" if items is value else path)
+        for i, item in enumerate(items)
+    ]
+    return Content(role=role, parts=parts)
+
+
+def to_part(value: Any, *, path: str = "contents") -> Part:
+    """Turn one loose item (str, Part, part dict, PIL image) into a ``Part``."""
+    if isinstance(value, str):
+        return Part(text=value)
+    if isinstance(value, Part):
+        return value
+    if isinstance(value, Mapping):
+        return Part.from_dict(value)
+    if _is_pil_image(value):
+        return image_part(value)
+    raise TypeError(f"{path}: expected {ACCEPTED}, got {type(value).__name__}")
+
+
+def image_part(image: Any) -> Part:
+    """Encode a PIL image as an inline part: JPEG stays JPEG, anything else becomes PNG."""
+    buffer = io.BytesIO()
+    if image.format == "JPEG":
+        image.save(buffer, format="JPEG", quality=95)
+        mime_type = "image/jpeg"
+    else:
+        if image.mode not in PNG_MODES:
+            image = image.convert("RGBA")
+        image.save(buffer, format="PNG")
+        mime_type = "image/png"
+    return Part(inline_data=Blob(mime_type=mime_type, data=buffer.getvalue()))
+
+
+def _as_turn(value: Any, path: str) -> Content | None:
+    """``value`` as a whole turn, or ``None`` if it is a loose part."""
+    if isinstance(value, Content):
+        return value
+    if isinstance(value, Mapping) and ("parts" in value or "role" in value):
+        return Content.from_dict(value)
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)) and path.endswith("]"):
+        raise TypeError(f"{path}: a nested list is not a turn; wrap its parts in a Content")
+    return None
+
+
+def _is_pil_image(value: object) -> bool:
+    # Checked by module name so that Pillow is imported only by those who pass images.
+    return any(cls.__module__.startswith("PIL.") for cls in type(value).__mro__) and hasattr(
+        value, "save"
+    )
