@@ -32,20 +32,26 @@ def iter_sse_json(chunks: Iterable[bytes]) -> Iterator[Any]:
             buffer = buffer[:-1] if pending_cr else buffer
             buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
             buffer += b"\r" if pending_cr else b""
-        if b"\n\n" not in buffer:
-            continue
-        *events, buffer = buffer.split(b"\n\n")
-        for event in events:
-            data = _event_data(event)
-            if data is not None:
-                yield _decode(data)
-    buffer = buffer.rstrip(b"\r\n")
+        if b"\n\n" in buffer:
+            *events, buffer = buffer.split(b"\n\n")
+            yield from _decode_events(events)
+    if buffer.endswith(b"\r"):  # at the end, a lone \r is a line ending after all
+        *events, buffer = (buffer[:-1] + b"\n").split(b"\n\n")
+        yield from _decode_events(events)
+    buffer = buffer.rstrip(b"\n")
     if buffer:
         data = _event_data(buffer)
         if data is not None:
             raise IncompleteStreamError(
                 f"the stream was cut off in the middle of an event ({len(buffer)} bytes received)"
             )
+
+
+def _decode_events(events: list[bytes]) -> Iterator[Any]:
+    for event in events:
+        data = _event_data(event)
+        if data is not None:
+            yield _decode(data)
 
 
 def _event_data(event: bytes) -> bytes | None:

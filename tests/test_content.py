@@ -1,0 +1,100 @@
+"""What users pass as contents becomes the turns the API expects."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from gemwire import types
+from gemwire._content import to_content, to_contents
+
+
+def wire(contents: object) -> list[dict[str, object]]:
+    return [c.to_dict() for c in to_contents(contents)]
+
+
+def test_a_string_is_one_user_turn() -> None:
+    assert wire("Hello there") == [{"role": "user", "parts": [{"text": "Hello there"}]}]
+
+
+def test_consecutive_loose_items_form_one_user_turn() -> None:
+    part = types.Part.from_bytes(data=b"\x00", mime_type="application/octet-stream")
+    assert wire(["a", part, {"text": "b"}]) == [
+        {
+            "role": "user",
+            "parts": [
+                {"text": "a"},
+                {"inlineData": {"data": "AA==", "mimeType": "application/octet-stream"}},
+                {"text": "b"},
+            ],
+        }
+    ]
+
+
+def test_contents_turns_split_loose_parts() -> None:
+    model_turn = types.Content(role="model", parts=[types.Part(text="hi")])
+    assert wire(["a", model_turn, "b", {"role": "model", "parts": [{"text": "c"}]}]) == [
+        {"role": "user", "parts": [{"text": "a"}]},
+        {"role": "model", "parts": [{"text": "hi"}]},
+        {"role": "user", "parts": [{"text": "b"}]},
+        {"role": "model", "parts": [{"text": "c"}]},
+    ]
+
+
+def test_from_uri_makes_file_data() -> None:
+    part = types.Part.from_uri(file_uri="gs://bucket/a.pdf", mime_type="application/pdf")
+    assert part.to_dict() == {
+        "fileData": {"fileUri": "gs://bucket/a.pdf", "mimeType": "application/pdf"}
+    }
+
+
+def _image(fmt: str | None, mode: str = "RGB") -> Image.Image:
+    image = Image.new(mode, (3, 2))
+    if fmt is None:
+        return image
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt)
+    buffer.seek(0)
+    return Image.open(buffer)
+
+
+@pytest.mark.parametrize(
+    ("image", "mime_type", "format_"),
+    [
+        (_image("JPEG"), "image/jpeg", "JPEG"),
+        (_image("PNG"), "image/png", "PNG"),
+        (_image("GIF"), "image/png", "PNG"),
+        (_image(None, "CMYK"), "image/png", "PNG"),
+        (_image(None, "RGBA"), "image/png", "PNG"),
+    ],
+)
+def test_a_pil_image_becomes_inline_data_keeping_jpeg(
+    image: Image.Image, mime_type: str, format_: str
+) -> None:
+    (turn,) = to_contents([image, "Tell me about this instrument"])
+    blob = turn.parts[0].inline_data  # type: ignore[index]
+    assert blob is not None and blob.mime_type == mime_type
+    decoded = Image.open(io.BytesIO(blob.data or b""))
+    assert decoded.format == format_
+    assert decoded.size == (3, 2)
+    assert turn.to_dict()["parts"][1] == {"text": "Tell me about this instrument"}
+
+
+def test_a_wrong_item_names_its_path() -> None:
+    with pytest.raises(
+        TypeError,
+        match=r"^contents\[1\]: expected str, Part, Content, dict or PIL.Image.Image, got int$",
+    ):
+        to_contents(["a", 3])
+
+
+def test_empty_contents_are_refused() -> None:
+    with pytest.raises(ValueError, match="empty"):
+        to_contents([])
+
+
+def test_a_chat_message_may_be_a_list_of_parts() -> None:
+    turn = to_content(["a", types.Part(text="b")], path="message")
+    assert turn.to_dict() == {"role": "user", "parts": [{"text": "a"}, {"text": "b"}]}

@@ -1,0 +1,73 @@
+"""Structured output: Python types become a response schema and the answer parses back."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from gemwire import types
+from gemwire._config import as_config, build_request
+from gemwire._content import to_contents
+from gemwire._structured import parse_as, schema_of
+
+
+@dataclass
+class Recipe:
+    recipe_name: str
+    ingredients: list[str]
+    minutes: int | None = None
+
+
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+def test_a_dataclass_list_becomes_a_gemini_schema() -> None:
+    assert schema_of(list[Recipe]).to_dict() == {
+        "type": "ARRAY",
+        "items": {
+            "type": "OBJECT",
+            "properties": {
+                "recipe_name": {"type": "STRING"},
+                "ingredients": {"type": "ARRAY", "items": {"type": "STRING"}},
+                "minutes": {"type": "INTEGER", "nullable": True},
+            },
+            "propertyOrdering": ["recipe_name", "ingredients", "minutes"],
+            "required": ["recipe_name", "ingredients"],
+        },
+    }
+
+
+def test_enums_become_string_enums() -> None:
+    assert schema_of(Color).to_dict() == {"type": "STRING", "enum": ["red", "blue"]}
+
+
+def test_a_response_schema_sets_the_json_mime_type() -> None:
+    body = build_request(to_contents("x"), as_config({"response_schema": {"type": "object"}}))
+    assert body["generationConfig"] == {
+        "responseMimeType": "application/json",
+        "responseSchema": {"type": "OBJECT"},
+    }
+
+
+def test_the_answer_parses_into_the_dataclasses() -> None:
+    text = '[{"recipe_name": "Cookies", "ingredients": ["flour"], "minutes": 12}, {"recipe_name": "Tea", "ingredients": []}]'
+    assert parse_as(text, list[Recipe]) == [
+        Recipe(recipe_name="Cookies", ingredients=["flour"], minutes=12),
+        Recipe(recipe_name="Tea", ingredients=[]),
+    ]
+
+
+def test_a_dict_schema_parses_to_plain_json() -> None:
+    assert parse_as('{"a": [1]}', {"type": "OBJECT"}) == {"a": [1]}
+
+
+def test_text_that_does_not_fit_parses_to_none() -> None:
+    assert parse_as('{"recipe_name": "Cut off', list[Recipe]) is None
+    assert parse_as('[{"ingredients": 3}]', list[Recipe]) is None
+
+
+def test_schema_instances_pass_through() -> None:
+    schema = types.Schema(type=types.Type.STRING)
+    assert schema_of(schema) is schema
