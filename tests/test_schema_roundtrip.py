@@ -7,11 +7,11 @@ import os
 from typing import Any
 
 import pytest
-from gemwire import types
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
+from gemwire import types
 from tests.conftest import SPEC_PATH
 
 SPEC = json.loads(SPEC_PATH.read_text(encoding="utf-8"))

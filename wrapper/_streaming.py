@@ -6,6 +6,7 @@ from collections.abc import Callable, Generator, Iterator
 from types import TracebackType
 
 import urllib3
+
 from gemwire._sse import iter_sse_json
 from gemwire._transport import iter_body
 from gemwire.errors import IncompleteStreamError

@@ -19,8 +19,6 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import urllib3
-from gemwire._version import __version__
-from gemwire.errors import APIConnectionError, APIError, APITimeoutError, GemwireError
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -28,6 +26,9 @@ from urllib3.exceptions import (
     ProtocolError,
     ReadTimeoutError,
 )
+
+from gemwire._version import __version__
+from gemwire.errors import APIConnectionError, APIError, APITimeoutError, GemwireError
 
 __all__ = ["RetryPolicy", "Transport"]
 
