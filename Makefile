@@ -38,7 +38,12 @@ lint: $(INSTALLED) typecheck
 	$(BIN)/ruff check wrapper generated codegen tests
 	$(BIN)/ruff format --check wrapper generated codegen tests
 
-test: lint check-generated
+# Where spec/ and Google's published schema differ; DRIFT_DISCOVERY=PATH_OR_URL adds a REST
+# discovery document ($(value) and the quotes keep the `$` of Google's URL intact).
+drift: $(INSTALLED)
+	$(BIN)/python codegen/drift.py $(if $(value DRIFT_DISCOVERY),--discovery '$(value DRIFT_DISCOVERY)')
+
+test: lint check-generated drift
 	$(BIN)/pytest
 
 demo: $(INSTALLED)

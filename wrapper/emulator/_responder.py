@@ -1,0 +1,340 @@
+"""The emulator's deterministic answers, computed from the request and nothing else.
+
+The reply text describes what the model was sent, so a demo reads naturally:
+
+    You said: "What is in this picture?". I saw 3 turns and the system instruction "Be brief.".
+    The message has 1 image: image/png, 640x480 pixels, 12,345 bytes.
+
+- the last user turn's text is echoed (`You sent no text.` when it has none);
+- the number of turns in `contents` and the system instruction, if any, are noted;
+- each `inlineData` / `fileData` part of that turn is described: MIME type, pixel size of PNG,
+  JPEG, GIF and WebP images (read from their headers), byte count; a file's URI;
+- each `functionResponse` of that turn is reported with its JSON.
+
+`generationConfig` shapes it: `responseMimeType: application/json` makes the text a JSON value
+(an instance of `responseSchema` / `responseJsonSchema`, see `_instance`, or
+`{"reply": <the text above>}` without a schema); `text/x.enum` answers the schema's first enum
+value; `stopSequences` cut the text before the first one found; `maxOutputTokens` keeps that many
+tokens and sets `finishReason: MAX_TOKENS`; `candidateCount` repeats the candidate;
+`thinkingConfig.includeThoughts` adds a thought part first and a `thoughtSignature` on the answer.
+
+`responseId` and the signature are hashes of the request bytes: the same request gets the same
+answer. Streams send the text in pieces of 4 words (the thought, if any, first); every chunk
+carries the prompt usage, the last one `finishReason` and the full `usageMetadata`.
+snake_case keys are read as well as camelCase ones.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from gemwire.emulator import _media, _models, _tokens
+from gemwire.emulator._instance import instance
+
+_WORDS_PER_CHUNK = 4
+_PIECE = re.compile(r"\s*\S{1,32}\s*")  # a word with its spacing; long runs (JSON) cut at 32
+_MAX_CANDIDATES = 8
+
+
+@dataclass(frozen=True)
+class PromptTokens:
+    """The prompt's token count and its split by modality (`promptTokensDetails`)."""
+
+    total: int
+    details: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Everything one answer says, before it is laid out as a body or as stream chunks."""
+
+    model_version: str
+    response_id: str
+    prompt: PromptTokens
+    text: str
+    finish_reason: str
+    thought: str | None
+    signature: str | None
+    candidate_count: int
+
+
+def compose(model: str, request: dict[str, Any], raw: bytes, text: str | None = None) -> Reply:
+    """The answer to a `generateContent` request body; `text` replaces the reply text."""
+    contents = _items(_get(request, "contents"))
+    system = _system_text(_get(request, "systemInstruction"))
+    config = _get(request, "generationConfig")
+    config = config if isinstance(config, dict) else {}
+    last: dict[str, Any] = next((c for c in reversed(contents) if _get(c, "role") != "model"), {})
+    if text is None:
+        text = _json_reply(config, last, contents, system)
+    finish = "STOP"
+    stops = _get(config, "stopSequences")
+    for stop in stops if isinstance(stops, list) else []:
+        if isinstance(stop, str) and stop and stop in text:
+            text = text[: text.index(stop)]
+    limit = _get(config, "maxOutputTokens")
+    if isinstance(limit, int) and limit > 0:
+        cut = _tokens.truncate(text, limit)
+        if cut is not None:
+            text, finish = cut, "MAX_TOKENS"
+    digest = hashlib.blake2b(raw, key=model.encode()[:64], digest_size=32).digest()
+    thinking = _get(config, "thinkingConfig")
+    thoughts = isinstance(thinking, dict) and _get(thinking, "includeThoughts") is True
+    count = _get(config, "candidateCount")
+    return Reply(
+        model_version=_models.model_version(model),
+        response_id=base64.urlsafe_b64encode(digest[:17]).decode().rstrip("="),
+        prompt=prompt_tokens(contents, _get(request, "systemInstruction")),
+        text=text,
+        finish_reason=finish,
+        thought=_thought(last, contents) if thoughts else None,
+        signature=base64.b64encode(digest + digest[:16]).decode() if thoughts else None,
+        candidate_count=min(count, _MAX_CANDIDATES) if isinstance(count, int) and count > 1 else 1,
+    )
+
+
+def response(reply: Reply) -> dict[str, Any]:
+    """The `GenerateContentResponse` body of a whole answer."""
+    parts: list[dict[str, Any]] = []
+    if reply.thought is not None:
+        parts.append({"text": reply.thought, "thought": True})
+    parts.append(_answer_part(reply, reply.text, first=True))
+    candidates_tokens = _tokens.count(reply.text) * reply.candidate_count
+    return _chunk(reply, parts, last=True, candidates_tokens=candidates_tokens)
+
+
+def stream(reply: Reply, size: int | None = None, at_least: int = 2) -> list[dict[str, Any]]:
+    """The chunks of a streamed answer: `size` of them if given, else at least `at_least`."""
+    thought = 0 if reply.thought is None else 1
+    words = _PIECE.findall(reply.text) or [reply.text]
+    natural = -(-len(words) // _WORDS_PER_CHUNK) + thought
+    wanted = size if size is not None else max(natural, at_least)
+    if wanted == 1:
+        return [response(reply)]
+    chunks: list[dict[str, Any]] = []
+    if reply.thought is not None:
+        chunks.append(_chunk(reply, [{"text": reply.thought, "thought": True}], last=False))
+    pieces = _split(words, None if wanted == natural else wanted - thought)
+    emitted = 0
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        emitted += _tokens.count(piece)
+        tokens = emitted * reply.candidate_count if last else None
+        parts = [_answer_part(reply, piece, first=index == 0)]
+        chunks.append(_chunk(reply, parts, last=last, candidates_tokens=tokens))
+    return chunks
+
+
+def count_tokens(request: dict[str, Any]) -> dict[str, Any]:
+    """The `countTokens` answer for `contents` or a whole `generateContentRequest`."""
+    inner = _get(request, "generateContentRequest")
+    source = inner if isinstance(inner, dict) else request
+    tokens = prompt_tokens(_items(_get(source, "contents")), _get(source, "systemInstruction"))
+    body: dict[str, Any] = {"totalTokens": tokens.total}
+    if tokens.details:
+        body["promptTokensDetails"] = tokens.details
+    return body
+
+
+def prompt_tokens(contents: list[dict[str, Any]], system: Any) -> PromptTokens:
+    """Tokens of every part of `contents` and of the system instruction, by modality."""
+    by_modality: dict[str, int] = {}
+    system_parts = _items(_get(system, "parts")) if isinstance(system, dict) else []
+    for part in [p for c in contents for p in _items(_get(c, "parts"))] + system_parts:
+        modality, tokens = _part_tokens(part)
+        by_modality[modality] = by_modality.get(modality, 0) + tokens
+    details = [
+        {"modality": modality, "tokenCount": tokens}
+        for modality, tokens in sorted(by_modality.items())
+        if tokens
+    ]
+    return PromptTokens(sum(by_modality.values()), details)
+
+
+def _chunk(
+    reply: Reply, parts: list[dict[str, Any]], *, last: bool, candidates_tokens: int | None = None
+) -> dict[str, Any]:
+    candidates = []
+    for index in range(reply.candidate_count):
+        candidate: dict[str, Any] = {"content": {"parts": parts, "role": "model"}}
+        if last:
+            candidate["finishReason"] = reply.finish_reason
+        candidate["index"] = index
+        candidates.append(candidate)
+    usage: dict[str, Any] = {"promptTokenCount": reply.prompt.total}
+    total = reply.prompt.total
+    if last:
+        thoughts = _tokens.count(reply.thought) if reply.thought is not None else 0
+        if candidates_tokens:
+            usage["candidatesTokenCount"] = candidates_tokens
+        total += (candidates_tokens or 0) + thoughts
+        usage["totalTokenCount"] = total
+        if reply.prompt.details:
+            usage["promptTokensDetails"] = reply.prompt.details
+        if thoughts:
+            usage["thoughtsTokenCount"] = thoughts
+    else:
+        usage["totalTokenCount"] = total
+        if reply.prompt.details:
+            usage["promptTokensDetails"] = reply.prompt.details
+    return {
+        "candidates": candidates,
+        "usageMetadata": usage,
+        "modelVersion": reply.model_version,
+        "responseId": reply.response_id,
+    }
+
+
+def _answer_part(reply: Reply, text: str, *, first: bool) -> dict[str, Any]:
+    part: dict[str, Any] = {"text": text}
+    if first and reply.signature is not None:
+        part["thoughtSignature"] = reply.signature
+    return part
+
+
+def _split(words: list[str], count: int | None) -> list[str]:
+    """The words in groups of 4, or in exactly `count` groups (groups repeat when too few)."""
+    if count is None:
+        step = _WORDS_PER_CHUNK
+        return ["".join(words[i : i + step]) for i in range(0, len(words), step)]
+    if count <= len(words):
+        bounds = [len(words) * i // count for i in range(count + 1)]
+        return ["".join(words[bounds[i] : bounds[i + 1]]) for i in range(count)]
+    if len(words) == 1 and count == 2:
+        return [words[0], ""]  # Google often ends a stream with an empty text part
+    groups = _split(words, None)
+    return [groups[i % len(groups)] for i in range(count)]
+
+
+def _json_reply(
+    config: dict[str, Any], last: dict[str, Any], contents: list[dict[str, Any]], system: str
+) -> str:
+    mime = _get(config, "responseMimeType")
+    schema = _get(config, "responseJsonSchema")
+    if schema is None:
+        schema = _get(config, "responseSchema")
+    if mime == "application/json":
+        if schema is None:
+            return json.dumps({"reply": _describe(last, contents, system)}, ensure_ascii=False)
+        return json.dumps(instance(schema), ensure_ascii=False)
+    if mime == "text/x.enum" and isinstance(schema, dict):
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum:
+            return str(enum[0])
+    return _describe(last, contents, system)
+
+
+def _describe(last: dict[str, Any], contents: list[dict[str, Any]], system: str) -> str:
+    """The plain reply text: an echo of the last user turn and what came with it."""
+    parts = _items(_get(last, "parts"))
+    said = " ".join(
+        p["text"] for p in parts if isinstance(p.get("text"), str) and not p.get("thought")
+    ).strip()
+    sentences = [f'You said: "{said}".' if said else "You sent no text."]
+    turns = f"{len(contents)} turn{'' if len(contents) == 1 else 's'}"
+    if system:
+        sentences.append(f'I saw {turns} and the system instruction "{system}".')
+    else:
+        sentences.append(f"I saw {turns}.")
+    media = [d for d in map(_describe_media, parts) if d is not None]
+    if media:
+        images = sum(1 for noun, _ in media if noun == "image")
+        nouns = [_plural(images, "image"), _plural(len(media) - images, "file")]
+        listing = "; ".join(text for _, text in media)
+        sentences.append(f"The message has {' and '.join(n for n in nouns if n)}: {listing}.")
+    for part in parts:
+        called = _get(part, "functionResponse")
+        if isinstance(called, dict):
+            result = json.dumps(_get(called, "response"), ensure_ascii=False, sort_keys=True)
+            sentences.append(f"The function {_get(called, 'name')} returned {result}.")
+    return " ".join(sentences)
+
+
+def _describe_media(part: dict[str, Any]) -> tuple[str, str] | None:
+    """("image" or "file", "image/png, 640x480 pixels, 12,345 bytes") for a media part."""
+    blob = _get(part, "inlineData")
+    if isinstance(blob, dict):
+        mime = str(_get(blob, "mimeType") or "application/octet-stream")
+        data = _get(blob, "data")
+        raw = _media.decode_base64(data) if isinstance(data, str) else None
+        size = f"{len(raw):,} bytes" if raw is not None else "unreadable bytes"
+        if not mime.startswith("image/"):
+            return "file", f"{mime}, {size}"
+        pixels = _media.image_size(raw) if raw else None
+        shape = f"{pixels[0]}x{pixels[1]} pixels" if pixels else "unknown pixel size"
+        return "image", f"{mime}, {shape}, {size}"
+    file = _get(part, "fileData")
+    if isinstance(file, dict):
+        mime = str(_get(file, "mimeType") or "application/octet-stream")
+        noun = "image" if mime.startswith("image/") else "file"
+        return noun, f"{mime} at {_get(file, 'fileUri')}"
+    return None
+
+
+def _thought(last: dict[str, Any], contents: list[dict[str, Any]]) -> str:
+    parts = _items(_get(last, "parts"))
+    words = sum(_tokens.count(p["text"]) for p in parts if isinstance(p.get("text"), str))
+    media = sum(1 for p in parts if _describe_media(p) is not None)
+    return (
+        "**Reading the request**\n\n"
+        f"The last user turn has {_plural(words, 'token') or 'no tokens'} of text and "
+        f"{_plural(media, 'attachment') or 'no attachments'}, in a conversation of "
+        f"{_plural(len(contents), 'turn') or 'no turns'}. I will repeat it back and describe "
+        "what came with it.\n\n"
+    )
+
+
+def _part_tokens(part: dict[str, Any]) -> tuple[str, int]:
+    text = part.get("text")
+    if isinstance(text, str):
+        return "TEXT", _tokens.count(text)
+    for key in ("inlineData", "fileData"):
+        media = _get(part, key)
+        if isinstance(media, dict):
+            mime = str(_get(media, "mimeType") or "")
+            return _modality(mime), _tokens.MEDIA_PART_TOKENS
+    other = {k: v for k, v in part.items() if k not in ("thought", "thoughtSignature")}
+    other.pop("thought_signature", None)
+    return "TEXT", _tokens.count(json.dumps(other, ensure_ascii=False, sort_keys=True))
+
+
+def _modality(mime: str) -> str:
+    kind = mime.split("/", 1)[0]
+    return {"image": "IMAGE", "audio": "AUDIO", "video": "VIDEO"}.get(kind, "DOCUMENT")
+
+
+def _system_text(system: Any) -> str:
+    if isinstance(system, str):
+        return system.strip()
+    parts = _items(_get(system, "parts")) if isinstance(system, dict) else []
+    return " ".join(p["text"] for p in parts if isinstance(p.get("text"), str)).strip()
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}" if count else ""
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    """A repeated field as a list of objects (a lone object counts as a list of one)."""
+    if isinstance(value, dict):
+        return [value]
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _get(message: Any, camel: str) -> Any:
+    """A field by its camelCase name or its snake_case spelling."""
+    if not isinstance(message, dict):
+        return None
+    value = message.get(camel)
+    return value if value is not None else message.get(_snake(camel))
+
+
+@functools.cache
+def _snake(camel: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in camel)

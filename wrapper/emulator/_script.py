@@ -1,0 +1,207 @@
+"""The script: canned replies and injected faults, consumed in order by matching requests.
+
+Each entry is a JSON object. The first pending entry that matches a request is used for it
+(and removed, or its `times` counted down); requests that match no entry get the normal answer.
+
+| key | effect |
+|---|---|
+| `match` | only requests whose path contains this string |
+| `kind` | only this kind of request: `generateContent`, `streamGenerateContent`, |
+| | `countTokens`, `listModels` or `getModel` |
+| `times` | how many requests the entry applies to (default 1) |
+| `delay` | seconds to wait before answering (combines with every other key) |
+| `status` | answer this HTTP status with a Google error body (`message` overrides its text) |
+| `retry_delay` | a 429 (or `status`) whose details carry `google.rpc.RetryInfo` (`"2.5s"`) |
+| `headers` | extra response headers, e.g. `{"Retry-After": "1"}` |
+| `html` | answer an HTML page (a proxy's 502 unless `status` says otherwise) |
+| `drop` | close the connection without answering |
+| `body` | answer this JSON (a list is sent as the chunks of a stream) with `status` (200) |
+| `text` | the normal answer, with this reply text |
+| `chunks` | stream: this many chunks (the reply's pieces repeated) |
+| `chunk_delay` | stream: seconds to wait before each chunk |
+| `stream_error_after` | stream: an `{"error": ...}` event (`status`, default 500) after N chunks |
+| `truncate_after` | stream: N chunks, half of the next one, then the connection is cut |
+
+Entries with stream keys apply to `streamGenerateContent` only, entries with `text` to the two
+generate methods, unless `kind` says otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+KINDS = ("generateContent", "streamGenerateContent", "countTokens", "listModels", "getModel")
+_STREAM_KEYS = ("chunks", "chunk_delay", "stream_error_after", "truncate_after")
+_KEYS = frozenset(
+    {"match", "kind", "times", "delay", "status", "message", "retry_delay", "headers", "html"}
+    | {"drop", "body", "text", *_STREAM_KEYS}
+)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One parsed script entry; `Fault.parse` checks its keys and value types."""
+
+    spec: dict[str, Any]
+    kinds: frozenset[str]
+    match: str | None = None
+    times: int = 1
+    delay: float = 0.0
+    status: int | None = None
+    message: str | None = None
+    retry_delay: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    html: bool = False
+    drop: bool = False
+    body: Any = None
+    has_body: bool = False
+    text: str | None = None
+    chunks: int | None = None
+    chunk_delay: float = 0.0
+    stream_error_after: int | None = None
+    truncate_after: int | None = None
+
+    @classmethod
+    def parse(cls, spec: Mapping[str, Any]) -> Fault:
+        """Check an entry; raises ValueError naming the offending key."""
+        if not isinstance(spec, Mapping):
+            raise ValueError(f"a script entry must be a JSON object, got {type(spec).__name__}")
+        unknown = sorted(set(spec) - _KEYS)
+        if unknown:
+            raise ValueError(f"unknown script keys {unknown}; known: {sorted(_KEYS)}")
+        kind = spec.get("kind")
+        if kind is not None and kind not in KINDS:
+            raise ValueError(f"kind must be one of {list(KINDS)}, got {kind!r}")
+        implied = _implied_kinds(spec)
+        if kind is not None and kind not in implied:
+            raise ValueError(f"kind {kind!r} cannot use the keys given (they need {implied})")
+        retry = spec.get("retry_delay")
+        status = _integer(spec, "status", 100, 599)
+        if retry is not None and status is None:
+            status = 429
+        return cls(
+            spec=dict(spec),
+            kinds=frozenset([kind]) if kind else implied,
+            match=_typed(spec, "match", str),
+            times=_integer(spec, "times", 1) or 1,
+            delay=_seconds(spec, "delay"),
+            status=status,
+            message=_typed(spec, "message", str),
+            retry_delay=_duration(retry),
+            headers={str(k): str(v) for k, v in (_typed(spec, "headers", dict) or {}).items()},
+            html=bool(_typed(spec, "html", bool)),
+            drop=bool(_typed(spec, "drop", bool)),
+            body=spec.get("body"),
+            has_body="body" in spec,
+            text=_typed(spec, "text", str),
+            chunks=_integer(spec, "chunks", 1),
+            chunk_delay=_seconds(spec, "chunk_delay"),
+            stream_error_after=_integer(spec, "stream_error_after", 0),
+            truncate_after=_integer(spec, "truncate_after", 0),
+        )
+
+    def matches(self, kind: str | None, path: str) -> bool:
+        """Whether this entry applies to a request of that kind and path."""
+        if kind not in self.kinds:
+            return False
+        return self.match is None or self.match in path
+
+
+class Script:
+    """A thread-safe queue of `Fault`s."""
+
+    def __init__(self, entries: Iterable[Mapping[str, Any]] = ()) -> None:
+        self._lock = threading.Lock()
+        self._pending: list[list[Any]] = []  # [fault, uses left]
+        self.push(*entries)
+
+    def push(self, *entries: Mapping[str, Any]) -> None:
+        """Append entries; all are checked before any is added."""
+        faults = [Fault.parse(entry) for entry in entries]
+        with self._lock:
+            self._pending += [[fault, fault.times] for fault in faults]
+
+    def take(self, kind: str | None, path: str) -> Fault | None:
+        """The first pending entry matching the request, counted as used once."""
+        with self._lock:
+            for index, slot in enumerate(self._pending):
+                fault: Fault = slot[0]
+                if fault.matches(kind, path):
+                    slot[1] -= 1
+                    if slot[1] <= 0:
+                        del self._pending[index]
+                    return fault
+        return None
+
+    def pending(self) -> list[dict[str, Any]]:
+        """The entries not used up yet, as given (with `times` showing the uses left)."""
+        with self._lock:
+            return [
+                {**fault.spec, "times": left} if "times" in fault.spec else dict(fault.spec)
+                for fault, left in self._pending
+            ]
+
+    def clear(self) -> None:
+        """Forget every pending entry."""
+        with self._lock:
+            self._pending.clear()
+
+
+def load(path: str | Path) -> list[dict[str, Any]]:
+    """Script entries from a JSON file: a list of entries or `{"script": [...]}`."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    entries = data.get("script") if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: expected a JSON list of script entries")
+    for entry in entries:
+        Fault.parse(entry)
+    return entries
+
+
+def _implied_kinds(spec: Mapping[str, Any]) -> frozenset[str]:
+    if any(key in spec for key in _STREAM_KEYS):
+        return frozenset({"streamGenerateContent"})
+    if "text" in spec:
+        return frozenset({"generateContent", "streamGenerateContent"})
+    return frozenset(KINDS)
+
+
+def _typed(spec: Mapping[str, Any], key: str, kind: type) -> Any:
+    value = spec.get(key)
+    if value is not None and not isinstance(value, kind):
+        raise ValueError(f"script key {key!r} must be a {kind.__name__}, got {value!r}")
+    return value
+
+
+def _integer(spec: Mapping[str, Any], key: str, low: int, high: int | None = None) -> int | None:
+    value = spec.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ValueError(f"script key {key!r} must be an integer >= {low}, got {value!r}")
+    if high is not None and value > high:
+        raise ValueError(f"script key {key!r} must be an integer <= {high}, got {value!r}")
+    return value
+
+
+def _seconds(spec: Mapping[str, Any], key: str) -> float:
+    value = spec.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(f"script key {key!r} must be a number of seconds >= 0, got {value!r}")
+    return float(value)
+
+
+def _duration(value: Any) -> str | None:
+    """`retry_delay` as Google writes durations: seconds (`2.5`) become `"2.5s"`."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.endswith("s"):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        return f"{value:g}s"
+    raise ValueError(f"script key 'retry_delay' must be seconds or a string like '2.5s': {value!r}")

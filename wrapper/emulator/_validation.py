@@ -1,0 +1,172 @@
+"""Request bodies checked against the spec gemwire ships (`gemwire.types/gemini.schema.json`).
+
+`jsonschema` (Draft 2020-12) is imported the first time it is needed. The spec is stricter than
+the service in a few ways real traffic shows the service accepts, so the emulator accepts them
+too (`../shared/contract`):
+
+- `null` for any field (proto3 JSON: the field's default);
+- enum values in any letter case (`"object"` for `"OBJECT"`);
+- bytes in URL-safe base64 and without padding;
+- 64-bit integers written as JSON numbers as well as strings;
+- a single object where a list is expected (`"tools": {...}`);
+- snake_case keys (`inline_data`): accepted and, like any key the spec does not list, not checked.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import importlib.util
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+Violation = tuple[str, str]  # (field path, description)
+Check = Callable[[Any], list[Violation]]
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]*={0,2}")
+_INT64 = re.compile(r"-?[0-9]+")
+_MAX_VIOLATIONS = 20
+_PYTHON_NAMES = {
+    bool: "bool",
+    int: "int",
+    float: "float",
+    str: "str",
+    list: "list",
+    dict: "dict",
+    type(None): "null",
+}
+_EXPECTED = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
+
+_CACHED_BODY = 64 * 1024
+_CACHED_RESULTS = 1024
+
+_lock = threading.Lock()
+_checks: dict[str, Check] = {}
+_results: dict[tuple[str, bytes], list[Violation]] = {}
+
+
+def available() -> bool:
+    """Whether `jsonschema` can be imported (it is the `gemwire[validation]` extra)."""
+    return importlib.util.find_spec("jsonschema") is not None
+
+
+def check(message: str, body: Any, raw: bytes = b"") -> list[Violation]:
+    """Where `body` breaks `$defs[message]` of the spec, as (path, description) pairs.
+
+    `raw`, the bytes `body` was parsed from, lets repeated requests (benchmarks) skip the work:
+    results are remembered for small bodies.
+    """
+    key = (message, raw) if 0 < len(raw) <= _CACHED_BODY else None
+    if key is not None:
+        known = _results.get(key)
+        if known is not None:
+            return known
+    violations = _check_for(message)(body)
+    if key is not None:
+        if len(_results) >= _CACHED_RESULTS:
+            _results.clear()
+        _results[key] = violations
+    return violations
+
+
+def warm_up() -> None:
+    """Import jsonschema and prepare the validators ahead of the first request."""
+    _check_for("GenerateContentRequest")
+    _check_for("CountTokensRequest")
+
+
+def dotted(path: Sequence[Any]) -> str:
+    """`["contents", 0, "parts", 1, "inlineData"]` -> `contents[0].parts[1].inlineData`."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def _check_for(message: str) -> Check:
+    with _lock:
+        if message not in _checks:
+            _checks[message] = _build(message)
+        return _checks[message]
+
+
+def _build(message: str) -> Check:
+    from jsonschema import (  # type: ignore[import-untyped]
+        Draft202012Validator,
+        ValidationError,
+        validators,
+    )
+
+    spec_file = importlib.resources.files("gemwire.types") / "gemini.schema.json"
+    spec = json.loads(spec_file.read_text(encoding="utf-8"))
+    spec["$ref"] = f"#/$defs/{message}"
+    defaults = Draft202012Validator.VALIDATORS
+
+    def type_(validator: Any, types: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if instance is None or (types == "array" and isinstance(instance, dict)):
+            return
+        if schema.get("x-wire") == "int64" and type(instance) is int:
+            return
+        for _ in defaults["type"](validator, types, instance, schema):
+            got = _PYTHON_NAMES.get(type(instance), type(instance).__name__)
+            yield ValidationError(f"expected {_expected(types, schema)}, got {got}")
+            return
+
+    def enum(validator: Any, values: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if instance is None or instance in values:
+            return
+        if isinstance(instance, str) and instance.upper() in values:
+            return
+        shown = ", ".join(map(str, values[:12])) + (", ..." if len(values) > 12 else "")
+        yield ValidationError(f"invalid value {json.dumps(instance)}; expected one of {shown}")
+
+    def pattern(validator: Any, regex: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if not isinstance(instance, str):
+            return
+        if schema.get("contentEncoding") == "base64":
+            if len(instance) % 4 == 1 or not _BASE64.fullmatch(instance):
+                yield ValidationError(f"Base64 decoding failed for {_excerpt(instance)}")
+        elif schema.get("x-wire") == "int64":
+            if not _INT64.fullmatch(instance):
+                yield ValidationError(f"expected a 64-bit integer, got {_excerpt(instance)}")
+        else:
+            yield from defaults["pattern"](validator, regex, instance, schema)
+
+    lenient = validators.extend(
+        Draft202012Validator, {"type": type_, "enum": enum, "pattern": pattern}
+    )
+    validator = lenient(spec)
+
+    def run(body: Any) -> list[Violation]:
+        errors = sorted(validator.iter_errors(body), key=_error_order)
+        return [(dotted(e.absolute_path), e.message) for e in errors[:_MAX_VIOLATIONS]]
+
+    return run
+
+
+def _error_order(error: Any) -> tuple[list[tuple[int, Any]], str]:
+    """Errors sorted by path (indexes numerically), then message: a stable listing."""
+    return [(0, s) if isinstance(s, int) else (1, str(s)) for s in error.path], error.message
+
+
+def _expected(types: Any, schema: Any) -> str:
+    if schema.get("contentEncoding") == "base64":
+        return "a base64 string"
+    if schema.get("x-wire") == "int64":
+        return "a 64-bit integer"
+    names = types if isinstance(types, list) else [types]
+    return " or ".join(_EXPECTED.get(str(name), str(name)) for name in names)
+
+
+def _excerpt(text: str) -> str:
+    return json.dumps(text if len(text) <= 40 else text[:37] + "...")
