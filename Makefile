@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 TYPECHECK := $(VENV)/typecheck
 
-.PHONY: help generate check-generated lint typecheck test demo clean
+.PHONY: help generate check-generated lint typecheck test demo record drift clean
 
 help:
 	@echo "make demo      run the docs-page examples (offline emulator; real API with GEMINI_API_KEY)"
@@ -35,8 +35,8 @@ typecheck: $(INSTALLED)
 	MYPYPATH=$(TYPECHECK) $(BIN)/mypy --strict -p gemwire
 
 lint: $(INSTALLED) typecheck
-	$(BIN)/ruff check wrapper generated codegen tests
-	$(BIN)/ruff format --check wrapper generated codegen tests
+	$(BIN)/ruff check wrapper generated codegen tests examples/run_demo.py
+	$(BIN)/ruff format --check wrapper generated codegen tests examples/run_demo.py
 
 # Where spec/ and Google's published schema differ; DRIFT_DISCOVERY=PATH_OR_URL adds a REST
 # discovery document ($(value) and the quotes keep the `$` of Google's URL intact).
@@ -47,7 +47,11 @@ test: lint check-generated drift
 	$(BIN)/pytest
 
 demo: $(INSTALLED)
-	@echo "make demo arrives with the client (issue 3): it will run the docs-page examples."
+	$(BIN)/python examples/run_demo.py
+
+# Re-record the HTTP cassettes of tests/cassettes against a fresh local emulator.
+record: $(INSTALLED)
+	$(BIN)/pytest tests/test_docs_snippets.py --record-mode=rewrite
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

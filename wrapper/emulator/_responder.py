@@ -6,7 +6,8 @@ The reply text describes what the model was sent, so a demo reads naturally:
     The message has 1 image: image/png, 640x480 pixels, 12,345 bytes.
 
 - the last user turn's text is echoed (`You sent no text.` when it has none);
-- the number of turns in `contents` and the system instruction, if any, are noted;
+- the number of turns in `contents` and the system instruction, if any, are noted, and so are
+  `temperature`, `topP`, `topK` and `maxOutputTokens` when set;
 - each `inlineData` / `fileData` part of that turn is described: MIME type, pixel size of PNG,
   JPEG, GIF and WebP images (read from their headers), byte count; a file's URI;
 - each `functionResponse` of that turn is reported with its JSON.
@@ -221,16 +222,28 @@ def _json_reply(
         schema = _get(config, "responseSchema")
     if mime == "application/json":
         if schema is None:
-            return json.dumps({"reply": _describe(last, contents, system)}, ensure_ascii=False)
+            reply = _describe(last, contents, system, config)
+            return json.dumps({"reply": reply}, ensure_ascii=False)
         return json.dumps(instance(schema), ensure_ascii=False)
     if mime == "text/x.enum" and isinstance(schema, dict):
         enum = schema.get("enum")
         if isinstance(enum, list) and enum:
             return str(enum[0])
-    return _describe(last, contents, system)
+    return _describe(last, contents, system, config)
 
 
-def _describe(last: dict[str, Any], contents: list[dict[str, Any]], system: str) -> str:
+# Generation settings the reply mentions, and how.
+_SETTINGS = (
+    ("temperature", "temperature {}"),
+    ("topP", "top-p {}"),
+    ("topK", "top-k {}"),
+    ("maxOutputTokens", "at most {} output tokens"),
+)
+
+
+def _describe(
+    last: dict[str, Any], contents: list[dict[str, Any]], system: str, config: dict[str, Any]
+) -> str:
     """The plain reply text: an echo of the last user turn and what came with it."""
     parts = _items(_get(last, "parts"))
     said = " ".join(
@@ -242,6 +255,9 @@ def _describe(last: dict[str, Any], contents: list[dict[str, Any]], system: str)
         sentences.append(f'I saw {turns} and the system instruction "{system}".')
     else:
         sentences.append(f"I saw {turns}.")
+    settings = [text.format(v) for key, text in _SETTINGS if (v := _get(config, key)) is not None]
+    if settings:
+        sentences.append(f"You asked for {' and '.join(settings)}.")
     media = [d for d in map(_describe_media, parts) if d is not None]
     if media:
         images = sum(1 for noun, _ in media if noun == "image")

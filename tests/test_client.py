@@ -1,0 +1,187 @@
+"""The client end to end against the local emulator: what a user of the API sees."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+import gemwire as genai
+from gemwire import errors, types
+from gemwire.emulator import Emulator
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def client(emulator: Emulator) -> Iterator[genai.Client]:
+    emulator.reset()
+    with genai.Client(api_key="test-key", base_url=emulator.base_url) as client:
+        yield client
+
+
+def test_settings_come_from_arguments_then_the_environment(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GEMINI_API_KEY", raising=False)
+    monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
+    monkeypatch.delenv("GOOGLE_GEMINI_BASE_URL", raising=False)
+    with pytest.raises(errors.MissingAPIKeyError, match="GEMINI_API_KEY"):
+        genai.Client()
+    monkeypatch.setenv("GOOGLE_API_KEY", "from-google-api-key")
+    assert genai.Client().base_url == "https://generativelanguage.googleapis.com"
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", emulator.base_url)
+    client = genai.Client(api_version="v1")
+    assert (client.base_url, client.api_version) == (emulator.base_url, "v1")
+    options = types.HttpOptions(base_url="http://127.0.0.1:1", api_version="v1alpha")
+    client = genai.Client(http_options=options)
+    assert (client.base_url, client.api_version) == ("http://127.0.0.1:1", "v1alpha")
+
+
+def test_plain_http_is_refused_beyond_loopback() -> None:
+    with pytest.raises(ValueError, match="clear text"):
+        genai.Client(api_key="k", base_url="http://example.com")
+    genai.Client(api_key="k", base_url="http://example.com", allow_insecure_http=True).close()
+
+
+def test_model_names_with_and_without_the_models_prefix(
+    client: genai.Client, emulator: Emulator
+) -> None:
+    for model in ("gemini-2.0-flash", "models/gemini-2.0-flash"):
+        client.models.generate_content(model=model, contents="hi")
+    paths = [request["path"] for request in emulator.requests]
+    assert paths == ["/v1beta/models/gemini-2.0-flash:generateContent"] * 2
+
+
+def test_the_user_agent_names_gemwire(client: genai.Client, emulator: Emulator) -> None:
+    client.models.generate_content(model="gemini-2.0-flash", contents="hi")
+    headers = {k.lower(): v for k, v in emulator.requests[-1]["headers"].items()}
+    assert headers["user-agent"].startswith("gemwire/")
+
+
+def test_count_tokens(client: genai.Client) -> None:
+    counted = client.models.count_tokens(model="gemini-2.0-flash", contents="Hello, world!")
+    assert counted.total_tokens == 4  # the emulator counts words and punctuation marks
+
+
+def test_an_unknown_model_is_a_client_error_with_the_servers_words(client: genai.Client) -> None:
+    with pytest.raises(genai.ClientError) as caught:
+        client.models.generate_content(model="nonexistent-model", contents="hi")
+    assert caught.value.code == 404
+    assert caught.value.status == "NOT_FOUND"
+    assert "nonexistent-model" in caught.value.message
+
+
+def test_an_invalid_request_names_the_field(client: genai.Client) -> None:
+    with pytest.raises(genai.ClientError) as caught:
+        client.models.generate_content(
+            model="gemini-2.0-flash",
+            contents="hi",
+            config={"temperature": "hot"},  # type: ignore[arg-type]
+        )
+    assert caught.value.code == 400
+    assert "generationConfig.temperature" in caught.value.message
+
+
+def test_structured_output_parses_into_dataclasses(client: genai.Client) -> None:
+    @dataclass
+    class Recipe:
+        recipe_name: str
+        ingredients: list[str]
+
+    response = client.models.generate_content(
+        model="gemini-2.0-flash",
+        contents="List a few cookie recipes.",
+        config=types.GenerateContentConfig(response_schema=list[Recipe]),
+    )
+    assert response.parsed
+    assert all(isinstance(recipe, Recipe) for recipe in response.parsed)
+    assert all(isinstance(i, str) for recipe in response.parsed for i in recipe.ingredients)
+
+
+def test_text_leaves_thoughts_out_and_chat_history_keeps_them(client: genai.Client) -> None:
+    config = types.GenerateContentConfig(
+        thinking_config=types.ThinkingConfig(include_thoughts=True)
+    )
+    chat = client.chats.create(model="gemini-2.0-flash", config=config)
+    response = chat.send_message("Think first.")
+    assert response.candidates is not None
+    parts = response.candidates[0].content.parts  # type: ignore[union-attr]
+    assert parts is not None and parts[0].thought
+    assert response.text is not None and parts[0].text not in response.text
+    model_turn = chat.get_history()[1]
+    assert model_turn.to_dict() == response.candidates[0].content.to_dict()  # type: ignore[union-attr]
+    assert any(p.thought_signature for p in model_turn.parts or ())
+
+
+def test_a_streamed_thinking_turn_keeps_its_signature_in_history(client: genai.Client) -> None:
+    config = {"thinking_config": {"include_thoughts": True}}
+    chat = client.chats.create(model="gemini-2.0-flash", config=config)
+    chunks = list(chat.send_message_stream("Think first."))
+    assert len(chunks) > 2
+    _, model = chat.get_history()
+    assert [bool(p.thought) for p in model.parts or ()] == [True, False]
+    assert model.parts is not None and model.parts[1].thought_signature
+    assert model.parts[1].text == "".join(c.text or "" for c in chunks)
+
+
+def test_a_blocked_prompt_has_no_text_and_is_not_recorded(
+    client: genai.Client, emulator: Emulator
+) -> None:
+    blocked = {
+        "promptFeedback": {"blockReason": "SAFETY"},
+        "usageMetadata": {"promptTokenCount": 3},
+    }
+    chat = client.chats.create(model="gemini-2.0-flash")
+    emulator.push({"body": blocked})
+    response = chat.send_message("something unsafe")
+    assert response.text is None
+    assert response.prompt_feedback is not None
+    assert response.prompt_feedback.block_reason is types.BlockedReason.SAFETY
+    assert chat.get_history() == []
+
+
+def test_breaking_out_of_a_stream_closes_it_without_reading_the_rest(
+    client: genai.Client, emulator: Emulator
+) -> None:
+    emulator.push({"chunks": 2000, "chunk_delay": 0.05})  # 100 s if read to the end
+    started = time.monotonic()
+    with client.models.generate_content_stream(model="gemini-2.0-flash", contents="hi") as stream:
+        for _ in stream:
+            break
+    assert time.monotonic() - started < 20
+    assert list(stream) == []
+    # The client goes on working over a fresh connection.
+    assert client.models.generate_content(model="gemini-2.0-flash", contents="again").text
+
+
+def test_chunks_arrive_as_they_are_written(client: genai.Client, emulator: Emulator) -> None:
+    emulator.push({"chunks": 5, "chunk_delay": 0.3})
+    stream = client.models.generate_content_stream(model="gemini-2.0-flash", contents="hi")
+    started = time.monotonic()
+    next(stream)
+    first = time.monotonic() - started
+    rest = list(stream)
+    assert len(rest) == 4
+    assert time.monotonic() - started >= 1.2  # the later chunks came later
+    assert first < 1.2  # the first one was handed over before the stream ended
+
+
+def test_the_response_keeps_unknown_fields_and_the_raw_answer(
+    client: genai.Client, emulator: Emulator
+) -> None:
+    body = {
+        "candidates": [{"content": {"role": "model", "parts": [{"text": "hi"}]}, "newField": 1}],
+        "brandNewTopLevel": {"x": [1, 2]},
+    }
+    emulator.push({"body": body})
+    response = client.models.generate_content(model="gemini-2.0-flash", contents="hi")
+    assert response.text == "hi"
+    assert response.unknown_fields == {"brandNewTopLevel": {"x": [1, 2]}}
+    assert response.to_dict() == body
