@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 
 import pytest
@@ -41,11 +42,22 @@ def _inline(schema: Any, depth: int) -> Any:
         inlined["properties"] = {
             name: _inline(prop, depth) for name, prop in schema["properties"].items()
         }
+        # from_dict reads a snake_case key as its camelCase field (lenient input), so an
+        # "unknown" thought_signature beside thoughtSignature is not a round-trip case.
+        aliases = sorted(
+            {_snake(name) for name in schema["properties"]} - set(schema["properties"])
+        )
+        if aliases:
+            inlined["propertyNames"] = {"not": {"enum": aliases}}
     if str(inlined.get("pattern", "")).endswith("$"):
         # JSON Schema patterns are ECMA-262, where `$` is the very end; in Python's re (which
         # hypothesis-jsonschema uses) it also matches before a final newline.
         inlined["pattern"] = inlined["pattern"][:-1] + r"\Z"
     return inlined
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
 
 def _instances(name: str) -> st.SearchStrategy[Any]:
