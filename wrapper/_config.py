@@ -24,7 +24,6 @@ GENERATION_FIELDS = frozenset(f.name for f in dataclasses.fields(GenerationConfi
     "response_schema",
 }
 TOP_LEVEL_FIELDS = ("safety_settings", "tools", "tool_config", "cached_content")
-CLIENT_ONLY_FIELDS = frozenset({"http_options", "system_instruction", "unknown_fields"})
 
 
 def as_config(config: GenerateContentConfig | Mapping[str, Any] | None) -> GenerateContentConfig:
