@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 TYPECHECK := $(VENV)/typecheck
 
-.PHONY: help generate check-generated lint typecheck test demo record drift clean
+.PHONY: help generate check-generated lint typecheck test demo record drift clean bench
 
 help:
 	@echo "make demo      run the docs-page examples (offline emulator; real API with GEMINI_API_KEY)"
@@ -55,3 +55,8 @@ record: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# raw urllib3 vs gemwire vs google-genai on a local fake server; bench/.venv holds google-genai
+# and matplotlib (made on first use). Prints a table, writes bench/results.{json,png}.
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py

@@ -11,17 +11,21 @@ from gemwire._serde import OpenEnum, WireModel
 
 
 @dataclass(slots=True, kw_only=True, repr=False)
-class HttpOptions(WireModel):
-    """Client-side HTTP settings: endpoint, API version, timeout and extra headers."""
+class HttpRetryOptions(WireModel):
+    """Retries of failed requests: exponential backoff with jitter, as in google-genai."""
 
-    base_url: str | None = field(default=None, metadata={"json": "baseUrl"})
-    """Base URL of the API endpoint, to replace the default one."""
-    api_version: str | None = field(default=None, metadata={"json": "apiVersion"})
-    """API version to call, such as v1beta."""
-    timeout: int | None = field(default=None, metadata={"json": "timeout"})
-    """Request timeout in milliseconds."""
-    headers: dict[str, str] | None = field(default=None, metadata={"json": "headers"})
-    """Extra HTTP headers to send with each request."""
+    attempts: int | None = field(default=None, metadata={"json": "attempts"})
+    """Total attempts, the first one included; 1 disables retries."""
+    initial_delay: float | None = field(default=None, metadata={"json": "initialDelay"})
+    """Backoff before the first retry, in seconds."""
+    max_delay: float | None = field(default=None, metadata={"json": "maxDelay"})
+    """Longest wait between attempts in seconds, a server's Retry-After or RetryInfo included."""
+    exp_base: float | None = field(default=None, metadata={"json": "expBase"})
+    """Growth factor of the backoff from one retry to the next."""
+    jitter: float | None = field(default=None, metadata={"json": "jitter"})
+    """Share of each backoff drawn at random, 0 to 1; 1 is full jitter."""
+    http_status_codes: list[int] | None = field(default=None, metadata={"json": "httpStatusCodes"})
+    """HTTP statuses to retry; 400, 401, 403 and 404 never are."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -731,6 +735,26 @@ class CountTokensResponse(WireModel):
         default=None, metadata={"json": "cacheTokensDetails"}
     )
     """Cached tokens split by modality."""
+    unknown_fields: dict[str, Any] | None = field(
+        default=None, repr=False, metadata={"unknown": True}
+    )
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+
+@dataclass(slots=True, kw_only=True, repr=False)
+class HttpOptions(WireModel):
+    """Client-side HTTP settings: endpoint, API version, timeout, extra headers and retries."""
+
+    base_url: str | None = field(default=None, metadata={"json": "baseUrl"})
+    """Base URL of the API endpoint, to replace the default one."""
+    api_version: str | None = field(default=None, metadata={"json": "apiVersion"})
+    """API version to call, such as v1beta."""
+    timeout: int | None = field(default=None, metadata={"json": "timeout"})
+    """Request timeout in milliseconds."""
+    headers: dict[str, str] | None = field(default=None, metadata={"json": "headers"})
+    """Extra HTTP headers to send with each request."""
+    retry_options: HttpRetryOptions | None = field(default=None, metadata={"json": "retryOptions"})
+    """How failed requests are retried; unset fields keep the client's setting."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )

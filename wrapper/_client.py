@@ -3,11 +3,13 @@ transport and the resources (``client.models``, ``client.chats``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
+from gemwire import _validation
 from gemwire._transport import RetryPolicy, Transport
 from gemwire.chats import Chats
 from gemwire.errors import MissingAPIKeyError
@@ -26,8 +28,17 @@ class Client:
     sent only in the ``x-goog-api-key`` header. The base URL comes from ``base_url`` (or
     ``http_options.base_url``), else ``GOOGLE_GEMINI_BASE_URL``, else Google's endpoint.
     ``timeout`` is in seconds (``http_options.timeout`` is in milliseconds, as in
-    google-genai). ``max_retries`` retries follow a failed attempt (see
-    :class:`~gemwire.errors.APIError` for which failures are retried).
+    google-genai): the connect and the read timeout of each attempt. Failed attempts are retried
+    with exponential backoff and full jitter (see :class:`~gemwire._transport.RetryPolicy` for
+    which failures): ``max_retries`` retries (default 2) follow the first attempt, or
+    ``http_options.retry_options`` (google-genai's ``HttpRetryOptions``, whose ``attempts``
+    counts the first try) sets them; ``max_retries`` wins when both are given. A call's
+    ``config.http_options`` overrides the timeout and retry options for that call.
+
+    ``validate=True`` (or the environment variable ``GEMWIRE_VALIDATE=1``) checks each request
+    body against the spec before sending it, with ``jsonschema`` (``gemwire[validation]``);
+    a body that breaks it raises :class:`~gemwire.errors.RequestValidationError`, naming the
+    field (``generationConfig.temperature: expected a number, got str``).
 
     Plain ``http://`` is refused except to loopback addresses (the local emulator), unless
     ``allow_insecure_http=True``.
@@ -40,9 +51,10 @@ class Client:
         base_url: str | None = None,
         api_version: str | None = None,
         timeout: float | None = None,
-        max_retries: int = 2,
+        max_retries: int | None = None,
         http_options: HttpOptions | Mapping[str, Any] | None = None,
         allow_insecure_http: bool = False,
+        validate: bool | None = None,
     ) -> None:
         options = _as_http_options(http_options)
         key = api_key or os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
@@ -59,15 +71,22 @@ class Client:
         self.api_version = api_version or options.api_version or "v1beta"
         if timeout is None:
             timeout = options.timeout / 1000 if options.timeout is not None else 60.0
+        retry = RetryPolicy().with_options(options.retry_options)
+        if max_retries is not None:
+            retry = dataclasses.replace(retry, max_retries=max_retries)
+        if validate is None:
+            validate = os.environ.get("GEMWIRE_VALIDATE", "").lower() in ("1", "true", "yes", "on")
+        if validate and not _validation.available():
+            raise ImportError("validate=True needs jsonschema: pip install 'gemwire[validation]'")
         self._transport = Transport(
             base_url=self.base_url,
             api_key=key,
             timeout=timeout,
-            retry=RetryPolicy(max_retries=max_retries),
+            retry=retry,
             headers=options.headers,
             allow_insecure_http=allow_insecure_http,
         )
-        self.models = Models(self._transport, self.api_version)
+        self.models = Models(self._transport, self.api_version, validate=validate)
         self.chats = Chats(self.models)
 
     def close(self) -> None:

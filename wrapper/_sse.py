@@ -25,6 +25,15 @@ def iter_sse_json(chunks: Iterable[bytes]) -> Iterator[Any]:
     for chunk in chunks:
         if not chunk:
             continue
+        if (  # fast path: one single-line event in a chunk of its own, as the API sends them
+            not buffer
+            and chunk.startswith(b"data: ")
+            and chunk.endswith(b"\r\n\r\n")
+            and chunk.count(b"\n") == 2
+            and chunk.count(b"\r") == 2
+        ):
+            yield _decode(chunk[6:-4])
+            continue
         buffer += chunk
         if b"\r" in buffer:
             # Normalise line endings; a final lone \r may be the first half of \r\n.
@@ -71,7 +80,7 @@ def _event_data(event: bytes) -> bytes | None:
 def _decode(data: bytes) -> Any:
     try:
         payload = json.loads(data)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested too deep to decode
         raise IncompleteStreamError(f"a stream event is not valid JSON: {error}") from error
     if isinstance(payload, dict) and "error" in payload and len(payload) == 1:
         raise APIError.from_payload(500, payload)

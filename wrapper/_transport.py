@@ -1,22 +1,24 @@
 """Every HTTP byte gemwire sends or receives goes through :class:`Transport`.
 
 It owns the urllib3 pool, builds requests (URL, headers with the API key, JSON body), applies
-timeouts, retries what is worth retrying with exponential backoff and full jitter, and turns
-failures into :mod:`gemwire.errors` exceptions with the cause chained. Nothing above this
-module sees urllib3.
+timeouts, retries what is worth retrying with exponential backoff and full jitter, logs each
+exchange at DEBUG with the key redacted, and turns failures into :mod:`gemwire.errors`
+exceptions with the cause chained. Nothing above this module sees urllib3.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
+import ipaddress
 import json
 import logging
 import random
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import urllib3
 from urllib3.exceptions import (
@@ -25,10 +27,18 @@ from urllib3.exceptions import (
     NewConnectionError,
     ProtocolError,
     ReadTimeoutError,
+    SSLError,
 )
 
 from gemwire._version import __version__
-from gemwire.errors import APIConnectionError, APIError, APITimeoutError, GemwireError
+from gemwire.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    GemwireError,
+    IncompleteStreamError,
+)
+from gemwire.types import HttpRetryOptions
 
 __all__ = ["RetryPolicy", "Transport"]
 
@@ -36,28 +46,105 @@ logger = logging.getLogger("gemwire")
 
 USER_AGENT = f"gemwire/{__version__}"
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+NEVER_RETRIED = frozenset({400, 401, 403, 404})  # the same request can only fail the same way
+SECRET_HEADERS = frozenset({"x-goog-api-key", "authorization", "proxy-authorization", "cookie"})
+SECRET_QUERY = frozenset({"key", "api_key", "apikey", "access_token", "token"})
+REDACTED = "<redacted>"
+LOGGED_BODY = 2000  # characters of a body a DEBUG record shows
+
+Recover = Callable[[GemwireError, bool], urllib3.BaseHTTPResponse]
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
     """How failed attempts are retried.
 
-    ``max_retries`` retries follow the first attempt. Each waits ``min(max_backoff,
-    initial_backoff * 2**n) * random()`` (full jitter), unless the server said how long to wait
-    (``Retry-After`` or a ``google.rpc.RetryInfo`` detail), which is honoured up to
-    ``max_delay``.
+    ``max_retries`` retries follow the first attempt. Retry ``n`` (from 0) waits
+    ``min(max_backoff, initial_backoff * exp_base**n)``, of which the share ``jitter`` is drawn
+    at random (1: full jitter, a uniform draw between 0 and that; 0: no randomness), unless the
+    server said how long to wait (``Retry-After`` or a ``google.rpc.RetryInfo`` detail), which
+    is honoured up to ``max_delay``.
+
+    Retried: connection failures (refused, reset, dropped, connect timeout) and the HTTP
+    ``statuses``, never 400, 401, 403 or 404. Not retried: read timeouts (the server may still
+    be working; a retry would double the wait) and TLS failures.
     """
 
     max_retries: int = 2
     initial_backoff: float = 0.5
     max_backoff: float = 8.0
     max_delay: float = 60.0
+    exp_base: float = 2.0
+    jitter: float = 1.0
+    statuses: frozenset[int] = RETRYABLE_STATUSES
 
     def delay(self, retry: int, server_hint: float | None) -> float:
+        """Seconds to wait before retry number ``retry`` (0 for the first)."""
         if server_hint is not None:
             return min(max(server_hint, 0.0), self.max_delay)
-        return min(self.max_backoff, self.initial_backoff * 2.0**retry) * random.random()
+        try:
+            backoff = min(self.max_backoff, self.initial_backoff * self.exp_base**retry)
+        except OverflowError:
+            backoff = self.max_backoff
+        return backoff * (1.0 - self.jitter * random.random())
+
+    def should_retry(self, failure: GemwireError) -> bool:
+        """Whether ``failure`` is worth another attempt (the budget aside)."""
+        if isinstance(failure, APIError):
+            return failure.code in self.statuses and failure.code not in NEVER_RETRIED
+        if isinstance(failure, APITimeoutError):
+            return isinstance(failure.__cause__, ConnectTimeoutError)
+        return isinstance(failure, APIConnectionError) and not isinstance(
+            failure.__cause__, SSLError
+        )
+
+    def with_options(self, options: HttpRetryOptions | Mapping[str, Any] | None) -> RetryPolicy:
+        """This policy with google-genai's ``HttpRetryOptions`` applied; unset fields stay.
+
+        ``attempts`` counts the first try (``attempts=1``: no retry); ``max_delay`` caps every
+        wait, the server's included; ``jitter`` is clamped to 0..1.
+        """
+        if options is None:
+            return self
+        if isinstance(options, Mapping):
+            options = HttpRetryOptions(**options)
+        changes: dict[str, Any] = {}
+        if options.attempts is not None:
+            if isinstance(options.attempts, bool) or options.attempts < 1:
+                raise ValueError(
+                    f"retry_options.attempts counts the first try: expected >= 1, "
+                    f"got {options.attempts!r}"
+                )
+            changes["max_retries"] = int(options.attempts) - 1
+        for name, value in (
+            ("initial_backoff", options.initial_delay),
+            ("max_backoff", options.max_delay),
+            ("max_delay", options.max_delay),
+            ("exp_base", options.exp_base),
+        ):
+            if value is not None:
+                if value < 0:
+                    raise ValueError(f"retry_options: expected seconds >= 0, got {value!r}")
+                changes[name] = float(value)
+        if options.jitter is not None:
+            changes["jitter"] = min(max(float(options.jitter), 0.0), 1.0)
+        if options.http_status_codes is not None:
+            changes["statuses"] = frozenset(options.http_status_codes)
+        return dataclasses.replace(self, **changes) if changes else self
+
+
+@dataclass
+class _Call:
+    """One logical request: what is sent, under which policy, and the retries spent on it."""
+
+    method: str
+    path: str
+    url: str
+    payload: bytes | None
+    headers: dict[str, str]
+    seconds: float
+    policy: RetryPolicy
+    retries: int = 0
 
 
 class Transport:
@@ -77,15 +164,18 @@ class Transport:
         base_url = base_url.rstrip("/")
         url = urlsplit(base_url)
         if url.scheme not in ("http", "https"):
-            raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
-        if url.scheme == "http" and url.hostname not in LOOPBACK_HOSTS and not allow_insecure_http:
+            raise ValueError(f"base_url must be an http(s) URL, got {_redact_url(base_url)!r}")
+        if url.scheme == "http" and not _is_loopback(url.hostname) and not allow_insecure_http:
             raise ValueError(
                 f"refusing to send the API key in clear text to {url.hostname}: use https, "
                 "or pass allow_insecure_http=True if you really mean it"
             )
+        if not api_key.isascii() or not api_key.isprintable() or api_key != api_key.strip():
+            raise ValueError("the API key has characters an HTTP header cannot carry")
         self.base_url = base_url
         self.timeout = timeout
         self.retry = retry
+        self._secret = api_key
         self._headers = {
             "content-type": "application/json",
             "user-agent": USER_AGENT,
@@ -93,10 +183,13 @@ class Transport:
             **{k.lower(): v for k, v in (headers or {}).items()},
             "x-goog-api-key": api_key,
         }
-        # TLS certificates are always verified (urllib3's default with certifi-less system CAs).
+        # TLS certificates are always verified, against the system's CA store.
         self._pool = urllib3.PoolManager(
             maxsize=pool_size, retries=False, cert_reqs="CERT_REQUIRED"
         )
+
+    def __repr__(self) -> str:
+        return f"Transport(base_url={self.base_url!r})"
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -111,15 +204,15 @@ class Transport:
         query: Mapping[str, str] | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        retry_options: HttpRetryOptions | Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Send one request and return the decoded JSON answer (retrying as the policy says)."""
-        response = self._send(
-            method, path, body, query, timeout, max_retries, headers, stream=False
-        )
+        call = self._call(method, path, body, query, timeout, max_retries, retry_options, headers)
+        response = self._send(call, stream=False)
         try:
             return json.loads(response.data)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise APIConnectionError(
                 f"the answer to {method} {path} is not JSON ({len(response.data)} bytes)"
             ) from error
@@ -133,16 +226,26 @@ class Transport:
         query: Mapping[str, str] | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        retry_options: HttpRetryOptions | Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> urllib3.BaseHTTPResponse:
-        """Send one request and return the open response once its status is a success.
+    ) -> tuple[urllib3.BaseHTTPResponse, Recover]:
+        """Send one request; return the open response once its status is a success, and
+        ``recover``, for the caller to hand each failure met while reading the body:
+        ``recover(failure, handed)`` raises ``failure`` (the key redacted) if ``handed`` (some
+        of the body reached the caller's caller) or it is not retried, and otherwise sends the
+        request again within the same retry budget and returns the new response.
 
-        Retries happen only here, before the caller has seen any of the body. The caller reads
-        it with :func:`iter_body` and must ``close()`` it.
+        The caller reads the body with :func:`iter_body` and must ``close()`` the response.
         """
-        return self._send(method, path, body, query, timeout, max_retries, headers, stream=True)
+        call = self._call(method, path, body, query, timeout, max_retries, retry_options, headers)
 
-    def _send(
+        def recover(failure: GemwireError, handed: bool) -> urllib3.BaseHTTPResponse:
+            self._back_off(call, failure, retry=not handed)
+            return self._send(call, stream=True)
+
+        return self._send(call, stream=True), recover
+
+    def _call(
         self,
         method: str,
         path: str,
@@ -150,62 +253,149 @@ class Transport:
         query: Mapping[str, str] | None,
         timeout: float | None,
         max_retries: int | None,
+        retry_options: HttpRetryOptions | Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
-        *,
-        stream: bool,
-    ) -> urllib3.BaseHTTPResponse:
+    ) -> _Call:
         url = f"{self.base_url}/{path}"
         if query:
             url += "?" + urlencode(query)
-        payload = None if body is None else json.dumps(body, separators=(",", ":")).encode()
-        request_headers = self._headers if not headers else {**self._headers, **_lower(headers)}
-        seconds = self.timeout if timeout is None else timeout
-        retries = self.retry.max_retries if max_retries is None else max_retries
-        attempt = 0
+        policy = self.retry.with_options(retry_options)
+        if max_retries is not None:
+            policy = dataclasses.replace(policy, max_retries=max_retries)
+        return _Call(
+            method=method,
+            path=path,
+            url=url,
+            payload=None if body is None else json.dumps(body, separators=(",", ":")).encode(),
+            headers=self._headers if not headers else {**self._headers, **_lower(headers)},
+            seconds=self.timeout if timeout is None else timeout,
+            policy=policy,
+        )
+
+    def _send(self, call: _Call, *, stream: bool) -> urllib3.BaseHTTPResponse:
+        """Attempt ``call`` until it succeeds, fails in a way not retried, or runs out."""
         while True:
-            started = time.monotonic()
             try:
-                response = self._pool.request(
-                    method,
-                    url,
-                    body=payload,
-                    headers=request_headers,
-                    timeout=urllib3.Timeout(connect=seconds, read=seconds),
-                    preload_content=not stream,
-                    redirect=False,
-                )
-            except (ReadTimeoutError, ConnectTimeoutError) as error:
-                # Not retried: the server may be working on it, and a retry would double the wait.
-                raise APITimeoutError(f"{method} {path} timed out after {seconds:g} s") from error
-            except (NewConnectionError, ProtocolError, HTTPError) as error:
-                failure: GemwireError = APIConnectionError(
-                    f"{method} {path} failed: {_describe(error)}"
-                )
-                failure.__cause__ = error
-                hint = None
-            else:
+                return self._attempt(call, stream=stream)
+            except GemwireError as failure:
+                self._back_off(call, failure)
+
+    def _back_off(self, call: _Call, failure: GemwireError, *, retry: bool = True) -> None:
+        """Sleep before the next attempt of ``call``, or raise ``failure`` if there is none:
+        every failure leaves the transport here, with the key redacted."""
+        failure = self._redacted(failure)
+        if (
+            not retry
+            or call.retries >= call.policy.max_retries
+            or not call.policy.should_retry(failure)
+        ):
+            raise failure
+        hint = _server_delay(failure) if isinstance(failure, APIError) else None
+        delay = call.policy.delay(call.retries, hint)
+        call.retries += 1
+        logger.info(
+            "retrying %s %s in %.3f s (retry %d of %d) after: %s",
+            call.method,
+            call.path,
+            delay,
+            call.retries,
+            call.policy.max_retries,
+            failure,
+        )
+        time.sleep(delay)
+
+    def _attempt(self, call: _Call, *, stream: bool) -> urllib3.BaseHTTPResponse:
+        """One HTTP exchange; a failure raises the matching gemwire error."""
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if debug:
+            logger.debug(
+                "request %s %s headers=%s body=%s",
+                call.method,
+                self._redact(_redact_url(call.url)),
+                self._redact_headers(call.headers),
+                self._excerpt(call.payload),
+            )
+        started = time.monotonic()
+        try:
+            response = self._pool.request(
+                call.method,
+                call.url,
+                body=call.payload,
+                headers=call.headers,
+                timeout=urllib3.Timeout(connect=call.seconds, read=call.seconds),
+                preload_content=not stream,
+                redirect=False,
+            )
+            if response.status >= 400 and stream:
+                response.data  # noqa: B018  # read the error body here, where failures are caught
+        except HTTPError as error:
+            failure = self._failure(call, error)
+            if debug:
                 logger.debug(
-                    "%s %s -> %d in %.3f s (attempt %d)",
-                    method,
-                    path,
-                    response.status,
+                    "failed %s %s after %.3f s: %s",
+                    call.method,
+                    self._redact(_redact_url(call.url)),
                     time.monotonic() - started,
-                    attempt + 1,
+                    failure,
                 )
-                if response.status < 400:
-                    return response
-                error_body = response.data if not stream else response.read()
-                response.release_conn()
-                failure = APIError.from_response(response.status, error_body, response.headers)
-                if response.status not in RETRYABLE_STATUSES:
-                    raise failure
-                hint = _server_delay(response.headers, failure)
-            if attempt >= retries:
-                raise failure
-            delay = self.retry.delay(attempt, hint)
-            attempt += 1
-            logger.info("retrying %s %s in %.2f s after: %s", method, path, delay, failure)
-            time.sleep(delay)
+            raise failure from error
+        if debug:
+            logger.debug(
+                "response %s %s -> %d in %.3f s headers=%s body=%s",
+                call.method,
+                self._redact(_redact_url(call.url)),
+                response.status,
+                time.monotonic() - started,
+                self._redact_headers(response.headers),
+                "<streamed>" if stream and response.status < 400 else self._excerpt(response.data),
+            )
+        if response.status < 400:
+            return response
+        body = response.data
+        response.release_conn()
+        raise APIError.from_response(response.status, body, response.headers)
+
+    def _failure(self, call: _Call, error: HTTPError) -> GemwireError:
+        """The gemwire error for a urllib3 failure (the caller chains ``error`` as its cause)."""
+        what = f"{call.method} {call.path}"
+        # NewConnectionError subclasses ConnectTimeoutError: test it first.
+        if isinstance(error, NewConnectionError):
+            return APIConnectionError(f"{what}: could not connect: {_describe(error)}")
+        if isinstance(error, ConnectTimeoutError):
+            return APITimeoutError(f"{what}: connecting timed out after {call.seconds:g} s")
+        if isinstance(error, ReadTimeoutError):
+            return APITimeoutError(f"{what}: no answer within the timeout of {call.seconds:g} s")
+        return APIConnectionError(f"{what} failed: {self._redact(_describe(error))}")
+
+    def _redacted(self, failure: GemwireError) -> GemwireError:
+        """``failure`` with the key replaced wherever the server echoed it back (an error
+        message, a proxy page, an error event of a stream)."""
+        payload = failure.response_json if isinstance(failure, APIError) else None
+        if self._secret not in repr(failure.args) and self._secret not in repr(payload):
+            return failure
+        failure.args = tuple(self._redact(a) if isinstance(a, str) else a for a in failure.args)
+        if isinstance(failure, APIError):
+            failure.message = self._redact(failure.message)
+            failure.response_json = json.loads(self._redact(json.dumps(payload)))
+            failure.details = json.loads(self._redact(json.dumps(failure.details)))
+        return failure
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._secret, REDACTED)
+
+    def _redact_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        return {
+            name: REDACTED if name.lower() in SECRET_HEADERS else self._redact(value)
+            for name, value in headers.items()
+        }
+
+    def _excerpt(self, body: bytes | None) -> str:
+        if not body:
+            return "<none>"
+        text = self._redact(body[: LOGGED_BODY * 4].decode("utf-8", errors="replace"))
+        if len(body) <= LOGGED_BODY and len(text) <= LOGGED_BODY:
+            return text
+        return f"{text[:LOGGED_BODY]}... ({len(body)} bytes)"
 
 
 def iter_body(response: urllib3.BaseHTTPResponse, path: str) -> Iterator[bytes]:
@@ -214,20 +404,24 @@ def iter_body(response: urllib3.BaseHTTPResponse, path: str) -> Iterator[bytes]:
         yield from response.stream(65536)
     except ReadTimeoutError as error:
         raise APITimeoutError(f"reading the stream of {path} timed out") from error
-    except (ProtocolError, HTTPError) as error:
+    except ProtocolError as error:  # the connection ended before the body did
+        raise IncompleteStreamError(
+            f"the stream of {path} was cut off: {_describe(error)}"
+        ) from error
+    except HTTPError as error:
         raise APIConnectionError(f"the stream of {path} broke: {_describe(error)}") from error
 
 
-def _server_delay(headers: Mapping[str, str], error: APIError) -> float | None:
+def _server_delay(error: APIError) -> float | None:
     """How long the server asked us to wait: ``Retry-After`` or ``google.rpc.RetryInfo``."""
-    retry_after = headers.get("retry-after")
+    retry_after = error.headers.get("retry-after")
     if retry_after:
         try:
             return float(retry_after)
         except ValueError:
             try:
                 return email.utils.parsedate_to_datetime(retry_after).timestamp() - time.time()
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 pass  # neither seconds nor an HTTP date: fall back to our own backoff
     for detail in error.details:
         if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("RetryInfo"):
@@ -238,6 +432,30 @@ def _server_delay(headers: Mapping[str, str], error: APIError) -> float | None:
                 except ValueError:
                     return None
     return None
+
+
+def _is_loopback(host: str | None) -> bool:
+    """Whether ``host`` is ``localhost`` or a loopback address (no DNS lookup)."""
+    if host is None:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _redact_url(url: str) -> str:
+    """``url`` with the values of query parameters that can carry secrets replaced."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    query = [
+        (name, REDACTED if name.lower() in SECRET_QUERY else value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return parts._replace(query=urlencode(query, safe="<>")).geturl()
 
 
 def _describe(error: BaseException) -> str:

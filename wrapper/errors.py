@@ -7,7 +7,8 @@
     ├── APIConnectionError        no (complete) answer: refused, reset, cut off
     │   ├── APITimeoutError       the connect or read timeout ran out
     │   └── IncompleteStreamError a stream ended before the model finished
-    └── MissingAPIKeyError        no key in the arguments or the environment
+    ├── MissingAPIKeyError        no key in the arguments or the environment
+    └── RequestValidationError    Client(validate=True): the request breaks the spec; not sent
 
 ``DecodeError`` and ``EncodeError`` (both ``ValueError``) report values that do not fit the
 types, with their path.
@@ -31,6 +32,7 @@ __all__ = [
     "GemwireError",
     "IncompleteStreamError",
     "MissingAPIKeyError",
+    "RequestValidationError",
     "ServerError",
 ]
 
@@ -127,6 +129,19 @@ class IncompleteStreamError(APIConnectionError):
 
 class MissingAPIKeyError(GemwireError, ValueError):
     """No API key: pass ``api_key=`` or set ``GEMINI_API_KEY`` (or ``GOOGLE_API_KEY``)."""
+
+
+class RequestValidationError(GemwireError, ValueError):
+    """The request body breaks the spec (``Client(validate=True)``); it was not sent.
+
+    ``violations`` lists ``(json_path, description)`` pairs, e.g.
+    ``("contents[0].parts[1].inlineData.data", "expected a base64 string, got int")``; the
+    message names each one the same way.
+    """
+
+    def __init__(self, violations: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{path}: {why}" if path else why for path, why in violations))
+        self.violations = violations
 
 
 def _summarise_body(body: bytes, limit: int = 200) -> str:

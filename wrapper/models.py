@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from gemwire import _validation
 from gemwire._config import as_config, build_request
 from gemwire._content import to_contents
 from gemwire._streaming import Stream
 from gemwire._structured import parse_as
 from gemwire._transport import Transport
+from gemwire.errors import RequestValidationError
 from gemwire.types import (
     Content,
     CountTokensResponse,
     GenerateContentConfig,
     GenerateContentResponse,
+    HttpOptions,
 )
 
 __all__ = ["Models"]
@@ -25,9 +28,10 @@ ConfigArg = GenerateContentConfig | Mapping[str, Any] | None
 class Models:
     """The generation methods of a :class:`~gemwire.Client`, as ``client.models``."""
 
-    def __init__(self, transport: Transport, api_version: str) -> None:
+    def __init__(self, transport: Transport, api_version: str, *, validate: bool = False) -> None:
         self._transport = transport
         self._api_version = api_version
+        self._validate = validate
 
     def generate_content(
         self, *, model: str, contents: Any, config: ConfigArg = None
@@ -61,7 +65,10 @@ class Models:
             request = build_request(to_contents(contents), options)
             body = {"generateContentRequest": {**request, "model": _model_path(model)}}
         answer = self._transport.request_json(
-            "POST", self._path(model, "countTokens"), body=body, **_call_options(options)
+            "POST",
+            self._path(model, "countTokens"),
+            body=self._checked("CountTokensRequest", body),
+            **_call_options(options),
         )
         return CountTokensResponse.from_dict(answer)
 
@@ -73,7 +80,7 @@ class Models:
         answer = self._transport.request_json(
             "POST",
             self._path(model, "generateContent"),
-            body=build_request(contents, options),
+            body=self._checked("GenerateContentRequest", build_request(contents, options)),
             **_call_options(options),
         )
         response = GenerateContentResponse.from_dict(answer)
@@ -90,17 +97,25 @@ class Models:
         on_complete: Callable[[list[GenerateContentResponse]], None] | None = None,
     ) -> Stream:
         path = self._path(model, "streamGenerateContent")
-        response = self._transport.stream(
+        response, recover = self._transport.stream(
             "POST",
             path,
-            body=build_request(contents, options),
+            body=self._checked("GenerateContentRequest", build_request(contents, options)),
             query={"alt": "sse"},
             **_call_options(options),
         )
-        return Stream(response, path, on_complete=on_complete)
+        return Stream(response, path, on_complete=on_complete, recover=recover)
 
     def _path(self, model: str, method: str) -> str:
         return f"{self._api_version}/{_model_path(model)}:{method}"
+
+    def _checked(self, message: str, body: dict[str, Any]) -> dict[str, Any]:
+        """``body``, once checked against ``$defs[message]`` of the spec if validation is on."""
+        if self._validate:
+            violations = _validation.check(message, body)
+            if violations:
+                raise RequestValidationError(violations)
+        return body
 
 
 def _model_path(model: str) -> str:
@@ -111,13 +126,18 @@ def _model_path(model: str) -> str:
 
 
 def _call_options(options: GenerateContentConfig) -> dict[str, Any]:
-    """Per-call transport options from ``config.http_options`` (timeout in ms, as google-genai)."""
+    """Per-call transport options from ``config.http_options``: timeout (in ms, as in
+    google-genai), headers and ``retry_options`` (an ``HttpRetryOptions`` or its dict)."""
     http = options.http_options
     if http is None:
         return {}
+    if isinstance(http, Mapping):
+        http = HttpOptions(**http)
     call: dict[str, Any] = {}
     if http.timeout is not None:
         call["timeout"] = http.timeout / 1000
     if http.headers:
         call["headers"] = http.headers
+    if http.retry_options is not None:
+        call["retry_options"] = http.retry_options
     return call

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from gemwire.emulator import _errors, _models, _responder, _validation
+from gemwire import _validation
+from gemwire.emulator import _errors, _models, _responder
 from gemwire.emulator._script import Fault, Script
 from gemwire.emulator._server import JSON, Answer, Request
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from gemwire.emulator import _validation
+from gemwire import _validation
 from gemwire.emulator._app import App
 from gemwire.emulator._script import Script
 from gemwire.emulator._server import EmulatorServer, EmulatorServer6

@@ -1,8 +1,9 @@
 """Request bodies checked against the spec gemwire ships (`gemwire.types/gemini.schema.json`).
 
-`jsonschema` (Draft 2020-12) is imported the first time it is needed. The spec is stricter than
-the service in a few ways real traffic shows the service accepts, so the emulator accepts them
-too (`../shared/contract`):
+The one implementation behind both `Client(validate=True)` (checks before sending) and the
+emulator (answers 400 like the service). `jsonschema` (Draft 2020-12, the `gemwire[validation]`
+extra) is imported the first time it is needed. The spec is stricter than the service in a few
+ways real traffic shows the service accepts, so the check accepts them too (`../shared/contract`):
 
 - `null` for any field (proto3 JSON: the field's default);
 - enum values in any letter case (`"object"` for `"OBJECT"`);
