@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from gemwire import types
+from gemwire import DecodeError, types
 from gemwire._content import to_content, to_contents
 
 
@@ -98,3 +98,12 @@ def test_empty_contents_are_refused() -> None:
 def test_a_chat_message_may_be_a_list_of_parts() -> None:
     turn = to_content(["a", types.Part(text="b")], path="message")
     assert turn.to_dict() == {"role": "user", "parts": [{"text": "a"}, {"text": "b"}]}
+
+
+def test_a_bad_dict_names_its_path_within_contents() -> None:
+    bad = {"role": "user", "parts": [{"text": "hi"}, {"inlineData": {"data": 5}}]}
+    with pytest.raises(
+        DecodeError,
+        match=r"^contents\[1\]\.parts\[1\]\.inlineData\.data: expected a base64 string, got int$",
+    ):
+        to_contents(["a", bad])

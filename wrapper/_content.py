@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from gemwire._serde import DecodeError, WireModel
 from gemwire.types import Blob, Content, Part
 
 __all__ = ["to_content", "to_contents", "to_part"]
 
+_T = TypeVar("_T", bound=WireModel)
 ACCEPTED = "str, Part, Content, dict or PIL.Image.Image"
 # Pillow writes these modes to PNG as they are; others are converted first.
 PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"})
@@ -65,7 +67,7 @@ def to_part(value: Any, *, path: str = "contents") -> Part:
     if isinstance(value, Part):
         return value
     if isinstance(value, Mapping):
-        return Part.from_dict(value)
+        return _from_dict(Part, value, path)
     if _is_pil_image(value):
         return image_part(value)
     raise TypeError(f"{path}: expected {ACCEPTED}, got {type(value).__name__}")
@@ -90,10 +92,17 @@ def _as_turn(value: Any, path: str) -> Content | None:
     if isinstance(value, Content):
         return value
     if isinstance(value, Mapping) and ("parts" in value or "role" in value):
-        return Content.from_dict(value)
+        return _from_dict(Content, value, path)
     if isinstance(value, Sequence) and not isinstance(value, (str, bytes)) and path.endswith("]"):
         raise TypeError(f"{path}: a nested list is not a turn; wrap its parts in a Content")
     return None
+
+
+def _from_dict(cls: type[_T], value: Mapping[str, Any], path: str) -> _T:
+    try:
+        return cls.from_dict(value)
+    except DecodeError as error:
+        raise error.at(path) from None
 
 
 def _is_pil_image(value: object) -> bool:

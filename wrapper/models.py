@@ -60,10 +60,14 @@ class Models:
     ) -> CountTokensResponse:
         """Count the tokens ``contents`` (with the config's system instruction and tools) costs."""
         options = as_config(config)
-        body: dict[str, Any] = {"contents": [c.to_dict() for c in to_contents(contents)]}
+        turns = to_contents(contents)
+        body: dict[str, Any]
         if options.system_instruction is not None or options.tools is not None:
-            request = build_request(to_contents(contents), options)
+            # Only a whole generateContent request can carry those.
+            request = build_request(turns, options)
             body = {"generateContentRequest": {**request, "model": _model_path(model)}}
+        else:
+            body = {"contents": [turn.to_dict() for turn in turns]}
         answer = self._transport.request_json(
             "POST",
             self._path(model, "countTokens"),
