@@ -1,0 +1,286 @@
+"""One benchmark worker: a single client (raw, gemwire or google-genai) in its own process.
+
+``python bench/clients.py CLIENT PORT`` builds the client, then answers one JSON command per
+stdin line with one JSON result per stdout line, so that ``run.py`` can interleave the
+clients' repeats while each keeps its own interpreter (no shared GIL, heap or imports).
+
+Every client does the same work for a task, through its public API where it has one:
+
+* ``calls``: ``count`` sequential ``generate_content`` calls (a one-line prompt, ~500-byte
+  answer), reading the answer's text;
+* ``stream``: one 2,000-chunk ``generate_content_stream``, reading ``.text`` of every chunk;
+* ``chat``: a 20-turn conversation, timing each ``send_message``;
+* ``decode``: the bytes of a ~220 KB answer -> typed objects, in-process (no HTTP);
+* ``encode``: a 40-turn history + a prompt + a 1 MB image -> request body bytes, in-process.
+
+For ``decode`` and ``encode`` the SDKs have no public entry point, so this file calls the
+internal functions their ``generate_content`` runs (named below, per client).
+"""
+
+from __future__ import annotations
+
+import base64
+import gc
+import json
+import random
+import sys
+import time
+from typing import Any
+
+import payloads
+
+PROMPT = "Write one sentence about loopback benchmarks."
+CHAT_MESSAGES = [
+    f"Turn {n}: " + payloads.words(random.Random(100 + n), 50) for n in range(payloads.CHAT_TURNS)
+]
+LARGE_RESPONSE = payloads.dumps(payloads.large_response())
+HISTORY, IMAGE_PROMPT, IMAGE = payloads.large_request()
+
+
+class Raw:
+    """The floor: urllib3's PoolManager and ``json.loads``, no types, no checks beyond status."""
+
+    def __init__(self, base_url: str) -> None:
+        import urllib3
+
+        self.pool = urllib3.PoolManager()
+        self.base_url = base_url
+        self.headers = {"content-type": "application/json", "x-goog-api-key": payloads.API_KEY}
+
+    def _post(self, model: str, method: str, body: Any, **options: Any) -> Any:
+        url = f"{self.base_url}/v1beta/models/{model}:{method}"
+        response = self.pool.request(
+            "POST", url, body=json.dumps(body).encode(), headers=self.headers, **options
+        )
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status}")
+        return response
+
+    def call(self) -> str:
+        body = {"contents": [{"role": "user", "parts": [{"text": PROMPT}]}]}
+        answer = json.loads(self._post(payloads.SMALL_MODEL, "generateContent", body).data)
+        return answer["candidates"][0]["content"]["parts"][0]["text"]
+
+    def stream(self) -> int:
+        body = {"contents": [{"role": "user", "parts": [{"text": PROMPT}]}]}
+        response = self._post(
+            "bench-stream", "streamGenerateContent?alt=sse", body, preload_content=False
+        )
+        count = 0
+        buffer = b""
+        for data in response.stream(65536):
+            buffer += data
+            *events, buffer = buffer.split(b"\r\n\r\n")
+            for event in events:
+                chunk = json.loads(event[6:])  # after "data: "
+                chunk["candidates"][0]["content"]["parts"][0]["text"]
+                count += 1
+        response.release_conn()
+        return count
+
+    def chat(self) -> list[float]:
+        history: list[dict] = []
+        times = []
+        for message in CHAT_MESSAGES:
+            started = time.perf_counter()
+            turn = {"role": "user", "parts": [{"text": message}]}
+            response = self._post(
+                payloads.CHAT_MODEL, "generateContent", {"contents": [*history, turn]}
+            )
+            answer = json.loads(response.data)["candidates"][0]["content"]
+            history += [turn, answer]
+            times.append(time.perf_counter() - started)
+        return times
+
+    def decode(self, data: bytes) -> Any:
+        return json.loads(data)
+
+    def decoded_text(self, value: Any) -> str:
+        parts = value["candidates"][0]["content"]["parts"]
+        return "".join(p.get("text", "") for p in parts if not p.get("thought"))
+
+    def encode(self) -> bytes:
+        image = {"mimeType": "image/png", "data": base64.b64encode(IMAGE).decode("ascii")}
+        turn = {"role": "user", "parts": [{"text": IMAGE_PROMPT}, {"inlineData": image}]}
+        return json.dumps({"contents": [*HISTORY, turn]}).encode()
+
+
+class Gemwire:
+    """gemwire through its public API; decode is ``GenerateContentResponse.from_dict`` after
+    ``json.loads`` (what ``Models._generate`` does); encode is ``to_contents`` +
+    ``build_request`` + ``json.dumps`` (what ``Models._generate`` and ``Transport`` do)."""
+
+    def __init__(self, base_url: str) -> None:
+        import gemwire
+        from gemwire import types
+
+        self.types = types
+        self.client = gemwire.Client(api_key=payloads.API_KEY, base_url=base_url)
+        self.history = [types.Content.from_dict(turn) for turn in HISTORY]
+
+    def call(self) -> str:
+        return self.client.models.generate_content(model=payloads.SMALL_MODEL, contents=PROMPT).text
+
+    def stream(self) -> int:
+        count = 0
+        for chunk in self.client.models.generate_content_stream(
+            model="bench-stream", contents=PROMPT
+        ):
+            chunk.text  # noqa: B018
+            count += 1
+        return count
+
+    def chat(self) -> list[float]:
+        chat = self.client.chats.create(model=payloads.CHAT_MODEL)
+        times = []
+        for message in CHAT_MESSAGES:
+            started = time.perf_counter()
+            chat.send_message(message)
+            times.append(time.perf_counter() - started)
+        assert len(chat.get_history()) == 2 * len(CHAT_MESSAGES)
+        return times
+
+    def decode(self, data: bytes) -> Any:
+        return self.types.GenerateContentResponse.from_dict(json.loads(data))
+
+    def decoded_text(self, value: Any) -> str:
+        return value.text
+
+    def encode(self) -> bytes:
+        from gemwire._config import as_config, build_request
+        from gemwire._content import to_contents
+
+        types = self.types
+        image = types.Part.from_bytes(data=IMAGE, mime_type="image/png")
+        turn = types.Content(role="user", parts=[types.Part(text=IMAGE_PROMPT), image])
+        body = build_request(to_contents([*self.history, turn]), as_config(None))
+        return json.dumps(body, separators=(",", ":")).encode()
+
+
+class GoogleGenai:
+    """google-genai 3.6.1 through its public API; decode and encode run the steps of its
+    ``Models._generate_content``: ``json.loads`` -> ``_GenerateContentResponse_from_mldev``
+    -> ``GenerateContentResponse._from_response`` (pydantic validation), and
+    ``_GenerateContentParameters`` -> ``_GenerateContentParameters_to_mldev`` ->
+    ``_common.convert_to_dict`` -> ``encode_unserializable_types`` -> ``json.dumps``."""
+
+    def __init__(self, base_url: str) -> None:
+        from google import genai
+        from google.genai import _common, models, types
+
+        self.types, self.models, self.common = types, models, _common
+        self.client = genai.Client(
+            api_key=payloads.API_KEY, http_options=types.HttpOptions(base_url=base_url)
+        )
+        self.parameters = types._GenerateContentParameters(model="bench", contents="x")
+        self.history = [types.Content.model_validate(turn) for turn in HISTORY]
+
+    def call(self) -> str:
+        return self.client.models.generate_content(model=payloads.SMALL_MODEL, contents=PROMPT).text
+
+    def stream(self) -> int:
+        count = 0
+        for chunk in self.client.models.generate_content_stream(
+            model="bench-stream", contents=PROMPT
+        ):
+            chunk.text  # noqa: B018
+            count += 1
+        return count
+
+    def chat(self) -> list[float]:
+        chat = self.client.chats.create(model=payloads.CHAT_MODEL)
+        times = []
+        for message in CHAT_MESSAGES:
+            started = time.perf_counter()
+            chat.send_message(message)
+            times.append(time.perf_counter() - started)
+        assert len(chat.get_history()) == 2 * len(CHAT_MESSAGES)
+        return times
+
+    def decode(self, data: bytes) -> Any:
+        wire = json.loads(data)
+        converted = self.models._GenerateContentResponse_from_mldev(wire, None, self.parameters)
+        return self.types.GenerateContentResponse._from_response(response=converted, kwargs={})
+
+    def decoded_text(self, value: Any) -> str:
+        return value.text
+
+    def encode(self) -> bytes:
+        types = self.types
+        image = types.Part.from_bytes(data=IMAGE, mime_type="image/png")
+        turn = types.Content(role="user", parts=[types.Part(text=IMAGE_PROMPT), image])
+        parameters = types._GenerateContentParameters(
+            model=payloads.SMALL_MODEL, contents=[*self.history, turn]
+        )
+        request = self.models._GenerateContentParameters_to_mldev(
+            self.client._api_client, parameters, None, parameters
+        )
+        request.pop("config", None)
+        for key in [key for key in request if key.startswith("_")]:
+            del request[key]
+        request = self.common.encode_unserializable_types(self.common.convert_to_dict(request))
+        return json.dumps(request).encode("utf-8")
+
+
+CLIENTS = {"raw": Raw, "gemwire": Gemwire, "google-genai": GoogleGenai}
+
+
+def _per_op(function: Any, budget: float) -> float:
+    """Seconds per call of ``function``, averaged over as many calls as fit in ``budget``."""
+    count = 0
+    started = time.perf_counter()
+    while True:
+        function()
+        count += 1
+        elapsed = time.perf_counter() - started
+        if elapsed >= budget:
+            return elapsed / count
+
+
+def run(client: Any, task: dict) -> dict:
+    kind = task["task"]
+    gc.collect()
+    if kind in ("calls", "stream", "chat"):
+        client.call()  # untimed: wakes the connection, the server thread and the caches up
+    if kind == "calls":
+        count = task["count"]
+        started = time.perf_counter()
+        for _ in range(count):
+            client.call()
+        return {"per_second": count / (time.perf_counter() - started)}
+    if kind == "stream":
+        started = time.perf_counter()
+        count = client.stream()
+        elapsed = time.perf_counter() - started
+        if count != payloads.STREAM_CHUNKS:
+            raise RuntimeError(f"streamed {count} chunks, expected {payloads.STREAM_CHUNKS}")
+        return {"per_second": count / elapsed}
+    if kind == "chat":
+        return {"turns": client.chat()}
+    if kind == "decode":
+        return {"seconds": _per_op(lambda: client.decode(LARGE_RESPONSE), task["budget"])}
+    if kind == "encode":
+        return {"seconds": _per_op(client.encode, task["budget"])}
+    if kind == "check":  # every client decodes, encodes and calls to the same effect
+        body = json.loads(client.encode())
+        inline = body["contents"][-1]["parts"][1]
+        inline = inline.get("inlineData") or inline.get("inline_data")
+        return {
+            "text": client.call(),
+            "decoded_text_length": len(client.decoded_text(client.decode(LARGE_RESPONSE))),
+            "encoded_turns": len(body["contents"]),
+            "encoded_image_bytes": len(base64.urlsafe_b64decode(inline["data"])),
+        }
+    raise ValueError(f"unknown task {kind!r}")
+
+
+def main() -> None:
+    name, port = sys.argv[1], int(sys.argv[2])
+    client = CLIENTS[name](f"http://127.0.0.1:{port}")
+    print(json.dumps({"ready": name}), flush=True)
+    for line in sys.stdin:
+        print(json.dumps(run(client, json.loads(line))), flush=True)
+
+
+if __name__ == "__main__":
+    main()
