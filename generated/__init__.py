@@ -10,7 +10,7 @@ from gemwire._mixins import GenerateContentResponseMixin, PartMixin
 from gemwire._serde import OpenEnum, WireModel
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class HttpRetryOptions(WireModel):
     """Retries of failed requests: exponential backoff with jitter, as in google-genai."""
 
@@ -31,8 +31,27 @@ class HttpRetryOptions(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        attempts: int | None = None,
+        initial_delay: float | None = None,
+        max_delay: float | None = None,
+        exp_base: float | None = None,
+        jitter: float | None = None,
+        http_status_codes: list[int] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.attempts = attempts
+        self.initial_delay = initial_delay
+        self.max_delay = max_delay
+        self.exp_base = exp_base
+        self.jitter = jitter
+        self.http_status_codes = http_status_codes
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class AttributionSourceIdGroundingPassageId(WireModel):
     """Points at a part of a grounding passage supplied inline in the request."""
 
@@ -45,8 +64,19 @@ class AttributionSourceIdGroundingPassageId(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        passage_id: str | None = None,
+        part_index: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.passage_id = passage_id
+        self.part_index = part_index
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class AttributionSourceIdSemanticRetrieverChunk(WireModel):
     """Points at a chunk fetched through the Semantic Retriever."""
 
@@ -59,8 +89,19 @@ class AttributionSourceIdSemanticRetrieverChunk(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        source: str | None = None,
+        chunk: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.source = source
+        self.chunk = chunk
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Blob(WireModel):
     """Raw bytes with their IANA media type, sent inline (base64 on the wire)."""
 
@@ -72,6 +113,17 @@ class Blob(WireModel):
         default=None, repr=False, metadata={"unknown": True}
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        mime_type: str | None = None,
+        data: bytes | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.mime_type = mime_type
+        self.data = data
+        self.unknown_fields = unknown_fields
 
 
 class CandidateFinishReason(OpenEnum):
@@ -100,7 +152,7 @@ class CandidateFinishReason(OpenEnum):
 FinishReason = CandidateFinishReason
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class CitationSource(WireModel):
     """One source cited for a span of the generated content."""
 
@@ -117,8 +169,23 @@ class CitationSource(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        start_index: int | None = None,
+        end_index: int | None = None,
+        uri: str | None = None,
+        license: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.start_index = start_index
+        self.end_index = end_index
+        self.uri = uri
+        self.license = license
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class CodeExecution(WireModel):
     """Tool that lets the model write and run code itself; it has no settings."""
 
@@ -126,6 +193,13 @@ class CodeExecution(WireModel):
         default=None, repr=False, metadata={"unknown": True}
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
 
 
 class CodeExecutionResultOutcome(OpenEnum):
@@ -157,7 +231,7 @@ class ExecutableCodeLanguage(OpenEnum):
 Language = ExecutableCodeLanguage
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class FileData(WireModel):
     """Reference to a file by URI (such as one uploaded through the Files API)."""
 
@@ -170,8 +244,19 @@ class FileData(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        mime_type: str | None = None,
+        file_uri: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.mime_type = mime_type
+        self.file_uri = file_uri
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class FileSearchRetrievalConfig(WireModel):
     """How many chunks file search retrieves and which documents it may use."""
 
@@ -184,8 +269,19 @@ class FileSearchRetrievalConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        top_k: int | None = None,
+        metadata_filter: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.top_k = top_k
+        self.metadata_filter = metadata_filter
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class FileSearchRetrievalResource(WireModel):
     """One store that file search retrieves from."""
 
@@ -196,8 +292,17 @@ class FileSearchRetrievalResource(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        rag_store_name: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.rag_store_name = rag_store_name
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class FunctionCall(WireModel):
     """A call the model asks your code to make: function name and arguments."""
 
@@ -211,6 +316,19 @@ class FunctionCall(WireModel):
         default=None, repr=False, metadata={"unknown": True}
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        name: str | None = None,
+        args: dict[str, Any] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.args = args
+        self.unknown_fields = unknown_fields
 
 
 class FunctionCallingConfigMode(OpenEnum):
@@ -234,7 +352,7 @@ class FunctionDeclarationBehavior(OpenEnum):
 Behavior = FunctionDeclarationBehavior
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class FunctionResponseBlob(WireModel):
     """Raw bytes returned by a function, with their media type (base64 on the wire)."""
 
@@ -247,8 +365,19 @@ class FunctionResponseBlob(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        mime_type: str | None = None,
+        data: bytes | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.mime_type = mime_type
+        self.data = data
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class FunctionResponseFileData(WireModel):
     """File returned by a function, referenced by URI."""
 
@@ -263,8 +392,21 @@ class FunctionResponseFileData(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        mime_type: str | None = None,
+        file_uri: str | None = None,
+        display_name: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.mime_type = mime_type
+        self.file_uri = file_uri
+        self.display_name = display_name
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class FunctionResponsePart(WireModel):
     """One piece of media inside a function response."""
 
@@ -276,6 +418,17 @@ class FunctionResponsePart(WireModel):
         default=None, repr=False, metadata={"unknown": True}
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        inline_data: FunctionResponseBlob | None = None,
+        file_data: FunctionResponseFileData | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.inline_data = inline_data
+        self.file_data = file_data
+        self.unknown_fields = unknown_fields
 
 
 class FunctionResponseScheduling(OpenEnum):
@@ -322,7 +475,7 @@ class GenerationConfigModality(OpenEnum):
     AUDIO = "AUDIO"
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GoogleMaps(WireModel):
     """Tool that grounds answers in Google Maps place data."""
 
@@ -333,8 +486,17 @@ class GoogleMaps(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        enable_widget: bool | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.enable_widget = enable_widget
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(WireModel):
     """Google Maps user review quoted as a source about a place."""
 
@@ -349,8 +511,21 @@ class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        review_id: str | None = None,
+        google_maps_uri: str | None = None,
+        title: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.review_id = review_id
+        self.google_maps_uri = google_maps_uri
+        self.title = title
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GroundingChunkWeb(WireModel):
     """Web page used to ground the answer."""
 
@@ -362,6 +537,17 @@ class GroundingChunkWeb(WireModel):
         default=None, repr=False, metadata={"unknown": True}
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        uri: str | None = None,
+        title: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.uri = uri
+        self.title = title
+        self.unknown_fields = unknown_fields
 
 
 class HarmCategory(OpenEnum):
@@ -381,7 +567,7 @@ class HarmCategory(OpenEnum):
     HARM_CATEGORY_CIVIC_INTEGRITY = "HARM_CATEGORY_CIVIC_INTEGRITY"
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class ImageConfig(WireModel):
     """Settings for images the model generates."""
 
@@ -392,8 +578,17 @@ class ImageConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        aspect_ratio: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.aspect_ratio = aspect_ratio
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Interval(WireModel):
     """Span of time between two instants (start inclusive, end exclusive)."""
 
@@ -406,8 +601,19 @@ class Interval(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        start_time: str | None = None,
+        end_time: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.start_time = start_time
+        self.end_time = end_time
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class LatLng(WireModel):
     """Geographic point as latitude and longitude in degrees (WGS84)."""
 
@@ -420,8 +626,19 @@ class LatLng(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        latitude: float | None = None,
+        longitude: float | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.latitude = latitude
+        self.longitude = longitude
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class LogprobsResultCandidate(WireModel):
     """One token with its log probability."""
 
@@ -436,8 +653,21 @@ class LogprobsResultCandidate(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        token_id: int | None = None,
+        log_probability: float | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.token = token
+        self.token_id = token_id
+        self.log_probability = log_probability
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class LogprobsResultTopCandidates(WireModel):
     """Most likely tokens at one decoding step, most probable first."""
 
@@ -449,6 +679,15 @@ class LogprobsResultTopCandidates(WireModel):
         default=None, repr=False, metadata={"unknown": True}
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        candidates: list[LogprobsResultCandidate] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.candidates = candidates
+        self.unknown_fields = unknown_fields
 
 
 class Modality(OpenEnum):
@@ -462,7 +701,7 @@ class Modality(OpenEnum):
     DOCUMENT = "DOCUMENT"
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class ModalityTokenCount(WireModel):
     """Number of tokens of one modality."""
 
@@ -475,8 +714,19 @@ class ModalityTokenCount(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        modality: Modality | None = None,
+        token_count: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.modality = modality
+        self.token_count = token_count
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class PrebuiltVoiceConfig(WireModel):
     """Selects one of the ready-made voices for speech output."""
 
@@ -487,8 +737,17 @@ class PrebuiltVoiceConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        voice_name: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.voice_name = voice_name
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class RetrievalConfig(WireModel):
     """Context for retrieval tools, such as the user's location and language."""
 
@@ -501,8 +760,19 @@ class RetrievalConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        lat_lng: LatLng | None = None,
+        language_code: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.lat_lng = lat_lng
+        self.language_code = language_code
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class RetrievalMetadata(WireModel):
     """Scores from the legacy Google Search retrieval tool."""
 
@@ -514,6 +784,15 @@ class RetrievalMetadata(WireModel):
         default=None, repr=False, metadata={"unknown": True}
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        google_search_dynamic_retrieval_score: float | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.google_search_dynamic_retrieval_score = google_search_dynamic_retrieval_score
+        self.unknown_fields = unknown_fields
 
 
 class SafetyRatingHarmProbability(OpenEnum):
@@ -543,7 +822,7 @@ class SafetySettingHarmBlockThreshold(OpenEnum):
 HarmBlockThreshold = SafetySettingHarmBlockThreshold
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class SearchEntryPoint(WireModel):
     """Google Search suggestions to show alongside a grounded answer."""
 
@@ -556,8 +835,19 @@ class SearchEntryPoint(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        rendered_content: str | None = None,
+        sdk_blob: bytes | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.rendered_content = rendered_content
+        self.sdk_blob = sdk_blob
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Segment(WireModel):
     """A span of generated text, located by part and offsets."""
 
@@ -574,8 +864,23 @@ class Segment(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        part_index: int | None = None,
+        start_index: int | None = None,
+        end_index: int | None = None,
+        text: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.part_index = part_index
+        self.start_index = start_index
+        self.end_index = end_index
+        self.text = text
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class StringList(WireModel):
     """A list of strings, used as a metadata value."""
 
@@ -585,6 +890,15 @@ class StringList(WireModel):
         default=None, repr=False, metadata={"unknown": True}
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        values: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.values = values
+        self.unknown_fields = unknown_fields
 
 
 class ThinkingLevel(OpenEnum):
@@ -597,7 +911,7 @@ class ThinkingLevel(OpenEnum):
     HIGH = "HIGH"
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class ToolCall(WireModel):
     """Call of a built-in server-side tool that the model made, reported for transparency."""
 
@@ -612,6 +926,19 @@ class ToolCall(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        tool_type: str | None = None,
+        args: dict[str, Any] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.tool_type = tool_type
+        self.args = args
+        self.unknown_fields = unknown_fields
+
 
 class ToolComputerUseEnvironment(OpenEnum):
     """Kind of environment the computer-use tool operates in."""
@@ -623,7 +950,7 @@ class ToolComputerUseEnvironment(OpenEnum):
 Environment = ToolComputerUseEnvironment
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class ToolGoogleSearch(WireModel):
     """Tool that grounds answers in Google Search results."""
 
@@ -634,8 +961,17 @@ class ToolGoogleSearch(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        time_range_filter: Interval | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.time_range_filter = time_range_filter
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class ToolResponse(WireModel):
     """Result of a built-in server-side tool call, reported for transparency."""
 
@@ -649,6 +985,19 @@ class ToolResponse(WireModel):
         default=None, repr=False, metadata={"unknown": True}
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        tool_type: str | None = None,
+        response: dict[str, Any] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.tool_type = tool_type
+        self.response = response
+        self.unknown_fields = unknown_fields
 
 
 class Type(OpenEnum):
@@ -664,7 +1013,7 @@ class Type(OpenEnum):
     NULL = "NULL"
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class UrlContext(WireModel):
     """Tool that lets the model fetch and read URLs given in the prompt; it has no settings."""
 
@@ -672,6 +1021,13 @@ class UrlContext(WireModel):
         default=None, repr=False, metadata={"unknown": True}
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.unknown_fields = unknown_fields
 
 
 class UrlMetadataUrlRetrievalStatus(OpenEnum):
@@ -687,7 +1043,7 @@ class UrlMetadataUrlRetrievalStatus(OpenEnum):
 UrlRetrievalStatus = UrlMetadataUrlRetrievalStatus
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class VideoMetadata(WireModel):
     """How to sample a video: the clip to use and the frame rate."""
 
@@ -702,8 +1058,21 @@ class VideoMetadata(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        start_offset: str | None = None,
+        end_offset: str | None = None,
+        fps: float | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.start_offset = start_offset
+        self.end_offset = end_offset
+        self.fps = fps
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class VoiceConfig(WireModel):
     """Which voice to speak with."""
 
@@ -716,8 +1085,17 @@ class VoiceConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        prebuilt_voice_config: PrebuiltVoiceConfig | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.prebuilt_voice_config = prebuilt_voice_config
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class CountTokensResponse(WireModel):
     """Token counts the server reports for a countTokens call."""
 
@@ -740,8 +1118,23 @@ class CountTokensResponse(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        total_tokens: int | None = None,
+        cached_content_token_count: int | None = None,
+        prompt_tokens_details: list[ModalityTokenCount] | None = None,
+        cache_tokens_details: list[ModalityTokenCount] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.total_tokens = total_tokens
+        self.cached_content_token_count = cached_content_token_count
+        self.prompt_tokens_details = prompt_tokens_details
+        self.cache_tokens_details = cache_tokens_details
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class HttpOptions(WireModel):
     """Client-side HTTP settings: endpoint, API version, timeout, extra headers and retries."""
 
@@ -760,8 +1153,25 @@ class HttpOptions(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_version: str | None = None,
+        timeout: int | None = None,
+        headers: dict[str, str] | None = None,
+        retry_options: HttpRetryOptions | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.api_version = api_version
+        self.timeout = timeout
+        self.headers = headers
+        self.retry_options = retry_options
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class AttributionSourceId(WireModel):
     """Identifies the source passage or chunk behind a grounding attribution."""
 
@@ -778,8 +1188,19 @@ class AttributionSourceId(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        grounding_passage: AttributionSourceIdGroundingPassageId | None = None,
+        semantic_retriever_chunk: AttributionSourceIdSemanticRetrieverChunk | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.grounding_passage = grounding_passage
+        self.semantic_retriever_chunk = semantic_retriever_chunk
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class CitationMetadata(WireModel):
     """Sources the generated content was attributed to."""
 
@@ -792,8 +1213,17 @@ class CitationMetadata(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        citation_sources: list[CitationSource] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.citation_sources = citation_sources
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class CodeExecutionResult(WireModel):
     """Outcome and output of running code the model wrote with the code execution tool."""
 
@@ -808,8 +1238,21 @@ class CodeExecutionResult(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        outcome: CodeExecutionResultOutcome | None = None,
+        output: str | None = None,
+        id: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.outcome = outcome
+        self.output = output
+        self.id = id
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class CustomMetadata(WireModel):
     """One user-defined key and value attached to a document in a file search store."""
 
@@ -826,8 +1269,23 @@ class CustomMetadata(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        key: str | None = None,
+        string_value: str | None = None,
+        string_list_value: StringList | None = None,
+        numeric_value: float | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.key = key
+        self.string_value = string_value
+        self.string_list_value = string_list_value
+        self.numeric_value = numeric_value
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class DynamicRetrievalConfig(WireModel):
     """Controls when the legacy Google Search retrieval tool is actually used."""
 
@@ -840,8 +1298,19 @@ class DynamicRetrievalConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        mode: DynamicRetrievalConfigMode | None = None,
+        dynamic_threshold: float | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.mode = mode
+        self.dynamic_threshold = dynamic_threshold
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class ExecutableCode(WireModel):
     """Code the model wrote for the code execution tool to run."""
 
@@ -856,8 +1325,21 @@ class ExecutableCode(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        language: ExecutableCodeLanguage | None = None,
+        code: str | None = None,
+        id: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.language = language
+        self.code = code
+        self.id = id
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class FileSearch(WireModel):
     """Tool that retrieves relevant chunks from your file search stores."""
 
@@ -878,8 +1360,21 @@ class FileSearch(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        retrieval_resources: list[FileSearchRetrievalResource] | None = None,
+        retrieval_config: FileSearchRetrievalConfig | None = None,
+        file_search_store_names: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.retrieval_resources = retrieval_resources
+        self.retrieval_config = retrieval_config
+        self.file_search_store_names = file_search_store_names
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class FunctionCallingConfig(WireModel):
     """How the model may use the declared functions."""
 
@@ -894,8 +1389,19 @@ class FunctionCallingConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        mode: FunctionCallingConfigMode | None = None,
+        allowed_function_names: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.mode = mode
+        self.allowed_function_names = allowed_function_names
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class FunctionResponse(WireModel):
     """Result of a function call, sent back by your code so the model can continue."""
 
@@ -918,8 +1424,27 @@ class FunctionResponse(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        name: str | None = None,
+        response: dict[str, Any] | None = None,
+        parts: list[FunctionResponsePart] | None = None,
+        will_continue: bool | None = None,
+        scheduling: FunctionResponseScheduling | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.response = response
+        self.parts = parts
+        self.will_continue = will_continue
+        self.scheduling = scheduling
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GenerateContentResponseUsageMetadata(WireModel):
     """Token usage of a generate call, split by prompt, cache, output, tools and thinking."""
 
@@ -964,8 +1489,37 @@ class GenerateContentResponseUsageMetadata(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        prompt_token_count: int | None = None,
+        cached_content_token_count: int | None = None,
+        candidates_token_count: int | None = None,
+        tool_use_prompt_token_count: int | None = None,
+        thoughts_token_count: int | None = None,
+        total_token_count: int | None = None,
+        prompt_tokens_details: list[ModalityTokenCount] | None = None,
+        cache_tokens_details: list[ModalityTokenCount] | None = None,
+        candidates_tokens_details: list[ModalityTokenCount] | None = None,
+        tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = None,
+        service_tier: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.prompt_token_count = prompt_token_count
+        self.cached_content_token_count = cached_content_token_count
+        self.candidates_token_count = candidates_token_count
+        self.tool_use_prompt_token_count = tool_use_prompt_token_count
+        self.thoughts_token_count = thoughts_token_count
+        self.total_token_count = total_token_count
+        self.prompt_tokens_details = prompt_tokens_details
+        self.cache_tokens_details = cache_tokens_details
+        self.candidates_tokens_details = candidates_tokens_details
+        self.tool_use_prompt_tokens_details = tool_use_prompt_tokens_details
+        self.service_tier = service_tier
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GoogleSearchRetrieval(WireModel):
     """Legacy tool that grounds answers in Google Search results."""
 
@@ -978,8 +1532,17 @@ class GoogleSearchRetrieval(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        dynamic_retrieval_config: DynamicRetrievalConfig | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.dynamic_retrieval_config = dynamic_retrieval_config
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GroundingChunkMapsPlaceAnswerSources(WireModel):
     """Sources, such as user reviews, behind what the answer says about a place."""
 
@@ -992,8 +1555,17 @@ class GroundingChunkMapsPlaceAnswerSources(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        review_snippets: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.review_snippets = review_snippets
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GroundingChunkRetrievedContext(WireModel):
     """Document chunk from a retrieval tool used to ground the answer."""
 
@@ -1014,8 +1586,25 @@ class GroundingChunkRetrievedContext(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        uri: str | None = None,
+        title: str | None = None,
+        text: str | None = None,
+        file_search_store: str | None = None,
+        custom_metadata: list[CustomMetadata] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.uri = uri
+        self.title = title
+        self.text = text
+        self.file_search_store = file_search_store
+        self.custom_metadata = custom_metadata
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GroundingSupport(WireModel):
     """Links one span of the answer to the grounding chunks that support it."""
 
@@ -1034,8 +1623,21 @@ class GroundingSupport(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        segment: Segment | None = None,
+        grounding_chunk_indices: list[int] | None = None,
+        confidence_scores: list[float] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.segment = segment
+        self.grounding_chunk_indices = grounding_chunk_indices
+        self.confidence_scores = confidence_scores
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class LogprobsResult(WireModel):
     """Log probabilities of the chosen tokens and of the top alternatives at each step."""
 
@@ -1054,8 +1656,21 @@ class LogprobsResult(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        log_probability_sum: float | None = None,
+        top_candidates: list[LogprobsResultTopCandidates] | None = None,
+        chosen_candidates: list[LogprobsResultCandidate] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.log_probability_sum = log_probability_sum
+        self.top_candidates = top_candidates
+        self.chosen_candidates = chosen_candidates
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Part(PartMixin):
     """One piece of a turn: text, media, a function call or result, code, or a thought."""
 
@@ -1096,8 +1711,41 @@ class Part(PartMixin):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        text: str | None = None,
+        inline_data: Blob | None = None,
+        function_call: FunctionCall | None = None,
+        function_response: FunctionResponse | None = None,
+        file_data: FileData | None = None,
+        executable_code: ExecutableCode | None = None,
+        code_execution_result: CodeExecutionResult | None = None,
+        video_metadata: VideoMetadata | None = None,
+        thought: bool | None = None,
+        thought_signature: bytes | None = None,
+        part_metadata: dict[str, Any] | None = None,
+        tool_call: ToolCall | None = None,
+        tool_response: ToolResponse | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.text = text
+        self.inline_data = inline_data
+        self.function_call = function_call
+        self.function_response = function_response
+        self.file_data = file_data
+        self.executable_code = executable_code
+        self.code_execution_result = code_execution_result
+        self.video_metadata = video_metadata
+        self.thought = thought
+        self.thought_signature = thought_signature
+        self.part_metadata = part_metadata
+        self.tool_call = tool_call
+        self.tool_response = tool_response
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class SafetyRating(WireModel):
     """How likely a piece of content is to be harmful in one category."""
 
@@ -1114,8 +1762,21 @@ class SafetyRating(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        category: HarmCategory | None = None,
+        probability: SafetyRatingHarmProbability | None = None,
+        blocked: bool | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.category = category
+        self.probability = probability
+        self.blocked = blocked
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class SafetySetting(WireModel):
     """Blocking threshold for one harm category."""
 
@@ -1130,8 +1791,19 @@ class SafetySetting(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        category: HarmCategory | None = None,
+        threshold: SafetySettingHarmBlockThreshold | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.category = category
+        self.threshold = threshold
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Schema(WireModel):
     """OpenAPI-style description of a JSON value, used for function parameters and outputs."""
 
@@ -1188,8 +1860,59 @@ class Schema(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        type: Type | None = None,
+        format: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        nullable: bool | None = None,
+        enum: list[str] | None = None,
+        items: Schema | None = None,
+        max_items: int | None = None,
+        min_items: int | None = None,
+        properties: dict[str, Schema] | None = None,
+        required: list[str] | None = None,
+        min_properties: int | None = None,
+        max_properties: int | None = None,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        min_length: int | None = None,
+        max_length: int | None = None,
+        pattern: str | None = None,
+        example: Any | None = None,
+        any_of: list[Schema] | None = None,
+        property_ordering: list[str] | None = None,
+        default: Any | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.type = type
+        self.format = format
+        self.title = title
+        self.description = description
+        self.nullable = nullable
+        self.enum = enum
+        self.items = items
+        self.max_items = max_items
+        self.min_items = min_items
+        self.properties = properties
+        self.required = required
+        self.min_properties = min_properties
+        self.max_properties = max_properties
+        self.minimum = minimum
+        self.maximum = maximum
+        self.min_length = min_length
+        self.max_length = max_length
+        self.pattern = pattern
+        self.example = example
+        self.any_of = any_of
+        self.property_ordering = property_ordering
+        self.default = default
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class SpeakerVoiceConfig(WireModel):
     """Voice for one named speaker in multi-speaker speech output."""
 
@@ -1202,8 +1925,19 @@ class SpeakerVoiceConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        speaker: str | None = None,
+        voice_config: VoiceConfig | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.speaker = speaker
+        self.voice_config = voice_config
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class ThinkingConfig(WireModel):
     """Settings for the model's internal reasoning (thinking) before it answers."""
 
@@ -1218,8 +1952,21 @@ class ThinkingConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        include_thoughts: bool | None = None,
+        thinking_budget: int | None = None,
+        thinking_level: ThinkingLevel | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.include_thoughts = include_thoughts
+        self.thinking_budget = thinking_budget
+        self.thinking_level = thinking_level
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class ToolComputerUse(WireModel):
     """Tool that lets the model operate a computer environment such as a web browser."""
 
@@ -1236,8 +1983,19 @@ class ToolComputerUse(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        environment: ToolComputerUseEnvironment | None = None,
+        excluded_predefined_functions: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.environment = environment
+        self.excluded_predefined_functions = excluded_predefined_functions
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class ToolConfig(WireModel):
     """Settings shared by all tools in the request."""
 
@@ -1258,8 +2016,21 @@ class ToolConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        function_calling_config: FunctionCallingConfig | None = None,
+        retrieval_config: RetrievalConfig | None = None,
+        include_server_side_tool_invocations: bool | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.function_calling_config = function_calling_config
+        self.retrieval_config = retrieval_config
+        self.include_server_side_tool_invocations = include_server_side_tool_invocations
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class UrlMetadata(WireModel):
     """Outcome of fetching one URL with the URL context tool."""
 
@@ -1274,8 +2045,19 @@ class UrlMetadata(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        retrieved_url: str | None = None,
+        url_retrieval_status: UrlMetadataUrlRetrievalStatus | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.retrieved_url = retrieved_url
+        self.url_retrieval_status = url_retrieval_status
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Content(WireModel):
     """One conversation turn: an ordered list of parts and the role that produced them."""
 
@@ -1288,8 +2070,19 @@ class Content(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        parts: list[Part] | None = None,
+        role: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.parts = parts
+        self.role = role
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class FunctionDeclaration(WireModel):
     """Describes a function the model may call: name, purpose and parameters."""
 
@@ -1316,8 +2109,29 @@ class FunctionDeclaration(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        parameters: Schema | None = None,
+        parameters_json_schema: Any | None = None,
+        response: Schema | None = None,
+        response_json_schema: Any | None = None,
+        behavior: FunctionDeclarationBehavior | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+        self.parameters_json_schema = parameters_json_schema
+        self.response = response
+        self.response_json_schema = response_json_schema
+        self.behavior = behavior
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GenerateContentResponsePromptFeedback(WireModel):
     """Safety feedback on the prompt, and why it was blocked if it was."""
 
@@ -1334,8 +2148,19 @@ class GenerateContentResponsePromptFeedback(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        block_reason: GenerateContentResponsePromptFeedbackBlockReason | None = None,
+        safety_ratings: list[SafetyRating] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.block_reason = block_reason
+        self.safety_ratings = safety_ratings
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GroundingAttribution(WireModel):
     """Source that contributed to an answer, with the text taken from it."""
 
@@ -1348,8 +2173,19 @@ class GroundingAttribution(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        source_id: AttributionSourceId | None = None,
+        content: Content | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.source_id = source_id
+        self.content = content
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GroundingChunkMaps(WireModel):
     """Google Maps place used to ground the answer."""
 
@@ -1370,8 +2206,25 @@ class GroundingChunkMaps(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        uri: str | None = None,
+        title: str | None = None,
+        text: str | None = None,
+        place_id: str | None = None,
+        place_answer_sources: GroundingChunkMapsPlaceAnswerSources | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.uri = uri
+        self.title = title
+        self.text = text
+        self.place_id = place_id
+        self.place_answer_sources = place_answer_sources
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class MultiSpeakerVoiceConfig(WireModel):
     """Voices for speech output with several speakers."""
 
@@ -1384,8 +2237,17 @@ class MultiSpeakerVoiceConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        speaker_voice_configs: list[SpeakerVoiceConfig] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.speaker_voice_configs = speaker_voice_configs
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class SpeechConfig(WireModel):
     """Voice and language settings for spoken (audio) output."""
 
@@ -1402,8 +2264,21 @@ class SpeechConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        voice_config: VoiceConfig | None = None,
+        multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = None,
+        language_code: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.voice_config = voice_config
+        self.multi_speaker_voice_config = multi_speaker_voice_config
+        self.language_code = language_code
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Tool(WireModel):
     """A tool the model may use: your functions or a built-in one such as search or code."""
 
@@ -1432,8 +2307,31 @@ class Tool(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        function_declarations: list[FunctionDeclaration] | None = None,
+        google_search_retrieval: GoogleSearchRetrieval | None = None,
+        code_execution: CodeExecution | None = None,
+        google_search: ToolGoogleSearch | None = None,
+        computer_use: ToolComputerUse | None = None,
+        url_context: UrlContext | None = None,
+        file_search: FileSearch | None = None,
+        google_maps: GoogleMaps | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.function_declarations = function_declarations
+        self.google_search_retrieval = google_search_retrieval
+        self.code_execution = code_execution
+        self.google_search = google_search
+        self.computer_use = computer_use
+        self.url_context = url_context
+        self.file_search = file_search
+        self.google_maps = google_maps
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class UrlContextMetadata(WireModel):
     """What the URL context tool fetched."""
 
@@ -1444,8 +2342,17 @@ class UrlContextMetadata(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        url_metadata: list[UrlMetadata] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.url_metadata = url_metadata
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GenerateContentConfig(WireModel):
     """Client-side bundle of generation, safety and tool settings for one call."""
 
@@ -1520,8 +2427,69 @@ class GenerateContentConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        http_options: HttpOptions | None = None,
+        system_instruction: Any | None = None,
+        candidate_count: int | None = None,
+        stop_sequences: list[str] | None = None,
+        max_output_tokens: int | None = None,
+        temperature: float | None = None,
+        top_p: float | None = None,
+        top_k: int | None = None,
+        seed: int | None = None,
+        response_mime_type: str | None = None,
+        response_schema: Any | None = None,
+        response_json_schema: Any | None = None,
+        response_json_schema_ordered: Any | None = None,
+        presence_penalty: float | None = None,
+        frequency_penalty: float | None = None,
+        response_logprobs: bool | None = None,
+        logprobs: int | None = None,
+        enable_enhanced_civic_answers: bool | None = None,
+        response_modalities: list[GenerationConfigModality] | None = None,
+        speech_config: SpeechConfig | None = None,
+        thinking_config: ThinkingConfig | None = None,
+        image_config: ImageConfig | None = None,
+        media_resolution: GenerationConfigMediaResolution | None = None,
+        safety_settings: list[SafetySetting] | None = None,
+        tools: list[Tool] | None = None,
+        tool_config: ToolConfig | None = None,
+        cached_content: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.http_options = http_options
+        self.system_instruction = system_instruction
+        self.candidate_count = candidate_count
+        self.stop_sequences = stop_sequences
+        self.max_output_tokens = max_output_tokens
+        self.temperature = temperature
+        self.top_p = top_p
+        self.top_k = top_k
+        self.seed = seed
+        self.response_mime_type = response_mime_type
+        self.response_schema = response_schema
+        self.response_json_schema = response_json_schema
+        self.response_json_schema_ordered = response_json_schema_ordered
+        self.presence_penalty = presence_penalty
+        self.frequency_penalty = frequency_penalty
+        self.response_logprobs = response_logprobs
+        self.logprobs = logprobs
+        self.enable_enhanced_civic_answers = enable_enhanced_civic_answers
+        self.response_modalities = response_modalities
+        self.speech_config = speech_config
+        self.thinking_config = thinking_config
+        self.image_config = image_config
+        self.media_resolution = media_resolution
+        self.safety_settings = safety_settings
+        self.tools = tools
+        self.tool_config = tool_config
+        self.cached_content = cached_content
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GenerationConfig(WireModel):
     """Sampling, length, output format and modality settings for generation."""
 
@@ -1582,8 +2550,57 @@ class GenerationConfig(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        candidate_count: int | None = None,
+        stop_sequences: list[str] | None = None,
+        max_output_tokens: int | None = None,
+        temperature: float | None = None,
+        top_p: float | None = None,
+        top_k: int | None = None,
+        seed: int | None = None,
+        response_mime_type: str | None = None,
+        response_schema: Schema | None = None,
+        response_json_schema: Any | None = None,
+        response_json_schema_ordered: Any | None = None,
+        presence_penalty: float | None = None,
+        frequency_penalty: float | None = None,
+        response_logprobs: bool | None = None,
+        logprobs: int | None = None,
+        enable_enhanced_civic_answers: bool | None = None,
+        response_modalities: list[GenerationConfigModality] | None = None,
+        speech_config: SpeechConfig | None = None,
+        thinking_config: ThinkingConfig | None = None,
+        image_config: ImageConfig | None = None,
+        media_resolution: GenerationConfigMediaResolution | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.candidate_count = candidate_count
+        self.stop_sequences = stop_sequences
+        self.max_output_tokens = max_output_tokens
+        self.temperature = temperature
+        self.top_p = top_p
+        self.top_k = top_k
+        self.seed = seed
+        self.response_mime_type = response_mime_type
+        self.response_schema = response_schema
+        self.response_json_schema = response_json_schema
+        self.response_json_schema_ordered = response_json_schema_ordered
+        self.presence_penalty = presence_penalty
+        self.frequency_penalty = frequency_penalty
+        self.response_logprobs = response_logprobs
+        self.logprobs = logprobs
+        self.enable_enhanced_civic_answers = enable_enhanced_civic_answers
+        self.response_modalities = response_modalities
+        self.speech_config = speech_config
+        self.thinking_config = thinking_config
+        self.image_config = image_config
+        self.media_resolution = media_resolution
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GroundingChunk(WireModel):
     """One source used to ground the answer: a web page, retrieved document or map place."""
 
@@ -1600,8 +2617,21 @@ class GroundingChunk(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        web: GroundingChunkWeb | None = None,
+        retrieved_context: GroundingChunkRetrievedContext | None = None,
+        maps: GroundingChunkMaps | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.web = web
+        self.retrieved_context = retrieved_context
+        self.maps = maps
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GroundingMetadata(WireModel):
     """How the answer was grounded: sources, supported spans and the search queries made."""
 
@@ -1634,8 +2664,27 @@ class GroundingMetadata(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        search_entry_point: SearchEntryPoint | None = None,
+        grounding_chunks: list[GroundingChunk] | None = None,
+        grounding_supports: list[GroundingSupport] | None = None,
+        retrieval_metadata: RetrievalMetadata | None = None,
+        web_search_queries: list[str] | None = None,
+        google_maps_widget_context_token: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.search_entry_point = search_entry_point
+        self.grounding_chunks = grounding_chunks
+        self.grounding_supports = grounding_supports
+        self.retrieval_metadata = retrieval_metadata
+        self.web_search_queries = web_search_queries
+        self.google_maps_widget_context_token = google_maps_widget_context_token
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GenerateContentRequest(WireModel):
     """Body of a generateContent or streamGenerateContent call: prompt, tools and settings."""
 
@@ -1664,8 +2713,31 @@ class GenerateContentRequest(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        system_instruction: Content | None = None,
+        contents: list[Content] | None = None,
+        tools: list[Tool] | None = None,
+        tool_config: ToolConfig | None = None,
+        safety_settings: list[SafetySetting] | None = None,
+        generation_config: GenerationConfig | None = None,
+        cached_content: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.model = model
+        self.system_instruction = system_instruction
+        self.contents = contents
+        self.tools = tools
+        self.tool_config = tool_config
+        self.safety_settings = safety_settings
+        self.generation_config = generation_config
+        self.cached_content = cached_content
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class CountTokensRequest(WireModel):
     """Body of a countTokens call: the input whose size in tokens you want to know."""
 
@@ -1682,8 +2754,21 @@ class CountTokensRequest(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        contents: list[Content] | None = None,
+        generate_content_request: GenerateContentRequest | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.model = model
+        self.contents = contents
+        self.generate_content_request = generate_content_request
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Candidate(WireModel):
     """One reply from the model, with finish reason, safety ratings, citations and grounding."""
 
@@ -1730,8 +2815,39 @@ class Candidate(WireModel):
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
+    def __init__(
+        self,
+        *,
+        index: int | None = None,
+        content: Content | None = None,
+        finish_reason: CandidateFinishReason | None = None,
+        finish_message: str | None = None,
+        safety_ratings: list[SafetyRating] | None = None,
+        citation_metadata: CitationMetadata | None = None,
+        token_count: int | None = None,
+        grounding_attributions: list[GroundingAttribution] | None = None,
+        grounding_metadata: GroundingMetadata | None = None,
+        avg_logprobs: float | None = None,
+        logprobs_result: LogprobsResult | None = None,
+        url_context_metadata: UrlContextMetadata | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.index = index
+        self.content = content
+        self.finish_reason = finish_reason
+        self.finish_message = finish_message
+        self.safety_ratings = safety_ratings
+        self.citation_metadata = citation_metadata
+        self.token_count = token_count
+        self.grounding_attributions = grounding_attributions
+        self.grounding_metadata = grounding_metadata
+        self.avg_logprobs = avg_logprobs
+        self.logprobs_result = logprobs_result
+        self.url_context_metadata = url_context_metadata
+        self.unknown_fields = unknown_fields
 
-@dataclass(slots=True, kw_only=True, repr=False)
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class GenerateContentResponse(GenerateContentResponseMixin):
     """What the model returns for a generate call, or one chunk of a streamed reply."""
 
@@ -1753,3 +2869,20 @@ class GenerateContentResponse(GenerateContentResponseMixin):
         default=None, repr=False, metadata={"unknown": True}
     )
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        candidates: list[Candidate] | None = None,
+        prompt_feedback: GenerateContentResponsePromptFeedback | None = None,
+        usage_metadata: GenerateContentResponseUsageMetadata | None = None,
+        model_version: str | None = None,
+        response_id: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.candidates = candidates
+        self.prompt_feedback = prompt_feedback
+        self.usage_metadata = usage_metadata
+        self.model_version = model_version
+        self.response_id = response_id
+        self.unknown_fields = unknown_fields

@@ -34,6 +34,7 @@ from typing import Any, ClassVar, TypeVar
 __all__ = ["DecodeError", "EncodeError", "OpenEnum", "WireModel"]
 
 _M = TypeVar("_M", bound="WireModel")
+GENERATED_MODULE = "gemwire.types"  # where codegen's classes live (their __init__ only stores)
 _PathItem = typing.Union[str, int]  # noqa: UP007 - a runtime alias, and 3.10 has no `type X = ...`
 
 
@@ -109,6 +110,15 @@ class WireModel:
     def to_dict(self) -> dict[str, Any]:
         """The wire JSON of this value: camelCase keys, absent fields omitted."""
         return _encoder(type(self))(self)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(
+            getattr(self, name) == getattr(other, name) for name in self.__dataclass_fields__
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like any dataclass with eq
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -433,75 +443,11 @@ def _compile(cls: type[WireModel], started: set[type[WireModel]]) -> None:
     hints = typing.get_type_hints(cls)
     wire_fields = [f for f in dataclasses.fields(cls) if "json" in f.metadata]
     kinds = {f.name: _kind_of(hints[f.name], f.metadata.get("wire")) for f in wire_fields}
-
-    # A plain dataclass __init__ only stores each field: then the decoder creates the instance
-    # with object.__new__ and stores the fields itself (from locals ``f_<field>``), which is
-    # about twice as fast as building keyword arguments for ``cls(**kw)``. With more than a
-    # few fields it also stops looking them up once every key of the object has been used
-    # (``n == m``): the fields left are absent, and most objects set few of their fields (a
-    # Part one of 13).
-    direct = _init_only_stores(cls)
-    early = direct and len(wire_fields) > 4
-    decode = [
-        "def decode(d):",
-        "    if type(d) is not dict:",
-        "        _bad(d, 'an object')",
-        "    n = 0",
-    ]
-    if early:
-        decode += [f"    f_{f.name} = {_default(name, f)}" for f in wire_fields]
-        decode += ["    m = len(d)", "    while True:"]
-    elif not direct:
-        decode += ["    kw = {}"]
-    encode = ["def encode(o):", "    d = {}"]
-    for index, f in enumerate(wire_fields):
-        key, kind = f.metadata["json"], kinds[f.name]
-        target = f"f_{f.name}" if direct else f"kw[{f.name!r}]"
-        block = [
-            f"    v = d.get({key!r})",
-            "    if v is not None:",
-            "        n += 1",
-            "        try:",
-            f"            {target} = {kind.decode('v')}",
-            "        except DecodeError as e:",
-            f"            raise {kind.decode_error('e', 'v')}.at({key!r}) from None",
-        ]
-        if early and index < len(wire_fields) - 1:
-            block += ["        if n == m:", "            break"]
-        elif direct and not early:
-            block += ["    else:", f"        {target} = {_default(name, f)}"]
-        decode += [("    " if early else "") + line for line in block]
-        encode += [
-            f"    v = o.{f.name}",
-            "    if v is not None:",
-            "        try:",
-            f"            d[{key!r}] = {kind.encode('v')}",
-            "        except EncodeError as e:",
-            f"            raise {kind.encode_error('e', 'v')}.at({f.name!r}) from None",
-        ]
-    if early:
-        decode += ["        break"]
-    decode += [
-        f"    if n != {'m' if early else 'len(d)'}:",
-        f"        return _with_leftovers({name}, d)",
-    ]
-    if direct:
-        decode.append(f"    o = _new({name})")
-        decode += [f"    o.{f.name} = {_value(name, f)}" for f in dataclasses.fields(cls)]
-        decode.append("    return o")
-    else:
-        decode.append(f"    return {name}(**kw)")
-    encode += [
-        "    u = o.unknown_fields",
-        "    if u:",
-        "        _merge_unknown(d, u)",
-        "    return d",
-    ]
-    source = (
-        "\n".join(decode + encode)
-        .replace("def decode", f"def decode_{name}")
-        .replace("def encode", f"def encode_{name}")
-    )
+    decode = _decoder_source(cls, name, wire_fields, kinds)
+    encode = _encoder_source(wire_fields, kinds)
+    source = "\n".join(decode + encode)
+    source = source.replace("def decode", f"def decode_{name}")
+    source = source.replace("def encode", f"def encode_{name}")
     exec(compile(source, f"<gemwire codec {cls.__qualname__}>", "exec"), _NAMESPACE)
     _LEFTOVER_KEYS[cls] = (
         frozenset(f.metadata["json"] for f in wire_fields),
@@ -513,37 +459,77 @@ def _compile(cls: type[WireModel], started: set[type[WireModel]]) -> None:
                 _compile(model, started)
 
 
-def _init_only_stores(cls: type) -> bool:
-    """Whether ``cls(**kw)`` does nothing but store each field's value (or its default), as
-    the ``__init__`` that ``@dataclass`` writes does: no hand-written ``__init__``, no
-    ``__post_init__``, no ``default_factory``, no custom ``__new__`` or ``__setattr__``."""
-    init: Any = cls.__init__  # type: ignore[misc]
-    new: Any = cls.__new__
-    set_attribute: Any = cls.__setattr__
-    # The __init__ that @dataclass writes is compiled inside a helper of that name (3.11+; on
-    # older Pythons, or if dataclasses change, decoders fall back to calling the class).
-    written_by_dataclass = "__create_fn__.<locals>.__init__"
-    return (
-        getattr(getattr(init, "__code__", None), "co_qualname", None) == written_by_dataclass
-        and not hasattr(cls, "__post_init__")
-        and new is object.__new__
-        and set_attribute is object.__setattr__
-        and all(f.init and f.default is not dataclasses.MISSING for f in dataclasses.fields(cls))
-    )
+def _decoder_source(
+    cls: type[WireModel],
+    name: str,
+    wire_fields: list[dataclasses.Field[Any]],
+    kinds: dict[str, _Kind],
+) -> list[str]:
+    """The source of ``decode(d)``: each wire key looked up once, checked and converted.
+
+    Types that codegen wrote are built directly: ``object.__new__`` and one store per field,
+    which is about twice as fast as ``cls(**kw)``, and the lookups stop once every key of
+    ``d`` has been used (most objects set few of their fields: a Part one of 14). Any other
+    class (a user's subclass) is built by calling it.
+    """
+    direct = cls.__module__ == GENERATED_MODULE and "__init__" in vars(cls)
+    lines = ["def decode(d):", "    if type(d) is not dict:", "        _bad(d, 'an object')"]
+    lines += ["    n = 0", "    m = len(d)"]
+    if direct:
+        lines += [f"    f_{f.name} = None" for f in wire_fields]
+        lines += ["    while True:  # a block to leave once every key is used"]
+    else:
+        lines += ["    kw = {}"]
+    indent = "    " if direct else ""
+    for f in wire_fields:
+        key, kind = f.metadata["json"], kinds[f.name]
+        target = f"f_{f.name}" if direct else f"kw[{f.name!r}]"
+        lines += [
+            indent + line
+            for line in (
+                f"    v = d.get({key!r})",
+                "    if v is not None:",
+                "        n += 1",
+                "        try:",
+                f"            {target} = {kind.decode('v')}",
+                "        except DecodeError as e:",
+                f"            raise {kind.decode_error('e', 'v')}.at({key!r}) from None",
+                *(("        if n == m:", "            break") if direct else ()),
+            )
+        ]
+    if direct:
+        lines += ["        break"]
+    lines += ["    if n != m:", f"        return _with_leftovers({name}, d)"]
+    if not direct:
+        return [*lines, f"    return {name}(**kw)"]
+    lines += [f"    o = _new({name})"]
+    lines += [f"    o.{f.name} = f_{f.name}" for f in wire_fields]
+    return [*lines, "    o.unknown_fields = None", "    return o"]
 
 
-def _value(name: str, field: dataclasses.Field[Any]) -> str:
-    """The expression a direct decoder stores in ``field``: its local, or its default."""
-    return f"f_{field.name}" if "json" in field.metadata else _default(name, field)
-
-
-def _default(name: str, field: dataclasses.Field[Any]) -> str:
-    """The expression of a field's default in compiled code (``None``, or a namespace name)."""
-    if field.default is None:
-        return "None"
-    constant = f"{name}_default_{field.name}"
-    _NAMESPACE[constant] = field.default
-    return constant
+def _encoder_source(
+    wire_fields: list[dataclasses.Field[Any]], kinds: dict[str, _Kind]
+) -> list[str]:
+    """The source of ``encode(o)``: set fields written under their wire names, then the
+    unknown ones."""
+    lines = ["def encode(o):", "    d = {}"]
+    for f in wire_fields:
+        key, kind = f.metadata["json"], kinds[f.name]
+        lines += [
+            f"    v = o.{f.name}",
+            "    if v is not None:",
+            "        try:",
+            f"            d[{key!r}] = {kind.encode('v')}",
+            "        except EncodeError as e:",
+            f"            raise {kind.encode_error('e', 'v')}.at({f.name!r}) from None",
+        ]
+    return [
+        *lines,
+        "    u = o.unknown_fields",
+        "    if u:",
+        "        _merge_unknown(d, u)",
+        "    return d",
+    ]
 
 
 def _compile_all(cls: type[WireModel]) -> None:
