@@ -25,6 +25,8 @@ PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"})
 
 def to_contents(contents: Any, *, path: str = "contents") -> list[Content]:
     """Turn ``contents`` into a list of turns; consecutive loose parts become one user turn."""
+    if type(contents) is str:  # the common case, first
+        return [Content(role="user", parts=[Part(text=contents)])]
     items = contents if isinstance(contents, (list, tuple)) else [contents]
     turns: list[Content] = []
     loose: list[Part] = []

@@ -143,6 +143,7 @@ class _Call:
     payload: bytes | None
     headers: dict[str, str]
     seconds: float
+    timeout: urllib3.Timeout
     policy: RetryPolicy
     retries: int = 0
 
@@ -174,12 +175,12 @@ class Transport:
             raise ValueError("the API key has characters an HTTP header cannot carry")
         self.base_url = base_url
         self.timeout = timeout
+        self._timeout = _timeout(timeout)
         self.retry = retry
         self._secret = api_key
         self._headers = {
             "content-type": "application/json",
             "user-agent": USER_AGENT,
-            "x-goog-api-client": USER_AGENT,
             **{k.lower(): v for k, v in (headers or {}).items()},
             "x-goog-api-key": api_key,
         }
@@ -269,6 +270,7 @@ class Transport:
             payload=None if body is None else json.dumps(body, separators=(",", ":")).encode(),
             headers=self._headers if not headers else {**self._headers, **_lower(headers)},
             seconds=self.timeout if timeout is None else timeout,
+            timeout=self._timeout if timeout is None else _timeout(timeout),
             policy=policy,
         )
 
@@ -322,7 +324,7 @@ class Transport:
                 call.url,
                 body=call.payload,
                 headers=call.headers,
-                timeout=urllib3.Timeout(connect=call.seconds, read=call.seconds),
+                timeout=call.timeout,
                 preload_content=not stream,
                 redirect=False,
             )
@@ -465,6 +467,11 @@ def _describe(error: BaseException) -> str:
         reason = inner
     text = str(reason)
     return text.split(": ", 1)[1] if text.startswith("<") and ": " in text else text
+
+
+def _timeout(seconds: float) -> urllib3.Timeout:
+    """The same limit for connecting and for each read."""
+    return urllib3.Timeout(connect=seconds, read=seconds)
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:
