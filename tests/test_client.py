@@ -185,3 +185,13 @@ def test_the_response_keeps_unknown_fields_and_the_raw_answer(
     assert response.text == "hi"
     assert response.unknown_fields == {"brandNewTopLevel": {"x": [1, 2]}}
     assert response.to_dict() == body
+
+
+def test_a_base_url_with_a_path_keeps_it(emulator: Emulator) -> None:
+    emulator.reset()
+    client = genai.Client(api_key="k", base_url=emulator.base_url + "/gateway/", max_retries=0)
+    with pytest.raises(genai.ClientError):  # the emulator serves no /gateway
+        client.models.generate_content(model="gemini-2.0-flash", contents="hi")
+    assert (
+        emulator.requests[-1]["path"] == "/gateway/v1beta/models/gemini-2.0-flash:generateContent"
+    )

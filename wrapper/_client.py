@@ -3,7 +3,6 @@ transport and the resources (``client.models``, ``client.chats``)."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Mapping
 from types import TracebackType
@@ -73,7 +72,7 @@ class Client:
             timeout = options.timeout / 1000 if options.timeout is not None else 60.0
         retry = RetryPolicy().with_options(options.retry_options)
         if max_retries is not None:
-            retry = dataclasses.replace(retry, max_retries=max_retries)
+            retry = retry._replace(max_retries=max_retries)
         if validate is None:
             validate = os.environ.get("GEMWIRE_VALIDATE", "").lower() in ("1", "true", "yes", "on")
         if validate and not _validation.available():

@@ -8,7 +8,6 @@ exceptions with the cause chained. Nothing above this module sees urllib3.
 
 from __future__ import annotations
 
-import dataclasses
 import email.utils
 import ipaddress
 import json
@@ -16,8 +15,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import urllib3
@@ -55,9 +53,8 @@ LOGGED_BODY = 2000  # characters of a body a DEBUG record shows
 Recover = Callable[[GemwireError, bool], urllib3.BaseHTTPResponse]
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How failed attempts are retried.
+class RetryPolicy(NamedTuple):
+    """How failed attempts are retried (immutable: ``_replace`` makes a changed copy).
 
     ``max_retries`` retries follow the first attempt. Retry ``n`` (from 0) waits
     ``min(max_backoff, initial_backoff * exp_base**n)``, of which the share ``jitter`` is drawn
@@ -130,22 +127,48 @@ class RetryPolicy:
             changes["jitter"] = min(max(float(options.jitter), 0.0), 1.0)
         if options.http_status_codes is not None:
             changes["statuses"] = frozenset(options.http_status_codes)
-        return dataclasses.replace(self, **changes) if changes else self
+        return self._replace(**changes) if changes else self
 
 
-@dataclass
 class _Call:
     """One logical request: what is sent, under which policy, and the retries spent on it."""
 
-    method: str
-    path: str
-    url: str
-    payload: bytes | None
-    headers: dict[str, str]
-    seconds: float
-    timeout: urllib3.Timeout
-    policy: RetryPolicy
-    retries: int = 0
+    __slots__ = (
+        "headers",
+        "method",
+        "path",
+        "payload",
+        "policy",
+        "retries",
+        "seconds",
+        "target",
+        "timeout",
+        "url",
+    )
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        path: str,
+        url: str,
+        target: str,
+        payload: bytes | None,
+        headers: dict[str, str],
+        seconds: float,
+        timeout: urllib3.Timeout,
+        policy: RetryPolicy,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.url = url  # for messages and logs
+        self.target = target  # what the request line carries: the path under base_url, and query
+        self.payload = payload
+        self.headers = headers
+        self.seconds = seconds
+        self.timeout = timeout
+        self.policy = policy
+        self.retries = 0
 
 
 class Transport:
@@ -188,6 +211,10 @@ class Transport:
         self._pool = urllib3.PoolManager(
             maxsize=pool_size, retries=False, cert_reqs="CERT_REQUIRED"
         )
+        # Every request goes to the origin of base_url: look its connection pool up once
+        # rather than parse and normalise the URL on every request.
+        self._origin = self._pool.connection_from_url(base_url)
+        self._prefix = url.path.rstrip("/")  # a base URL may carry a path (a proxy's)
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r})"
@@ -257,16 +284,17 @@ class Transport:
         retry_options: HttpRetryOptions | Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
     ) -> _Call:
-        url = f"{self.base_url}/{path}"
+        target = f"{self._prefix}/{path}"
         if query:
-            url += "?" + urlencode(query)
+            target += "?" + urlencode(query)
         policy = self.retry.with_options(retry_options)
         if max_retries is not None:
-            policy = dataclasses.replace(policy, max_retries=max_retries)
+            policy = policy._replace(max_retries=max_retries)
         return _Call(
             method=method,
             path=path,
-            url=url,
+            url=self.base_url.removesuffix(self._prefix) + target,
+            target=target,
             payload=None if body is None else json.dumps(body, separators=(",", ":")).encode(),
             headers=self._headers if not headers else {**self._headers, **_lower(headers)},
             seconds=self.timeout if timeout is None else timeout,
@@ -319,14 +347,15 @@ class Transport:
             )
         started = time.monotonic()
         try:
-            response = self._pool.request(
+            response = self._origin.urlopen(
                 call.method,
-                call.url,
+                call.target,
                 body=call.payload,
                 headers=call.headers,
                 timeout=call.timeout,
                 preload_content=not stream,
                 redirect=False,
+                retries=False,
             )
             if response.status >= 400 and stream:
                 response.data  # noqa: B018  # read the error body here, where failures are caught
