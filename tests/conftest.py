@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from gemwire.emulator import Emulator
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SPEC_PATH = ROOT / "spec" / "gemini.schema.json"
@@ -40,3 +42,10 @@ def contract() -> list[dict[str, Any]]:
     if not CONTRACT_PATH.exists():
         pytest.skip(f"{CONTRACT_PATH} is not here (it sits beside the repository in CI)")
     return list(_read_contract())
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[Emulator]:
+    """A local emulator for the tests of one module (``emu.reset()`` clears its state)."""
+    with Emulator() as emulator:
+        yield emulator

@@ -20,12 +20,6 @@ MODEL = "gemini-2.5-flash"
 FAST = types.HttpRetryOptions(initial_delay=0.01)
 
 
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator() as emulator:
-        yield emulator
-
-
 @pytest.fixture
 def client(emu: Emulator) -> Iterator[genai.Client]:
     emu.reset()

@@ -1,4 +1,4 @@
-"""The client end to end against the local emulator: what a user of the API sees."""
+"""The client end to end against the local emu: what a user of the API sees."""
 
 from __future__ import annotations
 
@@ -13,21 +13,15 @@ from gemwire import errors, types
 from gemwire.emulator import Emulator
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator() as emu:
-        yield emu
-
-
 @pytest.fixture
-def client(emulator: Emulator) -> Iterator[genai.Client]:
-    emulator.reset()
-    with genai.Client(api_key="test-key", base_url=emulator.base_url) as client:
+def client(emu: Emulator) -> Iterator[genai.Client]:
+    emu.reset()
+    with genai.Client(api_key="test-key", base_url=emu.base_url) as client:
         yield client
 
 
 def test_settings_come_from_arguments_then_the_environment(
-    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
@@ -36,9 +30,9 @@ def test_settings_come_from_arguments_then_the_environment(
         genai.Client()
     monkeypatch.setenv("GOOGLE_API_KEY", "from-google-api-key")
     assert genai.Client().base_url == "https://generativelanguage.googleapis.com"
-    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", emulator.base_url)
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", emu.base_url)
     client = genai.Client(api_version="v1")
-    assert (client.base_url, client.api_version) == (emulator.base_url, "v1")
+    assert (client.base_url, client.api_version) == (emu.base_url, "v1")
     options = types.HttpOptions(base_url="http://127.0.0.1:1", api_version="v1alpha")
     client = genai.Client(http_options=options)
     assert (client.base_url, client.api_version) == ("http://127.0.0.1:1", "v1alpha")
@@ -51,23 +45,23 @@ def test_plain_http_is_refused_beyond_loopback() -> None:
 
 
 def test_model_names_with_and_without_the_models_prefix(
-    client: genai.Client, emulator: Emulator
+    client: genai.Client, emu: Emulator
 ) -> None:
     for model in ("gemini-2.0-flash", "models/gemini-2.0-flash"):
         client.models.generate_content(model=model, contents="hi")
-    paths = [request["path"] for request in emulator.requests]
+    paths = [request["path"] for request in emu.requests]
     assert paths == ["/v1beta/models/gemini-2.0-flash:generateContent"] * 2
 
 
-def test_the_user_agent_names_gemwire(client: genai.Client, emulator: Emulator) -> None:
+def test_the_user_agent_names_gemwire(client: genai.Client, emu: Emulator) -> None:
     client.models.generate_content(model="gemini-2.0-flash", contents="hi")
-    headers = {k.lower(): v for k, v in emulator.requests[-1]["headers"].items()}
+    headers = {k.lower(): v for k, v in emu.requests[-1]["headers"].items()}
     assert headers["user-agent"].startswith("gemwire/")
 
 
 def test_count_tokens(client: genai.Client) -> None:
     counted = client.models.count_tokens(model="gemini-2.0-flash", contents="Hello, world!")
-    assert counted.total_tokens == 4  # the emulator counts words and punctuation marks
+    assert counted.total_tokens == 4  # the emu counts words and punctuation marks
 
 
 def test_an_unknown_model_is_a_client_error_with_the_servers_words(client: genai.Client) -> None:
@@ -132,14 +126,14 @@ def test_a_streamed_thinking_turn_keeps_its_signature_in_history(client: genai.C
 
 
 def test_a_blocked_prompt_has_no_text_and_is_not_recorded(
-    client: genai.Client, emulator: Emulator
+    client: genai.Client, emu: Emulator
 ) -> None:
     blocked = {
         "promptFeedback": {"blockReason": "SAFETY"},
         "usageMetadata": {"promptTokenCount": 3},
     }
     chat = client.chats.create(model="gemini-2.0-flash")
-    emulator.push({"body": blocked})
+    emu.push({"body": blocked})
     response = chat.send_message("something unsafe")
     assert response.text is None
     assert response.prompt_feedback is not None
@@ -148,9 +142,9 @@ def test_a_blocked_prompt_has_no_text_and_is_not_recorded(
 
 
 def test_breaking_out_of_a_stream_closes_it_without_reading_the_rest(
-    client: genai.Client, emulator: Emulator
+    client: genai.Client, emu: Emulator
 ) -> None:
-    emulator.push({"chunks": 2000, "chunk_delay": 0.05})  # 100 s if read to the end
+    emu.push({"chunks": 2000, "chunk_delay": 0.05})  # 100 s if read to the end
     started = time.monotonic()
     with client.models.generate_content_stream(model="gemini-2.0-flash", contents="hi") as stream:
         for _ in stream:
@@ -161,8 +155,8 @@ def test_breaking_out_of_a_stream_closes_it_without_reading_the_rest(
     assert client.models.generate_content(model="gemini-2.0-flash", contents="again").text
 
 
-def test_chunks_arrive_as_they_are_written(client: genai.Client, emulator: Emulator) -> None:
-    emulator.push({"chunks": 5, "chunk_delay": 0.3})
+def test_chunks_arrive_as_they_are_written(client: genai.Client, emu: Emulator) -> None:
+    emu.push({"chunks": 5, "chunk_delay": 0.3})
     stream = client.models.generate_content_stream(model="gemini-2.0-flash", contents="hi")
     started = time.monotonic()
     next(stream)
@@ -174,24 +168,22 @@ def test_chunks_arrive_as_they_are_written(client: genai.Client, emulator: Emula
 
 
 def test_the_response_keeps_unknown_fields_and_the_raw_answer(
-    client: genai.Client, emulator: Emulator
+    client: genai.Client, emu: Emulator
 ) -> None:
     body = {
         "candidates": [{"content": {"role": "model", "parts": [{"text": "hi"}]}, "newField": 1}],
         "brandNewTopLevel": {"x": [1, 2]},
     }
-    emulator.push({"body": body})
+    emu.push({"body": body})
     response = client.models.generate_content(model="gemini-2.0-flash", contents="hi")
     assert response.text == "hi"
     assert response.unknown_fields == {"brandNewTopLevel": {"x": [1, 2]}}
     assert response.to_dict() == body
 
 
-def test_a_base_url_with_a_path_keeps_it(emulator: Emulator) -> None:
-    emulator.reset()
-    client = genai.Client(api_key="k", base_url=emulator.base_url + "/gateway/", max_retries=0)
-    with pytest.raises(genai.ClientError):  # the emulator serves no /gateway
+def test_a_base_url_with_a_path_keeps_it(emu: Emulator) -> None:
+    emu.reset()
+    client = genai.Client(api_key="k", base_url=emu.base_url + "/gateway/", max_retries=0)
+    with pytest.raises(genai.ClientError):  # the emu serves no /gateway
         client.models.generate_content(model="gemini-2.0-flash", contents="hi")
-    assert (
-        emulator.requests[-1]["path"] == "/gateway/v1beta/models/gemini-2.0-flash:generateContent"
-    )
+    assert emu.requests[-1]["path"] == "/gateway/v1beta/models/gemini-2.0-flash:generateContent"

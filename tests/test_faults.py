@@ -27,12 +27,6 @@ PROMPT = "one two three four five six seven eight nine ten"
 FAST = types.HttpRetryOptions(initial_delay=0.01)  # backoff of 10 ms, 20 ms, ...; max_delay 60 s
 
 
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator() as emulator:
-        yield emulator
-
-
 @pytest.fixture(autouse=True)
 def _fresh(emu: Emulator) -> None:
     emu.reset()

@@ -55,12 +55,6 @@ def exception_text(error: BaseException) -> str:
     return "\n".join(parts)
 
 
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator() as emulator:
-        yield emulator
-
-
 @pytest.fixture
 def client(emu: Emulator) -> Iterator[genai.Client]:
     emu.reset()

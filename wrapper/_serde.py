@@ -345,9 +345,30 @@ class _ModelKind(_Kind):
         )
 
 
-class _ListKind(_Kind):
+class _ContainerKind(_Kind):
+    """A list or map of ``item``. An error inside is located by decoding (or encoding) the
+    elements again one by one: slow, but only ever on the error path."""
+
+    decoded_shape: str  # the check that a wire value ``{v}`` is this container
+    encoded_shape: str  # the same for a Python value
+
     def __init__(self, item: _Kind) -> None:
         self.item = item
+
+    def decode_error(self, error: str, v: str) -> str:
+        item = f"lambda x: {self.item.decode('x')}"
+        located = f"_locate_item(DecodeError, {v}, {item})"
+        return f"({located} if {self.decoded_shape.format(v=v)} else {error})"
+
+    def encode_error(self, error: str, v: str) -> str:
+        item = f"lambda x: {self.item.encode('x')}"
+        located = f"_locate_item(EncodeError, {v}, {item})"
+        return f"({located} if {self.encoded_shape.format(v=v)} else {error})"
+
+
+class _ListKind(_ContainerKind):
+    decoded_shape = "type({v}) is list"
+    encoded_shape = "type({v}) in (list, tuple)"
 
     def decode(self, v: str) -> str:
         loop = f"[{self.item.decode('x')} for x in {v}] if type({v}) is list else "
@@ -358,19 +379,10 @@ class _ListKind(_Kind):
     def encode(self, v: str) -> str:
         return f"[{self.item.encode('x')} for x in _sequence_out({v})]"
 
-    def decode_error(self, error: str, v: str) -> str:
-        item = f"lambda x: {self.item.decode('x')}"
-        return f"(_locate_item(DecodeError, {v}, {item}) if type({v}) is list else {error})"
 
-    def encode_error(self, error: str, v: str) -> str:
-        item = f"lambda x: {self.item.encode('x')}"
-        located = f"_locate_item(EncodeError, {v}, {item})"
-        return f"({located} if type({v}) in (list, tuple) else {error})"
-
-
-class _MapKind(_Kind):
-    def __init__(self, item: _Kind) -> None:
-        self.item = item
+class _MapKind(_ContainerKind):
+    decoded_shape = "type({v}) is dict"
+    encoded_shape = "isinstance({v}, Mapping)"
 
     def decode(self, v: str) -> str:
         return (
@@ -380,14 +392,6 @@ class _MapKind(_Kind):
 
     def encode(self, v: str) -> str:
         return f"{{k: {self.item.encode('x')} for k, x in _mapping_out({v}).items()}}"
-
-    def decode_error(self, error: str, v: str) -> str:
-        item = f"lambda x: {self.item.decode('x')}"
-        return f"(_locate_item(DecodeError, {v}, {item}) if type({v}) is dict else {error})"
-
-    def encode_error(self, error: str, v: str) -> str:
-        item = f"lambda x: {self.item.encode('x')}"
-        return f"(_locate_item(EncodeError, {v}, {item}) if isinstance({v}, Mapping) else {error})"
 
 
 _NAMESPACE: dict[str, Any] = {}
@@ -430,7 +434,7 @@ def _kind_of(hint: Any, wire: str | None) -> _Kind:
 def _models_in(kind: _Kind) -> list[type[WireModel]]:
     if isinstance(kind, _ModelKind):
         return [kind.cls]
-    if isinstance(kind, (_ListKind, _MapKind)):
+    if isinstance(kind, _ContainerKind):
         return _models_in(kind.item)
     return []
 
