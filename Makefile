@@ -35,8 +35,8 @@ typecheck: $(INSTALLED)
 	MYPYPATH=$(TYPECHECK) $(BIN)/mypy --strict -p gemwire
 
 lint: $(INSTALLED) typecheck
-	$(BIN)/ruff check wrapper generated codegen tests examples/run_demo.py
-	$(BIN)/ruff format --check wrapper generated codegen tests examples/run_demo.py
+	$(BIN)/ruff check wrapper generated codegen tests bench examples/run_demo.py
+	$(BIN)/ruff format --check wrapper generated codegen tests bench examples/run_demo.py
 
 # Where spec/ and Google's published schema differ; DRIFT_DISCOVERY=PATH_OR_URL adds a REST
 # discovery document ($(value) and the quotes keep the `$` of Google's URL intact).
@@ -54,7 +54,7 @@ record: $(INSTALLED)
 	$(BIN)/pytest tests/test_docs_snippets.py --record-mode=rewrite
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) bench/.venv build *.egg-info .pytest_cache .mypy_cache .ruff_cache
 
 # raw urllib3 vs gemwire vs google-genai on a local fake server; bench/.venv holds google-genai
 # and matplotlib (made on first use). Prints a table, writes bench/results.{json,png}.

@@ -105,18 +105,10 @@ class Raw:
         return json.dumps({"contents": [*HISTORY, turn]}).encode()
 
 
-class Gemwire:
-    """gemwire through its public API; decode is ``GenerateContentResponse.from_dict`` after
-    ``json.loads`` (what ``Models._generate`` does); encode is ``to_contents`` +
-    ``build_request`` + ``json.dumps`` (what ``Models._generate`` and ``Transport`` do)."""
+class _SdkClient:
+    """What gemwire and google-genai share: the same public API, so the same calls."""
 
-    def __init__(self, base_url: str) -> None:
-        import gemwire
-        from gemwire import types
-
-        self.types = types
-        self.client = gemwire.Client(api_key=payloads.API_KEY, base_url=base_url)
-        self.history = [types.Content.from_dict(turn) for turn in HISTORY]
+    client: Any
 
     def call(self) -> str:
         return self.client.models.generate_content(model=payloads.SMALL_MODEL, contents=PROMPT).text
@@ -139,6 +131,20 @@ class Gemwire:
             times.append(time.perf_counter() - started)
         assert len(chat.get_history()) == 2 * len(CHAT_MESSAGES)
         return times
+
+
+class Gemwire(_SdkClient):
+    """gemwire through its public API; decode is ``GenerateContentResponse.from_dict`` after
+    ``json.loads`` (what ``Models._generate`` does); encode is ``to_contents`` +
+    ``build_request`` + ``json.dumps`` (what ``Models._generate`` and ``Transport`` do)."""
+
+    def __init__(self, base_url: str) -> None:
+        import gemwire
+        from gemwire import types
+
+        self.types = types
+        self.client = gemwire.Client(api_key=payloads.API_KEY, base_url=base_url)
+        self.history = [types.Content.from_dict(turn) for turn in HISTORY]
 
     def decode(self, data: bytes) -> Any:
         return self.types.GenerateContentResponse.from_dict(json.loads(data))
@@ -157,7 +163,7 @@ class Gemwire:
         return json.dumps(body, separators=(",", ":")).encode()
 
 
-class GoogleGenai:
+class GoogleGenai(_SdkClient):
     """google-genai 3.6.1 through its public API; decode and encode run the steps of its
     ``Models._generate_content``: ``json.loads`` -> ``_GenerateContentResponse_from_mldev``
     -> ``GenerateContentResponse._from_response`` (pydantic validation), and
@@ -174,28 +180,6 @@ class GoogleGenai:
         )
         self.parameters = types._GenerateContentParameters(model="bench", contents="x")
         self.history = [types.Content.model_validate(turn) for turn in HISTORY]
-
-    def call(self) -> str:
-        return self.client.models.generate_content(model=payloads.SMALL_MODEL, contents=PROMPT).text
-
-    def stream(self) -> int:
-        count = 0
-        for chunk in self.client.models.generate_content_stream(
-            model="bench-stream", contents=PROMPT
-        ):
-            chunk.text  # noqa: B018
-            count += 1
-        return count
-
-    def chat(self) -> list[float]:
-        chat = self.client.chats.create(model=payloads.CHAT_MODEL)
-        times = []
-        for message in CHAT_MESSAGES:
-            started = time.perf_counter()
-            chat.send_message(message)
-            times.append(time.perf_counter() - started)
-        assert len(chat.get_history()) == 2 * len(CHAT_MESSAGES)
-        return times
 
     def decode(self, data: bytes) -> Any:
         wire = json.loads(data)
