@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any
 
 from gemwire import _validation
+from gemwire._config import as_http_options
 from gemwire._transport import RetryPolicy, Transport
 from gemwire.chats import Chats
 from gemwire.errors import MissingAPIKeyError
@@ -55,7 +56,7 @@ class Client:
         allow_insecure_http: bool = False,
         validate: bool | None = None,
     ) -> None:
-        options = _as_http_options(http_options)
+        options = as_http_options(http_options)
         key = api_key or os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
         if not key:
             raise MissingAPIKeyError(
@@ -105,11 +106,3 @@ class Client:
 
     def __repr__(self) -> str:
         return f"Client(base_url={self.base_url!r}, api_version={self.api_version!r})"
-
-
-def _as_http_options(options: HttpOptions | Mapping[str, Any] | None) -> HttpOptions:
-    if options is None:
-        return HttpOptions()
-    if isinstance(options, HttpOptions):
-        return options
-    return HttpOptions(**options)

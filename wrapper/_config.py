@@ -15,9 +15,15 @@ from typing import Any
 
 from gemwire._content import to_content
 from gemwire._structured import schema_of
-from gemwire.types import Content, GenerateContentConfig, GenerateContentRequest, GenerationConfig
+from gemwire.types import (
+    Content,
+    GenerateContentConfig,
+    GenerateContentRequest,
+    GenerationConfig,
+    HttpOptions,
+)
 
-__all__ = ["as_config", "build_request"]
+__all__ = ["as_config", "as_http_options", "build_request"]
 
 GENERATION_FIELDS = frozenset(f.name for f in dataclasses.fields(GenerationConfig)) - {
     "unknown_fields",
@@ -39,6 +45,15 @@ def as_config(config: GenerateContentConfig | Mapping[str, Any] | None) -> Gener
             raise TypeError(f"GenerateContentConfig has no option {', '.join(map(repr, unknown))}")
         return GenerateContentConfig(**config)
     raise TypeError(f"config: expected GenerateContentConfig or dict, got {type(config).__name__}")
+
+
+def as_http_options(options: HttpOptions | Mapping[str, Any] | None) -> HttpOptions:
+    """Accept an ``HttpOptions``, a dict of its keyword arguments, or ``None``."""
+    if options is None:
+        return HttpOptions()
+    if isinstance(options, HttpOptions):
+        return options
+    return HttpOptions(**options)
 
 
 def build_request(contents: list[Content], config: GenerateContentConfig) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from gemwire import _validation
-from gemwire._config import as_config, build_request
+from gemwire._config import as_config, as_http_options, build_request
 from gemwire._content import to_contents
 from gemwire._streaming import Stream
 from gemwire._structured import parse_as
@@ -17,7 +17,6 @@ from gemwire.types import (
     CountTokensResponse,
     GenerateContentConfig,
     GenerateContentResponse,
-    HttpOptions,
 )
 
 __all__ = ["Models"]
@@ -132,11 +131,9 @@ def _model_path(model: str) -> str:
 def _call_options(options: GenerateContentConfig) -> dict[str, Any]:
     """Per-call transport options from ``config.http_options``: timeout (in ms, as in
     google-genai), headers and ``retry_options`` (an ``HttpRetryOptions`` or its dict)."""
-    http = options.http_options
-    if http is None:
+    if options.http_options is None:
         return {}
-    if isinstance(http, Mapping):
-        http = HttpOptions(**http)
+    http = as_http_options(options.http_options)
     call: dict[str, Any] = {}
     if http.timeout is not None:
         call["timeout"] = http.timeout / 1000
