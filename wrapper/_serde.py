@@ -170,7 +170,9 @@ def _as_float(value: object) -> float:
 _URL_SAFE = str.maketrans("-_", "+/")
 
 
-def _b64decode(value: object) -> bytes:
+def decode_base64(value: object) -> bytes:
+    """Bytes from base64 text in the standard or URL-safe alphabet, padded or not; anything
+    else raises :class:`DecodeError`."""
     if type(value) is not str:
         _bad(value, "a base64 string")
     text = value
@@ -307,7 +309,7 @@ class _Int64(_Kind):
 
 class _Bytes(_Kind):
     def decode(self, v: str) -> str:
-        return f"_b64decode({v})"
+        return f"decode_base64({v})"
 
     def encode(self, v: str) -> str:
         return f"_b64encode({v})"
@@ -604,7 +606,7 @@ _NAMESPACE.update(
             _bad,
             _as_int,
             _as_float,
-            _b64decode,
+            decode_base64,
             _b64encode,
             _int64_out,
             _enum_in,

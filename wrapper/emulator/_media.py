@@ -1,29 +1,15 @@
-"""Image headers and base64 bytes: enough to describe an attachment without Pillow.
+"""Image headers: enough to describe an attachment without Pillow.
 
 `image_size` reads the pixel size from the first bytes of a PNG, JPEG, GIF or WebP file; it
-never decodes pixels. `decode_base64` accepts what the real API accepts: standard or URL-safe
-alphabet, with or without padding.
+never decodes pixels.
 """
 
 from __future__ import annotations
-
-import base64
-import binascii
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # JPEG start-of-frame markers carry the size; C4 (DHT), C8 (JPG) and CC (DAC) are not frames.
 _JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 _JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD9)})  # TEM, RSTn, SOI: no length field
-_URL_SAFE = bytes.maketrans(b"-_", b"+/")
-
-
-def decode_base64(text: str) -> bytes | None:
-    """The bytes of a base64 string (standard or URL-safe, padding optional), or None."""
-    try:
-        raw = text.encode("ascii").translate(_URL_SAFE)
-        return base64.b64decode(raw + b"=" * (-len(raw) % 4), validate=True)
-    except (UnicodeEncodeError, binascii.Error, ValueError):
-        return None
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:

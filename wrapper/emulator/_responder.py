@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from gemwire._serde import DecodeError, decode_base64
 from gemwire.emulator import _media, _models, _tokens
 from gemwire.emulator._instance import instance
 
@@ -272,13 +273,21 @@ def _describe(
     return " ".join(sentences)
 
 
+def _bytes_of(data: object) -> bytes | None:
+    """The bytes of an inlineData.data value, decoded as the client decodes them, or None."""
+    try:
+        return decode_base64(data)
+    except DecodeError:
+        return None
+
+
 def _describe_media(part: dict[str, Any]) -> tuple[str, str] | None:
     """("image" or "file", "image/png, 640x480 pixels, 12,345 bytes") for a media part."""
     blob = _get(part, "inlineData")
     if isinstance(blob, dict):
         mime = str(_get(blob, "mimeType") or "application/octet-stream")
         data = _get(blob, "data")
-        raw = _media.decode_base64(data) if isinstance(data, str) else None
+        raw = _bytes_of(data)
         size = f"{len(raw):,} bytes" if raw is not None else "unreadable bytes"
         if not mime.startswith("image/"):
             return "file", f"{mime}, {size}"
