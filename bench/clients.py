@@ -132,6 +132,9 @@ class _SdkClient:
         assert len(chat.get_history()) == 2 * len(CHAT_MESSAGES)
         return times
 
+    def decoded_text(self, value: Any) -> str:
+        return str(value.text)
+
 
 class Gemwire(_SdkClient):
     """gemwire through its public API; decode is ``GenerateContentResponse.from_dict`` after
@@ -148,9 +151,6 @@ class Gemwire(_SdkClient):
 
     def decode(self, data: bytes) -> Any:
         return self.types.GenerateContentResponse.from_dict(json.loads(data))
-
-    def decoded_text(self, value: Any) -> str:
-        return value.text
 
     def encode(self) -> bytes:
         from gemwire._config import as_config, build_request
@@ -185,9 +185,6 @@ class GoogleGenai(_SdkClient):
         wire = json.loads(data)
         converted = self.models._GenerateContentResponse_from_mldev(wire, None, self.parameters)
         return self.types.GenerateContentResponse._from_response(response=converted, kwargs={})
-
-    def decoded_text(self, value: Any) -> str:
-        return value.text
 
     def encode(self) -> bytes:
         types = self.types
