@@ -133,7 +133,7 @@ class _SdkClient:
         return times
 
     def decoded_text(self, value: Any) -> str:
-        return str(value.text)
+        return value.text
 
 
 class Gemwire(_SdkClient):
