@@ -107,3 +107,24 @@ def test_a_bad_dict_names_its_path_within_contents() -> None:
         match=r"^contents\[1\]\.parts\[1\]\.inlineData\.data: expected a base64 string, got int$",
     ):
         to_contents(["a", bad])
+
+
+def test_part_constructors_build_the_wire_shapes_google_genai_users_know() -> None:
+    assert types.Part.from_text(text="hi").to_dict() == {"text": "hi"}
+    answer = types.Part.from_function_response(name="get_weather", response={"temp_c": 21})
+    assert answer.to_dict() == {
+        "functionResponse": {"name": "get_weather", "response": {"temp_c": 21}}
+    }
+
+
+def test_function_calls_lists_the_calls_of_the_first_candidate() -> None:
+    call = {"functionCall": {"name": "get_weather", "args": {"city": "Oslo"}}}
+    wire = {
+        "candidates": [{"content": {"role": "model", "parts": [{"text": "Let me look."}, call]}}]
+    }
+    response = types.GenerateContentResponse.from_dict(wire)
+    assert response.function_calls == [
+        types.FunctionCall(name="get_weather", args={"city": "Oslo"})
+    ]
+    assert response.text == "Let me look."
+    assert types.GenerateContentResponse.from_dict({"candidates": []}).function_calls is None
