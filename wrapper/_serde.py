@@ -27,7 +27,7 @@ import sys
 import threading
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from typing import Any, ClassVar, TypeVar
 
@@ -54,13 +54,18 @@ class _PathError(ValueError):
     @property
     def location(self) -> str:
         """The path in the usual notation: ``candidates[0].content.parts[2]``."""
-        text = ""
-        for key in self.path:
-            text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
-        return text
+        return format_path(self.path)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.problem}" if self.path else self.problem
+
+
+def format_path(path: Iterable[object]) -> str:
+    """``["contents", 0, "parts", 1, "inlineData"]`` -> ``contents[0].parts[1].inlineData``."""
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
 
 
 class DecodeError(_PathError):

@@ -20,8 +20,10 @@ import importlib.util
 import json
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
+
+from gemwire._serde import format_path
 
 Violation = tuple[str, str]  # (field path, description)
 Check = Callable[[Any], list[Violation]]
@@ -86,14 +88,6 @@ def warm_up() -> None:
     _check_for("CountTokensRequest")
 
 
-def dotted(path: Sequence[Any]) -> str:
-    """`["contents", 0, "parts", 1, "inlineData"]` -> `contents[0].parts[1].inlineData`."""
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text
-
-
 def _check_for(message: str) -> Check:
     with _lock:
         if message not in _checks:
@@ -150,7 +144,7 @@ def _build(message: str) -> Check:
 
     def run(body: Any) -> list[Violation]:
         errors = sorted(validator.iter_errors(body), key=_error_order)
-        return [(dotted(e.absolute_path), e.message) for e in errors[:_MAX_VIOLATIONS]]
+        return [(format_path(e.absolute_path), e.message) for e in errors[:_MAX_VIOLATIONS]]
 
     return run
 
