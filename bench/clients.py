@@ -138,8 +138,9 @@ class _SdkClient:
 
 class Gemwire(_SdkClient):
     """gemwire through its public API; decode is ``GenerateContentResponse.from_dict`` after
-    ``json.loads`` (what ``Models._generate`` does); encode is ``to_contents`` +
-    ``build_request`` + ``json.dumps`` (what ``Models._generate`` and ``Transport`` do)."""
+    ``json.loads`` (what ``Models.generate_content`` does); encode is the request body from
+    ``_request.generate_content`` + ``json.dumps`` (what ``Models.generate_content`` and
+    ``Transport`` do)."""
 
     def __init__(self, base_url: str) -> None:
         import gemwire
@@ -153,13 +154,15 @@ class Gemwire(_SdkClient):
         return self.types.GenerateContentResponse.from_dict(json.loads(data))
 
     def encode(self) -> bytes:
-        from gemwire._config import as_config, build_request
-        from gemwire._content import to_contents
+        from gemwire._request import as_config, generate_content
 
         types = self.types
         image = types.Part.from_bytes(data=IMAGE, mime_type="image/png")
         turn = types.Content(role="user", parts=[types.Part(text=IMAGE_PROMPT), image])
-        body = build_request(to_contents([*self.history, turn]), as_config(None))
+        request = generate_content(
+            "m", [*self.history, turn], as_config(None), api_version="v1beta"
+        )
+        body = request.body
         return json.dumps(body, separators=(",", ":")).encode()
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from gemwire import types
-from gemwire._config import as_config, build_request
-from gemwire._content import to_contents
+from gemwire._request import as_config, generate_content
 
 
 def request(config: object) -> dict[str, object]:
-    return build_request(to_contents("Hello"), as_config(config))  # type: ignore[arg-type]
+    body = generate_content("m", "Hello", as_config(config), api_version="v1beta").body  # type: ignore[arg-type]
+    assert body is not None
+    return body
 
 
 def test_system_instruction_and_generation_parameters_are_placed_where_the_api_wants_them() -> None:

@@ -104,7 +104,7 @@ def test_a_bad_dict_names_its_path_within_contents() -> None:
     bad = {"role": "user", "parts": [{"text": "hi"}, {"inlineData": {"data": 5}}]}
     with pytest.raises(
         DecodeError,
-        match=r"^contents\[1\]\.parts\[1\]\.inlineData\.data: expected a base64 string, got int$",
+        match=r"^contents\[1\]\.parts\[1\]\.inlineData\.data: expected a base64 string, got integer$",
     ):
         to_contents(["a", bad])
 

@@ -550,12 +550,12 @@ def test_missing_contents_or_parts_are_invalid_argument(client: Client) -> None:
         (
             {"contents": [user({"inlineData": {"mimeType": "image/png", "data": 12}})]},
             "contents[0].parts[0].inlineData.data",
-            "expected a base64 string, got int",
+            "expected a base64 string, got integer",
         ),
         (
             ask(generationConfig={"temperature": "hot"}),
             "generationConfig.temperature",
-            "expected a number, got str",
+            "expected a number, got string",
         ),
         (
             ask(

@@ -322,14 +322,27 @@ def test_a_connect_timeout_is_an_api_timeout_error_and_is_retried(
     assert len(retry_waits(caplog)) == 2  # the request never left: safe to retry
 
 
-def test_a_non_json_success_is_a_connection_error_with_the_cause(
+def test_a_non_json_success_is_an_invalid_response_sent_once(
     emu: Emulator, client: genai.Client
 ) -> None:
     emu.push({"html": True, "status": 200})
-    with pytest.raises(errors.APIConnectionError) as caught:
+    with pytest.raises(errors.InvalidResponseError) as caught:
         generate(client)
     assert "not JSON" in str(caught.value)
     assert isinstance(caught.value.__cause__, ValueError)
+    assert len(emu.requests) == 1
+
+
+def test_a_success_that_does_not_fit_the_types_is_an_invalid_response_naming_the_field(
+    emu: Emulator, client: genai.Client
+) -> None:
+    emu.push({"body": {"candidates": [{"content": {"parts": [{"text": 7}]}}]}})
+    with pytest.raises(errors.InvalidResponseError) as caught:
+        generate(client)
+    assert "candidates[0].content.parts[0].text: expected a string, got integer" in str(
+        caught.value
+    )
+    assert isinstance(caught.value.__cause__, errors.DecodeError)
 
 
 # Proxies

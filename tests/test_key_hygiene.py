@@ -152,7 +152,7 @@ def _cases(emu: Emulator) -> dict[str, tuple[type[BaseException], Callable[[gena
             _stream_error(emu, {"truncate_after": 1}),
         ),
         "undecodable answer": (
-            errors.DecodeError,
+            errors.InvalidResponseError,
             _server_error(emu, {"body": {"candidates": "not a list"}, "kind": "generateContent"}),
         ),
         "request validation": (

@@ -110,7 +110,7 @@ def test_recursive_schema_round_trips() -> None:
     [
         (
             {"candidates": [{"content": {"parts": [{}, {}, {"inlineData": {"data": 5}}]}}]},
-            "candidates[0].content.parts[2].inlineData.data: expected a base64 string, got int",
+            "candidates[0].content.parts[2].inlineData.data: expected a base64 string, got integer",
         ),
         (
             {"candidates": [{"content": {"parts": [{"inlineData": {"data": "not base64!"}}]}}]},
@@ -119,10 +119,10 @@ def test_recursive_schema_round_trips() -> None:
         ({"candidates": {"index": "x"}}, "candidates.index: expected an integer, got string"),
         ({"candidates": "oops"}, "candidates: expected an array, got string"),
         ({"usageMetadata": []}, "usageMetadata: expected an object, got array"),
-        ({"modelVersion": 3}, "modelVersion: expected a string, got int"),
+        ({"modelVersion": 3}, "modelVersion: expected a string, got integer"),
         (
             {"candidates": [{"finishReason": 7}]},
-            "candidates[0].finishReason: expected a CandidateFinishReason string, got int",
+            "candidates[0].finishReason: expected a CandidateFinishReason string, got integer",
         ),
         (
             {"candidates": [{}, {"safetyRatings": [{"blocked": "yes"}]}]},
@@ -146,7 +146,7 @@ def test_top_level_must_be_an_object() -> None:
 
 def test_map_errors_name_the_key() -> None:
     with pytest.raises(
-        DecodeError, match=r"^properties\.age\.type: expected a Type string, got int$"
+        DecodeError, match=r"^properties\.age\.type: expected a Type string, got integer$"
     ):
         types.Schema.from_dict({"properties": {"name": {}, "age": {"type": 1}}})
 

@@ -6,8 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from gemwire import types
-from gemwire._config import as_config, build_request
-from gemwire._content import to_contents
+from gemwire._request import as_config, generate_content
 from gemwire._structured import parse_as, schema_of
 
 
@@ -44,7 +43,10 @@ def test_enums_become_string_enums() -> None:
 
 
 def test_a_response_schema_sets_the_json_mime_type() -> None:
-    body = build_request(to_contents("x"), as_config({"response_schema": {"type": "object"}}))
+    body = generate_content(
+        "m", "x", as_config({"response_schema": {"type": "object"}}), api_version="v1beta"
+    ).body
+    assert body is not None
     assert body["generationConfig"] == {
         "responseMimeType": "application/json",
         "responseSchema": {"type": "OBJECT"},

@@ -63,7 +63,7 @@ def test_every_violation_is_named_with_its_path(emu: Emulator) -> None:
         "safetySettings[0].category",
         "safetySettings[0].threshold",
     ]
-    assert "generationConfig.temperature: expected a number, got str; " in str(caught.value)
+    assert "generationConfig.temperature: expected a number, got string; " in str(caught.value)
 
 
 def test_streams_and_count_tokens_are_validated_too(emu: Emulator) -> None:

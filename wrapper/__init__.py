@@ -12,16 +12,25 @@ from gemwire import errors, types
 from gemwire._client import Client
 from gemwire._streaming import Stream
 from gemwire._version import __version__
-from gemwire.chats import Chat
-from gemwire.errors import APIError, ClientError, DecodeError, EncodeError, ServerError
+from gemwire.chats import Chat, ChatStream
+from gemwire.errors import (
+    APIError,
+    ClientError,
+    DecodeError,
+    EncodeError,
+    GemwireError,
+    ServerError,
+)
 
 __all__ = [
     "APIError",
     "Chat",
+    "ChatStream",
     "Client",
     "ClientError",
     "DecodeError",
     "EncodeError",
+    "GemwireError",
     "ServerError",
     "Stream",
     "__version__",

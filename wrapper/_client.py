@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
-from gemwire import _validation
-from gemwire._config import as_http_options
+from gemwire._request import as_http_options, timeout_seconds
 from gemwire._transport import RetryPolicy, Transport
 from gemwire.chats import Chats
 from gemwire.errors import MissingAPIKeyError
@@ -38,7 +37,7 @@ class Client:
     ``validate=True`` (or the environment variable ``GEMWIRE_VALIDATE=1``) checks each request
     body against the spec before sending it, with ``jsonschema`` (``gemwire[validation]``);
     a body that breaks it raises :class:`~gemwire.errors.RequestValidationError`, naming the
-    field (``generationConfig.temperature: expected a number, got str``).
+    field (``generationConfig.temperature: expected a number, got string``).
 
     Plain ``http://`` is refused except to loopback addresses (the local emulator), unless
     ``allow_insecure_http=True``.
@@ -70,18 +69,20 @@ class Client:
         ).rstrip("/")
         self.api_version = api_version or options.api_version or "v1beta"
         if timeout is None:
-            timeout = options.timeout / 1000 if options.timeout is not None else 60.0
+            timeout = timeout_seconds(options)
         retry = RetryPolicy().with_options(options.retry_options)
         if max_retries is not None:
             retry = retry._replace(max_retries=max_retries)
         if validate is None:
             validate = os.environ.get("GEMWIRE_VALIDATE", "").lower() in ("1", "true", "yes", "on")
-        if validate and not _validation.available():
-            raise ImportError("validate=True needs jsonschema: pip install 'gemwire[validation]'")
+        if validate:
+            from gemwire import _validation
+
+            _validation.require()
         self._transport = Transport(
             base_url=self.base_url,
             api_key=key,
-            timeout=timeout,
+            timeout=60.0 if timeout is None else timeout,
             retry=retry,
             headers=options.headers,
             allow_insecure_http=allow_insecure_http,

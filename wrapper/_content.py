@@ -12,7 +12,8 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from gemwire._serde import DecodeError, WireModel
+from gemwire._serde import WireModel
+from gemwire.errors import DecodeError
 from gemwire.types import Blob, Content, Part
 
 __all__ = ["to_content", "to_contents", "to_part"]

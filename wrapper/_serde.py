@@ -15,65 +15,30 @@ The rules (proto3 JSON, as the Gemini API speaks it):
   or numbers, a lone object where a list of objects is expected, enum values in any case.
 * Strict on output: camelCase keys, standard padded base64, 64-bit integers as strings,
   absent (``None``) fields omitted.
-* A value of the wrong type raises :class:`DecodeError` (a ``ValueError``) naming its path,
-  e.g. ``candidates[0].content.parts[2].inlineData.data: expected a base64 string, got int``.
+* A value of the wrong type raises :class:`~gemwire.errors.DecodeError` naming its path, e.g.
+  ``candidates[0].content.parts[2].inlineData.data: expected a base64 string, got integer``.
 """
 
 from __future__ import annotations
 
 import binascii
 import dataclasses
+import linecache
 import sys
 import threading
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, ClassVar, TypeVar
 
-__all__ = ["DecodeError", "EncodeError", "OpenEnum", "WireModel"]
+from gemwire.errors import DecodeError, EncodeError, InvalidResponseError, json_type_name
+
+__all__ = ["OpenEnum", "WireModel", "decode_answer", "decode_base64"]
 
 _M = TypeVar("_M", bound="WireModel")
+SPECIAL_FLOATS = frozenset({"NaN", "Infinity", "-Infinity"})  # proto3 JSON writes them as strings
 GENERATED_MODULE = "gemwire.types"  # where codegen's classes live (their __init__ only stores)
-_PathItem = typing.Union[str, int]  # noqa: UP007 - a runtime alias, and 3.10 has no `type X = ...`
-
-
-class _PathError(ValueError):
-    """A problem with one value, located by the path of keys and indices leading to it."""
-
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.path: list[_PathItem] = []
-
-    def at(self, key: _PathItem) -> _PathError:
-        """Record that the problem lies under ``key`` (called while unwinding, innermost first)."""
-        self.path.insert(0, key)
-        return self
-
-    @property
-    def location(self) -> str:
-        """The path in the usual notation: ``candidates[0].content.parts[2]``."""
-        return format_path(self.path)
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.problem}" if self.path else self.problem
-
-
-def format_path(path: Iterable[object]) -> str:
-    """``["contents", 0, "parts", 1, "inlineData"]`` -> ``contents[0].parts[1].inlineData``."""
-    text = ""
-    for key in path:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
-    return text
-
-
-class DecodeError(_PathError):
-    """Wire JSON that does not fit the type the spec gives it (path in wire names)."""
-
-
-class EncodeError(_PathError):
-    """A value on a gemwire type that cannot be written to the wire (path in attribute names)."""
 
 
 class OpenEnum(str, Enum):
@@ -134,10 +99,19 @@ class WireModel:
         return f"{type(self).__name__}({shown})"
 
 
+def decode_answer(cls: type[_M], payload: Any) -> _M:
+    """A server's answer as a ``cls``; one that does not fit raises
+    :class:`~gemwire.errors.InvalidResponseError` (the located DecodeError as its cause)."""
+    try:
+        return cls.from_dict(payload)
+    except DecodeError as error:
+        raise InvalidResponseError(f"the answer is not a {cls.__name__}: {error}") from error
+
+
 def _as_dict(data: object) -> dict[str, Any]:
     if isinstance(data, Mapping):
         return dict(data)
-    raise DecodeError(f"expected an object, got {_type_name(data)}")
+    raise DecodeError(f"expected an object, got {json_type_name(data)}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -145,14 +119,8 @@ def _as_dict(data: object) -> dict[str, Any]:
 # raises a path-less error that the caller locates.
 
 
-def _type_name(value: object) -> str:
-    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
-        type(value), type(value).__name__
-    )
-
-
 def _bad(value: object, expected: str) -> typing.NoReturn:
-    raise DecodeError(f"expected {expected}, got {_type_name(value)}")
+    raise DecodeError(f"expected {expected}, got {json_type_name(value)}")
 
 
 def _as_int(value: object) -> int:
@@ -167,7 +135,7 @@ def _as_int(value: object) -> int:
 
 
 def _as_float(value: object) -> float:
-    if type(value) is str and value in ("NaN", "Infinity", "-Infinity"):
+    if type(value) is str and value in SPECIAL_FLOATS:
         return float(value)
     _bad(value, "a number")
 
@@ -246,8 +214,8 @@ def _mapping_out(value: object) -> Mapping[str, Any]:
 
 
 def _locate_item(
-    error_type: type[_PathError], items: Any, convert: Callable[[Any], Any]
-) -> _PathError:
+    error_type: type[DecodeError | EncodeError], items: Any, convert: Callable[[Any], Any]
+) -> DecodeError | EncodeError:
     """Find which element of a list or dict failed (slow path, taken only on error)."""
     pairs = items.items() if isinstance(items, Mapping) else enumerate(items)
     for key, item in pairs:
@@ -459,7 +427,10 @@ def _compile(cls: type[WireModel], started: set[type[WireModel]]) -> None:
     source = "\n".join(decode + encode)
     source = source.replace("def decode", f"def decode_{name}")
     source = source.replace("def encode", f"def encode_{name}")
-    exec(compile(source, f"<gemwire codec {cls.__qualname__}>", "exec"), _NAMESPACE)
+    filename = f"<gemwire codec {cls.__qualname__}>"
+    # Registered so that a traceback through a codec shows its source.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), _NAMESPACE)
     _LEFTOVER_KEYS[cls] = (
         frozenset(f.metadata["json"] for f in wire_fields),
         {f.name: f.metadata["json"] for f in wire_fields if f.name != f.metadata["json"]},

@@ -1,22 +1,37 @@
-"""A streamed answer: typed chunks from an open HTTP response, which it closes when done."""
+"""A streamed answer: typed chunks from the transport's events, and the answer they add up to."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from types import TracebackType
+from typing import Any, Protocol
 
-import urllib3
+from gemwire._serde import decode_answer
+from gemwire._structured import parse_into
+from gemwire.errors import IncompleteStreamError
+from gemwire.types import (
+    Candidate,
+    Content,
+    GenerateContentConfig,
+    GenerateContentResponse,
+    Part,
+)
 
-from gemwire._sse import iter_sse_json
-from gemwire._transport import iter_body
-from gemwire.errors import GemwireError, IncompleteStreamError
-from gemwire.types import GenerateContentResponse
+__all__ = ["Events", "Stream"]
 
-__all__ = ["Stream"]
+
+class Events(Protocol):
+    """What a :class:`Stream` reads: JSON events, and a way to let go of their connection
+    (the transport's ``EventStream``)."""
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def close(self) -> None: ...
 
 
 class Stream:
-    """Iterator of :class:`~gemwire.types.GenerateContentResponse` chunks.
+    """Iterator of :class:`~gemwire.types.GenerateContentResponse` chunks, which also adds
+    them up: :meth:`get_final_response` gives the whole answer as one response.
 
     The HTTP connection goes back to the pool when the last chunk has been read, and is closed
     when the loop ends early (``break``, an exception) or on :meth:`close`. Usable as a
@@ -25,26 +40,20 @@ class Stream:
         with client.models.generate_content_stream(model=..., contents=...) as stream:
             for chunk in stream:
                 print(chunk.text, end="")
+        response = stream.get_final_response()
 
     A stream that ends before any chunk carried a ``finishReason`` (or a prompt
-    ``blockReason``) raises :class:`~gemwire.errors.IncompleteStreamError`. Failures go through
-    ``recover`` (from the transport): one before the first chunk is handed over may be retried
-    by sending the request again, as the retry policy says; after that, a failure raises.
+    ``blockReason``) raises :class:`~gemwire.errors.IncompleteStreamError`. A failure before
+    the first chunk may have been retried by sending the request again, as the client's retry
+    policy says; after the first chunk, a failure raises.
     """
 
-    def __init__(
-        self,
-        response: urllib3.BaseHTTPResponse,
-        path: str,
-        *,
-        on_complete: Callable[[list[GenerateContentResponse]], None] | None = None,
-        recover: Callable[[GemwireError, bool], urllib3.BaseHTTPResponse] | None = None,
-    ) -> None:
-        self._response = response
-        self._path = path
-        self._on_complete = on_complete
-        self._recover = recover
+    def __init__(self, events: EventStream, *, config: GenerateContentConfig | None = None) -> None:
+        self._events = events
+        self._config = config
+        self._answer = _Answer()
         self._chunks = self._iterate()
+        self._finished = False
 
     def __iter__(self) -> Iterator[GenerateContentResponse]:
         return self
@@ -52,9 +61,40 @@ class Stream:
     def __next__(self) -> GenerateContentResponse:
         return next(self._chunks)
 
+    @property
+    def finished(self) -> bool:
+        """Whether a chunk has said the answer is complete (a ``finishReason`` or a prompt
+        ``blockReason``)."""
+        return self._finished
+
+    @property
+    def current_response(self) -> GenerateContentResponse:
+        """The chunks read so far, merged into one response (see :meth:`get_final_response`)."""
+        return self._answer.response()
+
+    def get_final_response(self) -> GenerateContentResponse:
+        """Read what is left of the stream and return the whole answer as one response.
+
+        Each candidate's parts are merged in order: adjacent text of the same kind (answer or
+        thought) joined, thought signatures and other parts kept; the other fields (usage,
+        finish reason, safety ratings, model version, ...) are the last ones sent.
+        ``parsed`` is set as for :meth:`~gemwire.models.Models.generate_content`. Raises
+        :class:`~gemwire.errors.IncompleteStreamError` if the stream was closed or ended
+        before the model finished.
+        """
+        for _ in self:
+            pass
+        if not self._finished:
+            raise IncompleteStreamError("the stream was closed before the model finished")
+        response = self._answer.response()
+        if self._config is not None:
+            parse_into(response, self._config)
+        return response
+
     def close(self) -> None:
         """Stop reading and close the connection (a no-op once the stream is done)."""
         self._chunks.close()
+        self._events.close()
 
     def __enter__(self) -> Stream:
         return self
@@ -68,37 +108,16 @@ class Stream:
         self.close()
 
     def _iterate(self) -> Generator[GenerateContentResponse, None, None]:
-        response = self._response
-        complete = False
-        seen: list[GenerateContentResponse] | None = [] if self._on_complete else None
-        finished = handed = False
         try:
-            while True:
-                try:
-                    for payload in iter_sse_json(iter_body(response, self._path)):
-                        chunk = GenerateContentResponse.from_dict(payload)
-                        finished = finished or _is_final(chunk)
-                        if seen is not None:
-                            seen.append(chunk)
-                        handed = True
-                        yield chunk
-                    if not finished:
-                        ended = f"the stream of {self._path} ended"
-                        raise IncompleteStreamError(f"{ended} before the model finished its answer")
-                    break
-                except GemwireError as failure:
-                    if self._recover is None:
-                        raise
-                    response.close()
-                    response = self._recover(failure, handed)  # raises unless it is retried
-            complete = True
+            for payload in self._events:
+                chunk = decode_answer(GenerateContentResponse, payload)
+                self._answer.add(chunk)
+                self._finished = self._finished or _is_final(chunk)
+                yield chunk
         finally:
-            if complete:
-                response.release_conn()
-            else:  # unread bytes may follow: this connection cannot be reused
-                response.close()
-        if self._on_complete is not None and seen is not None:
-            self._on_complete(seen)
+            self._events.close()
+        if not self._finished:
+            raise IncompleteStreamError("the stream ended before the model finished its answer")
 
 
 def _is_final(chunk: GenerateContentResponse) -> bool:
@@ -109,3 +128,124 @@ def _is_final(chunk: GenerateContentResponse) -> bool:
         if candidate.finish_reason is not None:
             return True
     return False
+
+
+CANDIDATE_FIELDS = tuple(
+    name for name in Candidate.__dataclass_fields__ if name not in ("content", "unknown_fields")
+)
+RESPONSE_FIELDS = tuple(
+    name
+    for name in GenerateContentResponse.__dataclass_fields__
+    if name not in ("candidates", "unknown_fields")
+)
+
+
+class _Answer:
+    """The chunks of a stream added up, in time linear in their number."""
+
+    def __init__(self) -> None:
+        self._fields: dict[str, object] = {}
+        self._unknown: dict[str, object] = {}
+        self._candidates: dict[int, _CandidateAnswer] = {}
+
+    def add(self, chunk: GenerateContentResponse) -> None:
+        for name in RESPONSE_FIELDS:
+            value = getattr(chunk, name)
+            if value is not None:
+                self._fields[name] = value
+        if chunk.unknown_fields:
+            self._unknown.update(chunk.unknown_fields)
+        for position, candidate in enumerate(chunk.candidates or ()):
+            index = candidate.index if candidate.index is not None else position
+            if index not in self._candidates:
+                self._candidates[index] = _CandidateAnswer()
+            self._candidates[index].add(candidate)
+
+    def response(self) -> GenerateContentResponse:
+        return GenerateContentResponse(
+            candidates=[self._candidates[i].candidate() for i in sorted(self._candidates)] or None,
+            unknown_fields=dict(self._unknown) or None,
+            **self._fields,  # type: ignore[arg-type]
+        )
+
+
+class _CandidateAnswer:
+    """One candidate's chunks: its parts merged, its other fields the last ones sent."""
+
+    def __init__(self) -> None:
+        self._fields: dict[str, object] = {}
+        self._unknown: dict[str, object] = {}
+        self._role: str | None = None
+        self._content_seen = False
+        # Parts in order; a text run is kept as a list of pieces, joined once at the end.
+        self._parts: list[Part | _TextRun] = []
+
+    def add(self, candidate: Candidate) -> None:
+        for name in CANDIDATE_FIELDS:
+            value = getattr(candidate, name)
+            if value is not None:
+                self._fields[name] = value
+        if candidate.unknown_fields:
+            self._unknown.update(candidate.unknown_fields)
+        content = candidate.content
+        if content is None:
+            return
+        self._content_seen = True
+        self._role = content.role or self._role
+        for part in content.parts or ():
+            last = self._parts[-1] if self._parts else None
+            if _is_plain_text(part):
+                if isinstance(last, _TextRun) and last.takes(part):
+                    last.add(part)
+                else:
+                    self._parts.append(_TextRun(part))
+            else:
+                self._parts.append(part)
+
+    def candidate(self) -> Candidate:
+        content = None
+        if self._content_seen:
+            parts = [p.part() if isinstance(p, _TextRun) else p for p in self._parts]
+            content = Content(role=self._role, parts=parts or None)
+        return Candidate(
+            content=content,
+            unknown_fields=dict(self._unknown) or None,
+            **self._fields,  # type: ignore[arg-type]
+        )
+
+
+TEXT_FIELDS = frozenset({"text", "thought", "thought_signature", "unknown_fields"})
+
+
+def _is_plain_text(part: Part) -> bool:
+    if part.text is None or part.unknown_fields:
+        return False
+    return all(
+        getattr(part, name) is None for name in part.__dataclass_fields__ if name not in TEXT_FIELDS
+    )
+
+
+class _TextRun:
+    """Adjacent text parts of one kind (thought or answer), which the stream split: joined
+    into one part. A signature may sit on any piece, but two signatures mark two parts."""
+
+    def __init__(self, part: Part) -> None:
+        self.thought = part.thought
+        self.signature = part.thought_signature
+        self.pieces = [part.text or ""]
+
+    def takes(self, part: Part) -> bool:
+        return bool(part.thought) == bool(self.thought) and (
+            self.signature is None or part.thought_signature is None
+        )
+
+    def add(self, part: Part) -> None:
+        self.pieces.append(part.text or "")
+        if self.thought is None:
+            self.thought = part.thought
+        self.signature = self.signature or part.thought_signature
+
+    def part(self) -> Part:
+        return Part(
+            text="".join(self.pieces), thought=self.thought, thought_signature=self.signature
+        )

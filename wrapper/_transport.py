@@ -9,14 +9,15 @@ exceptions with the cause chained. Nothing above this module sees urllib3.
 from __future__ import annotations
 
 import email.utils
-import ipaddress
 import json
 import logging
+import math
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
+from types import TracebackType
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
 import urllib3
 from urllib3.exceptions import (
@@ -27,7 +28,11 @@ from urllib3.exceptions import (
     ReadTimeoutError,
     SSLError,
 )
+from urllib3.util import parse_url
 
+from gemwire._request import Request
+from gemwire._secrets import REDACTED, is_loopback, redact_headers, redact_url
+from gemwire._sse import iter_sse_json
 from gemwire._version import __version__
 from gemwire.errors import (
     APIConnectionError,
@@ -35,22 +40,18 @@ from gemwire.errors import (
     APITimeoutError,
     GemwireError,
     IncompleteStreamError,
+    InvalidResponseError,
 )
 from gemwire.types import HttpRetryOptions
 
-__all__ = ["RetryPolicy", "Transport"]
+__all__ = ["EventStream", "RetryPolicy", "Transport"]
 
 logger = logging.getLogger("gemwire")
 
 USER_AGENT = f"gemwire/{__version__}"
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 NEVER_RETRIED = frozenset({400, 401, 403, 404})  # the same request can only fail the same way
-SECRET_HEADERS = frozenset({"x-goog-api-key", "authorization", "proxy-authorization", "cookie"})
-SECRET_QUERY = frozenset({"key", "api_key", "apikey", "access_token", "token"})
-REDACTED = "<redacted>"
 LOGGED_BODY = 2000  # characters of a body a DEBUG record shows
-
-Recover = Callable[[GemwireError, bool], urllib3.BaseHTTPResponse]
 
 
 class RetryPolicy(NamedTuple):
@@ -186,12 +187,13 @@ class Transport:
         pool_size: int = 32,
     ) -> None:
         base_url = base_url.rstrip("/")
-        url = urlsplit(base_url)
-        if url.scheme not in ("http", "https"):
-            raise ValueError(f"base_url must be an http(s) URL, got {_redact_url(base_url)!r}")
-        if url.scheme == "http" and not _is_loopback(url.hostname) and not allow_insecure_http:
+        # Parsed as urllib3 parses it, so that the host checked is the host connected to.
+        url = parse_url(base_url)
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ValueError(f"base_url must be an http(s) URL, got {redact_url(base_url)!r}")
+        if url.scheme == "http" and not is_loopback(url.host) and not allow_insecure_http:
             raise ValueError(
-                f"refusing to send the API key in clear text to {url.hostname}: use https, "
+                f"refusing to send the API key in clear text to {url.host}: use https, "
                 "or pass allow_insecure_http=True if you really mean it"
             )
         if not api_key.isascii() or not api_key.isprintable() or api_key != api_key.strip():
@@ -204,7 +206,7 @@ class Transport:
         self._headers = {
             "content-type": "application/json",
             "user-agent": USER_AGENT,
-            **{k.lower(): v for k, v in (headers or {}).items()},
+            **_lower(headers or {}),
             "x-goog-api-key": api_key,
         }
         # TLS certificates are always verified, against the system's CA store.
@@ -214,7 +216,7 @@ class Transport:
         # Every request goes to the origin of base_url: look its connection pool up once
         # rather than parse and normalise the URL on every request.
         self._origin = self._pool.connection_from_url(base_url)
-        self._prefix = url.path.rstrip("/")  # a base URL may carry a path (a proxy's)
+        self._prefix = (url.path or "").rstrip("/")  # a base URL may carry a path (a proxy's)
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r})"
@@ -223,83 +225,49 @@ class Transport:
         """Close every pooled connection."""
         self._pool.clear()
 
-    def request_json(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: Any = None,
-        query: Mapping[str, str] | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        retry_options: HttpRetryOptions | Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Any:
-        """Send one request and return the decoded JSON answer (retrying as the policy says)."""
-        call = self._call(method, path, body, query, timeout, max_retries, retry_options, headers)
+    def request(self, request: Request) -> Any:
+        """Send ``request`` (retrying as the policy says) and return its decoded JSON answer."""
+        call = self._call(request)
         response = self._send(call, stream=False)
         try:
             return json.loads(response.data)
         except (ValueError, RecursionError) as error:
-            raise APIConnectionError(
-                f"the answer to {method} {path} is not JSON ({len(response.data)} bytes)"
+            raise InvalidResponseError(
+                f"the answer to {call.method} {call.path} is not JSON ({len(response.data)} bytes)"
             ) from error
 
-    def stream(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: Any = None,
-        query: Mapping[str, str] | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        retry_options: HttpRetryOptions | Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> tuple[urllib3.BaseHTTPResponse, Recover]:
-        """Send one request; return the open response once its status is a success, and
-        ``recover``, for the caller to hand each failure met while reading the body:
-        ``recover(failure, handed)`` raises ``failure`` (the key redacted) if ``handed`` (some
-        of the body reached the caller's caller) or it is not retried, and otherwise sends the
-        request again within the same retry budget and returns the new response.
+    def stream(self, request: Request) -> EventStream:
+        """Send ``request`` and return its server-sent events once the status is a success.
 
-        The caller reads the body with :func:`iter_body` and must ``close()`` the response.
+        A failure before the first event reaches the caller (an error status, a dropped
+        connection, an error event in place of the first chunk) is retried as the policy says,
+        by sending the request again; after that, a failure raises.
         """
-        call = self._call(method, path, body, query, timeout, max_retries, retry_options, headers)
+        call = self._call(request)
+        return EventStream(self, call, self._send(call, stream=True))
 
-        def recover(failure: GemwireError, handed: bool) -> urllib3.BaseHTTPResponse:
-            self._back_off(call, failure, retry=not handed)
-            return self._send(call, stream=True)
-
-        return self._send(call, stream=True), recover
-
-    def _call(
-        self,
-        method: str,
-        path: str,
-        body: Any,
-        query: Mapping[str, str] | None,
-        timeout: float | None,
-        max_retries: int | None,
-        retry_options: HttpRetryOptions | Mapping[str, Any] | None,
-        headers: Mapping[str, str] | None,
-    ) -> _Call:
+    def _call(self, request: Request) -> _Call:
+        path = request.path
         target = f"{self._prefix}/{path}"
-        if query:
-            target += "?" + urlencode(query)
-        policy = self.retry.with_options(retry_options)
-        if max_retries is not None:
-            policy = policy._replace(max_retries=max_retries)
+        if request.query:
+            target += "?" + urlencode(request.query)
+        timeout = request.timeout
         return _Call(
-            method=method,
+            method=request.method,
             path=path,
             url=self.base_url.removesuffix(self._prefix) + target,
             target=target,
-            payload=None if body is None else json.dumps(body, separators=(",", ":")).encode(),
-            headers=self._headers if not headers else {**self._headers, **_lower(headers)},
+            payload=(
+                None
+                if request.body is None
+                else json.dumps(request.body, separators=(",", ":")).encode()
+            ),
+            headers=(
+                {**self._headers, **_lower(request.headers)} if request.headers else self._headers
+            ),
             seconds=self.timeout if timeout is None else timeout,
             timeout=self._timeout if timeout is None else _timeout(timeout),
-            policy=policy,
+            policy=self.retry.with_options(request.retry_options),
         )
 
     def _send(self, call: _Call, *, stream: bool) -> urllib3.BaseHTTPResponse:
@@ -341,7 +309,7 @@ class Transport:
             logger.debug(
                 "request %s %s headers=%s body=%s",
                 call.method,
-                self._redact(_redact_url(call.url)),
+                self._redact(redact_url(call.url)),
                 self._redact_headers(call.headers),
                 self._excerpt(call.payload),
             )
@@ -365,7 +333,7 @@ class Transport:
                 logger.debug(
                     "failed %s %s after %.3f s: %s",
                     call.method,
-                    self._redact(_redact_url(call.url)),
+                    self._redact(redact_url(call.url)),
                     time.monotonic() - started,
                     failure,
                 )
@@ -374,7 +342,7 @@ class Transport:
             logger.debug(
                 "response %s %s -> %d in %.3f s headers=%s body=%s",
                 call.method,
-                self._redact(_redact_url(call.url)),
+                self._redact(redact_url(call.url)),
                 response.status,
                 time.monotonic() - started,
                 self._redact_headers(response.headers),
@@ -415,10 +383,7 @@ class Transport:
         return text.replace(self._secret, REDACTED)
 
     def _redact_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
-        return {
-            name: REDACTED if name.lower() in SECRET_HEADERS else self._redact(value)
-            for name, value in headers.items()
-        }
+        return redact_headers(headers, self._secret)
 
     def _excerpt(self, body: bytes | None) -> str:
         if not body:
@@ -429,7 +394,70 @@ class Transport:
         return f"{text[:LOGGED_BODY]}... ({len(body)} bytes)"
 
 
-def iter_body(response: urllib3.BaseHTTPResponse, path: str) -> Iterator[bytes]:
+class EventStream:
+    """The JSON events of a streamed answer (``alt=sse``), decoded as they arrive.
+
+    Iterate it once. The connection goes back to the pool when the body has been read to the
+    end, and is closed by :meth:`close` (also before any event was read) or when iteration
+    stops early. The rule of retries lives here: a failure before the first event has been
+    handed out is sent to the transport's retry policy (which may send the request again);
+    after it, the failure raises.
+    """
+
+    def __init__(
+        self, transport: Transport, call: _Call, response: urllib3.BaseHTTPResponse
+    ) -> None:
+        self._transport = transport
+        self._call = call
+        self._response: urllib3.BaseHTTPResponse | None = response
+        self._events = self._read()
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._events
+
+    def close(self) -> None:
+        """Stop reading and close the connection (a no-op once the body has been read)."""
+        self._events.close()
+        response, self._response = self._response, None
+        if response is not None:
+            response.close()
+
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _read(self) -> Generator[Any, None, None]:
+        call, handed = self._call, False
+        while self._response is not None:
+            response = self._response
+            try:
+                for event in iter_sse_json(_iter_body(response, call.path)):
+                    handed = True
+                    yield event
+                if not handed:
+                    raise IncompleteStreamError(f"the stream of {call.path} ended with no event")
+            except GemwireError as failure:
+                self._response = None
+                response.close()  # unread bytes may follow: this connection cannot be reused
+                self._transport._back_off(call, failure, retry=not handed)  # raises if not
+                self._response = self._transport._send(call, stream=True)
+                continue
+            except BaseException:  # GeneratorExit when the reader stops early, ^C, ...
+                self._response = None
+                response.close()
+                raise
+            self._response = None
+            response.release_conn()
+
+
+def _iter_body(response: urllib3.BaseHTTPResponse, path: str) -> Iterator[bytes]:
     """The body of a streamed response, as it arrives; transport failures become gemwire errors."""
     try:
         yield from response.stream(65536)
@@ -447,46 +475,28 @@ def _server_delay(error: APIError) -> float | None:
     """How long the server asked us to wait: ``Retry-After`` or ``google.rpc.RetryInfo``."""
     retry_after = error.headers.get("retry-after")
     if retry_after:
+        seconds = _seconds(retry_after)
+        if seconds is not None:
+            return seconds
         try:
-            return float(retry_after)
-        except ValueError:
-            try:
-                return email.utils.parsedate_to_datetime(retry_after).timestamp() - time.time()
-            except (TypeError, ValueError, OverflowError):
-                pass  # neither seconds nor an HTTP date: fall back to our own backoff
+            return email.utils.parsedate_to_datetime(retry_after).timestamp() - time.time()
+        except (TypeError, ValueError, OverflowError):
+            pass  # neither seconds nor an HTTP date: fall back to our own backoff
     for detail in error.details:
         if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("RetryInfo"):
             delay = detail.get("retryDelay")
             if isinstance(delay, str) and delay.endswith("s"):
-                try:
-                    return float(delay[:-1])
-                except ValueError:
-                    return None
+                return _seconds(delay[:-1])
     return None
 
 
-def _is_loopback(host: str | None) -> bool:
-    """Whether ``host`` is ``localhost`` or a loopback address (no DNS lookup)."""
-    if host is None:
-        return False
-    if host == "localhost":
-        return True
+def _seconds(text: str) -> float | None:
+    """A number of seconds, or ``None`` if ``text`` is none (``nan`` and ``inf`` are none)."""
     try:
-        return ipaddress.ip_address(host).is_loopback
+        seconds = float(text)
     except ValueError:
-        return False
-
-
-def _redact_url(url: str) -> str:
-    """``url`` with the values of query parameters that can carry secrets replaced."""
-    parts = urlsplit(url)
-    if not parts.query:
-        return url
-    query = [
-        (name, REDACTED if name.lower() in SECRET_QUERY else value)
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
-    ]
-    return parts._replace(query=urlencode(query, safe="<>")).geturl()
+        return None
+    return seconds if math.isfinite(seconds) else None
 
 
 def _describe(error: BaseException) -> str:

@@ -3,14 +3,16 @@
 The one implementation behind both `Client(validate=True)` (checks before sending) and the
 emulator (answers 400 like the service). `jsonschema` (Draft 2020-12, the `gemwire[validation]`
 extra) is imported the first time it is needed. The spec is stricter than the service in a few
-ways real traffic shows the service accepts, so the check accepts them too (`../shared/contract`):
+ways real traffic shows the service accepts; the check accepts them as the decoders of
+`gemwire._serde` do, and describes a wrong value in the same words
+(`expected a number, got string`):
 
 - `null` for any field (proto3 JSON: the field's default);
 - enum values in any letter case (`"object"` for `"OBJECT"`);
 - bytes in URL-safe base64 and without padding;
 - 64-bit integers written as JSON numbers as well as strings;
-- a single object where a list is expected (`"tools": {...}`);
-- snake_case keys (`inline_data`): accepted and, like any key the spec does not list, not checked.
+- a single object where a list of objects is expected (`"tools": {...}`);
+- snake_case keys (`inline_data`), checked like their camelCase twins.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ import importlib.util
 import json
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
-from gemwire._serde import format_path
+from gemwire._serde import SPECIAL_FLOATS
+from gemwire.errors import format_path, json_type_name
 
 Violation = tuple[str, str]  # (field path, description)
 Check = Callable[[Any], list[Violation]]
@@ -31,31 +34,18 @@ Check = Callable[[Any], list[Violation]]
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]*={0,2}")
 _INT64 = re.compile(r"-?[0-9]+")
 _MAX_VIOLATIONS = 20
-_PYTHON_NAMES = {
-    bool: "bool",
-    int: "int",
-    float: "float",
-    str: "str",
-    list: "list",
-    dict: "dict",
-    type(None): "null",
-}
 _EXPECTED = {
     "string": "a string",
     "integer": "an integer",
     "number": "a number",
     "boolean": "a boolean",
     "object": "an object",
-    "array": "a list",
+    "array": "an array",
     "null": "null",
 }
 
-_CACHED_BODY = 64 * 1024
-_CACHED_RESULTS = 1024
-
 _lock = threading.Lock()
 _checks: dict[str, Check] = {}
-_results: dict[tuple[str, bytes], list[Violation]] = {}
 
 
 def available() -> bool:
@@ -63,23 +53,15 @@ def available() -> bool:
     return importlib.util.find_spec("jsonschema") is not None
 
 
-def check(message: str, body: Any, raw: bytes = b"") -> list[Violation]:
-    """Where `body` breaks `$defs[message]` of the spec, as (path, description) pairs.
+def require() -> None:
+    """Raise ImportError, saying what to install, unless `jsonschema` can be imported."""
+    if not available():
+        raise ImportError("validation needs jsonschema: pip install 'gemwire[validation]'")
 
-    `raw`, the bytes `body` was parsed from, lets repeated requests (benchmarks) skip the work:
-    results are remembered for small bodies.
-    """
-    key = (message, raw) if 0 < len(raw) <= _CACHED_BODY else None
-    if key is not None:
-        known = _results.get(key)
-        if known is not None:
-            return known
-    violations = _check_for(message)(body)
-    if key is not None:
-        if len(_results) >= _CACHED_RESULTS:
-            _results.clear()
-        _results[key] = violations
-    return violations
+
+def check(message: str, body: Any) -> list[Violation]:
+    """Where `body` breaks `$defs[message]` of the spec, as (path, description) pairs."""
+    return _check_for(message)(body)
 
 
 def warm_up() -> None:
@@ -105,15 +87,33 @@ def _build(message: str) -> Check:
     spec_file = importlib.resources.files("gemwire.types") / "gemini.schema.json"
     spec = json.loads(spec_file.read_text(encoding="utf-8"))
     spec["$ref"] = f"#/$defs/{message}"
+    for definition in spec["$defs"].values():
+        _add_snake_case_keys(definition)
+    messages = {
+        f"#/$defs/{name}"
+        for name, definition in spec["$defs"].items()
+        if "properties" in definition
+    }
     defaults = Draft202012Validator.VALIDATORS
 
     def type_(validator: Any, types: Any, instance: Any, schema: Any) -> Iterator[Any]:
-        if instance is None or (types == "array" and isinstance(instance, dict)):
+        if instance is None:
             return
+        if (
+            types == "array"
+            and isinstance(instance, dict)
+            and schema.get("items", {}).get("$ref") in messages
+        ):
+            return  # a lone message where a list of them is expected
         if schema.get("x-wire") == "int64" and type(instance) is int:
             return
+        if isinstance(instance, str) and (
+            (types == "integer" and _INT64.fullmatch(instance))  # proto3 JSON allows both
+            or (types == "number" and instance in SPECIAL_FLOATS)
+        ):
+            return
         for _ in defaults["type"](validator, types, instance, schema):
-            got = _PYTHON_NAMES.get(type(instance), type(instance).__name__)
+            got = json_type_name(instance)
             yield ValidationError(f"expected {_expected(types, schema)}, got {got}")
             return
 
@@ -147,6 +147,19 @@ def _build(message: str) -> Check:
         return [(format_path(e.absolute_path), e.message) for e in errors[:_MAX_VIOLATIONS]]
 
     return run
+
+
+def _add_snake_case_keys(schema: MutableMapping[str, Any]) -> None:
+    """Give each property of an object schema its snake_case spelling too (`inline_data`)."""
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        for name, subschema in list(properties.items()):
+            properties.setdefault(snake_case(name), subschema)
+
+
+def snake_case(camel: str) -> str:
+    """``inlineData`` -> ``inline_data``: the spelling proto3 JSON parsers accept too."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in camel)
 
 
 def _error_order(error: Any) -> tuple[list[tuple[int, Any]], str]:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from types import TracebackType
 from typing import Any
 
-from gemwire._config import as_config
 from gemwire._content import to_content
+from gemwire._request import as_config
 from gemwire._streaming import Stream
 from gemwire.models import ConfigArg, Models
-from gemwire.types import Content, GenerateContentConfig, GenerateContentResponse, Part
+from gemwire.types import Content, GenerateContentConfig, GenerateContentResponse
 
-__all__ = ["Chat", "Chats"]
+__all__ = ["Chat", "ChatStream", "Chats"]
 
 
 class Chats:
@@ -62,26 +63,24 @@ class Chat:
     def send_message(self, message: Any, config: ConfigArg = None) -> GenerateContentResponse:
         """Send a user turn (text, parts, images) and record it with the model's answer."""
         user = to_content(message, path="message")
-        with self._lock:
-            contents = [*self._history, user]
-        response = self._models._generate(self._model, contents, self._options(config))
-        answer = _model_content(response)
-        if answer is not None:
-            self._record(user, answer)
+        response = self._models.generate_content(
+            model=self._model,
+            contents=self._next_contents(user),
+            config=self._config if config is None else config,
+        )
+        self._record(user, response)
         return response
 
-    def send_message_stream(self, message: Any, config: ConfigArg = None) -> Stream:
-        """Send a user turn and stream the answer; the turn is recorded when the stream ends."""
+    def send_message_stream(self, message: Any, config: ConfigArg = None) -> ChatStream:
+        """Send a user turn and stream the answer; the turn is recorded once the model has
+        finished it (the chunk with its ``finishReason``)."""
         user = to_content(message, path="message")
-        with self._lock:
-            contents = [*self._history, user]
-
-        def record(chunks: list[GenerateContentResponse]) -> None:
-            answer = _merge_chunks(chunks)
-            if answer is not None:
-                self._record(user, answer)
-
-        return self._models._stream(self._model, contents, self._options(config), record)
+        stream = self._models.generate_content_stream(
+            model=self._model,
+            contents=self._next_contents(user),
+            config=self._config if config is None else config,
+        )
+        return ChatStream(stream, self, user)
 
     def get_history(self, curated: bool = False) -> list[Content]:
         """The conversation so far, oldest first (a copy: changing it changes nothing here).
@@ -92,12 +91,72 @@ class Chat:
         with self._lock:
             return copy.deepcopy(self._history)
 
-    def _options(self, config: ConfigArg) -> GenerateContentConfig:
-        return self._config if config is None else as_config(config)
-
-    def _record(self, user: Content, answer: Content) -> None:
+    def _next_contents(self, user: Content) -> list[Content]:
         with self._lock:
-            self._history += [user, answer]
+            return [*self._history, user]
+
+    def _record(self, user: Content, response: GenerateContentResponse) -> None:
+        """Add the exchange, unless the model's answer has no content (blocked, empty)."""
+        answer = _model_content(response)
+        if answer is not None:
+            with self._lock:
+                self._history += [user, answer]
+
+
+class ChatStream:
+    """The stream of one chat turn: a :class:`~gemwire.Stream` (the same iteration, methods
+    and properties) that records the turn in the chat's history once the model has finished
+    it. A turn whose stream fails or is left before that is not recorded."""
+
+    def __init__(self, stream: Stream, chat: Chat, user: Content) -> None:
+        self._stream = stream
+        self._chat = chat
+        self._user: Content | None = user  # None once recorded
+
+    def __iter__(self) -> Iterator[GenerateContentResponse]:
+        return self
+
+    def __next__(self) -> GenerateContentResponse:
+        chunk = next(self._stream)
+        if self._stream.finished:
+            self._record()
+        return chunk
+
+    @property
+    def finished(self) -> bool:
+        """Whether the model has finished the answer (see :attr:`Stream.finished`)."""
+        return self._stream.finished
+
+    @property
+    def current_response(self) -> GenerateContentResponse:
+        """The chunks read so far, merged into one response."""
+        return self._stream.current_response
+
+    def get_final_response(self) -> GenerateContentResponse:
+        """Read the rest of the stream and return the whole answer as one response."""
+        response = self._stream.get_final_response()
+        self._record()
+        return response
+
+    def close(self) -> None:
+        """Stop reading and close the connection."""
+        self._stream.close()
+
+    def __enter__(self) -> ChatStream:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _record(self) -> None:
+        user, self._user = self._user, None
+        if user is not None:
+            self._chat._record(user, self._stream.current_response)
 
 
 def _model_content(response: GenerateContentResponse) -> Content | None:
@@ -108,50 +167,3 @@ def _model_content(response: GenerateContentResponse) -> Content | None:
     if not content.parts:
         return None
     return Content(role=content.role or "model", parts=content.parts)
-
-
-def _merge_chunks(chunks: list[GenerateContentResponse]) -> Content | None:
-    """The model turn a stream wrote: its chunks' parts in order, adjacent text joined."""
-    parts: list[Part] = []
-    role = "model"
-    for chunk in chunks:
-        content = _model_content(chunk)
-        if content is None:
-            continue
-        role = content.role or role
-        for part in content.parts or ():
-            if parts and _can_join(parts[-1], part):
-                parts[-1] = _join(parts[-1], part)
-            else:
-                parts.append(part)
-    return Content(role=role, parts=parts) if parts else None
-
-
-TEXT_FIELDS = frozenset({"text", "thought", "thought_signature", "unknown_fields"})
-
-
-def _is_plain_text(part: Part) -> bool:
-    return part.text is not None and all(
-        getattr(part, name) is None for name in part.__dataclass_fields__ if name not in TEXT_FIELDS
-    )
-
-
-def _can_join(left: Part, right: Part) -> bool:
-    """Adjacent text parts of the same kind (thought or answer) are one part split by the
-    stream; a signature may sit on either half, but two signatures mark two parts."""
-    return (
-        _is_plain_text(left)
-        and _is_plain_text(right)
-        and bool(left.thought) == bool(right.thought)
-        and (left.thought_signature is None or right.thought_signature is None)
-        and not left.unknown_fields
-        and not right.unknown_fields
-    )
-
-
-def _join(left: Part, right: Part) -> Part:
-    return Part(
-        text=(left.text or "") + (right.text or ""),
-        thought=left.thought if left.thought is not None else right.thought,
-        thought_signature=left.thought_signature or right.thought_signature,
-    )

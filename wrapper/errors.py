@@ -1,4 +1,4 @@
-"""Every error gemwire raises, in one flat hierarchy.
+"""Every error gemwire raises, in one hierarchy under :class:`GemwireError`.
 
     GemwireError
     ├── APIError                  the server answered with an error (google.rpc.Status)
@@ -7,20 +7,22 @@
     ├── APIConnectionError        no (complete) answer: refused, reset, cut off
     │   ├── APITimeoutError       the connect or read timeout ran out
     │   └── IncompleteStreamError a stream ended before the model finished
-    ├── MissingAPIKeyError        no key in the arguments or the environment
-    └── RequestValidationError    Client(validate=True): the request breaks the spec; not sent
+    ├── InvalidResponseError      a success answer that is not JSON or does not fit the types
+    ├── MissingAPIKeyError        no key in the arguments or the environment      (ValueError)
+    ├── RequestValidationError    Client(validate=True): the request breaks the spec (ValueError)
+    ├── DecodeError               wire JSON that does not fit a type, with its path (ValueError)
+    └── EncodeError               a value that cannot be written to the wire       (ValueError)
 
-``DecodeError`` and ``EncodeError`` (both ``ValueError``) report values that do not fit the
-types, with their path.
+Decoding and request validation describe a wrong value in the same words:
+``<path>: expected <what>, got <JSON type>``, e.g.
+``contents[0].parts[1].inlineData.data: expected a base64 string, got integer``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
-
-from gemwire._serde import DecodeError, EncodeError
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar, Union
 
 __all__ = [
     "APIConnectionError",
@@ -31,14 +33,41 @@ __all__ = [
     "EncodeError",
     "GemwireError",
     "IncompleteStreamError",
+    "InvalidResponseError",
     "MissingAPIKeyError",
     "RequestValidationError",
     "ServerError",
 ]
 
+PathItem = Union[str, int]  # noqa: UP007 - a runtime alias, and 3.10 has no `type X = ...`
+_E = TypeVar("_E", bound="_PathError")
+
+JSON_TYPE_NAMES: dict[type, str] = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
+
+
+def json_type_name(value: object) -> str:
+    """The JSON name of a decoded value's type (``integer``, ``string``, ...), for messages."""
+    return JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def format_path(path: Iterable[object]) -> str:
+    """``["contents", 0, "parts", 1, "inlineData"]`` -> ``contents[0].parts[1].inlineData``."""
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
 
 class GemwireError(Exception):
-    """Base of the errors gemwire raises about the service or the connection to it."""
+    """Base of every error gemwire raises."""
 
 
 class APIError(GemwireError):
@@ -127,6 +156,11 @@ class IncompleteStreamError(APIConnectionError):
     """A streamed answer ended before the model finished (cut off mid-event or mid-answer)."""
 
 
+class InvalidResponseError(GemwireError):
+    """The server answered with success, but the answer is not JSON or does not fit the
+    types (the :class:`DecodeError` naming the path is the ``__cause__``). Not retried."""
+
+
 class MissingAPIKeyError(GemwireError, ValueError):
     """No API key: pass ``api_key=`` or set ``GEMINI_API_KEY`` (or ``GOOGLE_API_KEY``)."""
 
@@ -135,13 +169,43 @@ class RequestValidationError(GemwireError, ValueError):
     """The request body breaks the spec (``Client(validate=True)``); it was not sent.
 
     ``violations`` lists ``(json_path, description)`` pairs, e.g.
-    ``("contents[0].parts[1].inlineData.data", "expected a base64 string, got int")``; the
-    message names each one the same way.
+    ``("contents[0].parts[1].inlineData.data", "expected a base64 string, got integer")``;
+    the message names each one the same way.
     """
 
     def __init__(self, violations: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{path}: {why}" if path else why for path, why in violations))
         self.violations = violations
+
+
+class _PathError(GemwireError, ValueError):
+    """A problem with one value, located by the path of keys and indices leading to it."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.path: list[PathItem] = []
+
+    def at(self: _E, key: PathItem) -> _E:
+        """Record that the problem lies under ``key`` (called while unwinding, innermost first)."""
+        self.path.insert(0, key)
+        return self
+
+    @property
+    def location(self) -> str:
+        """The path in the usual notation: ``candidates[0].content.parts[2]``."""
+        return format_path(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.problem}" if self.path else self.problem
+
+
+class DecodeError(_PathError):
+    """Wire JSON that does not fit the type the spec gives it (path in wire names)."""
+
+
+class EncodeError(_PathError):
+    """A value on a gemwire type that cannot be written to the wire (path in attribute names)."""
 
 
 def _summarise_body(body: bytes, limit: int = 200) -> str:

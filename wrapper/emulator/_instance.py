@@ -23,6 +23,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from gemwire.emulator import _fields as fields
+
 _MAX_DEPTH = 8
 _FORMATS = {
     "date-time": "2025-01-01T00:00:00Z",
@@ -34,14 +36,6 @@ _FORMATS = {
 def instance(schema: Any) -> Any:
     """A value valid against `schema` (a Gemini Schema or a JSON Schema), always the same."""
     return _Builder(schema if isinstance(schema, Mapping) else {}).build(schema, "", 0, 0)
-
-
-def _get(schema: Mapping[str, Any], camel: str) -> Any:
-    """A schema keyword, accepting its snake_case spelling too (`property_ordering`)."""
-    if camel in schema:
-        return schema[camel]
-    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in camel)
-    return schema.get(snake)
 
 
 def _as_int(value: Any) -> int | None:
@@ -73,7 +67,7 @@ class _Builder:
             options = schema.get(keyword)
             if isinstance(options, list) and options:
                 return self.build(_first_non_null(options), name, number, depth + 1)
-        all_of = _get(schema, "allOf")
+        all_of = fields.get(schema, "allOf")
         if isinstance(all_of, list) and all_of:
             return self.build(self._merge(schema, all_of), name, number, depth + 1)
         kind = _type_of(schema)
@@ -122,7 +116,7 @@ class _Builder:
         properties = schema.get("properties")
         if not isinstance(properties, Mapping) or depth >= _MAX_DEPTH:
             return {}
-        order = _get(schema, "propertyOrdering")
+        order = fields.get(schema, "propertyOrdering")
         names = [n for n in order if n in properties] if isinstance(order, list) else []
         names += [n for n in properties if n not in names]
         return {n: self.build(properties[n], n, number, depth + 1) for n in names}
@@ -130,10 +124,10 @@ class _Builder:
     def _array(self, schema: Mapping[str, Any], name: str, depth: int) -> list[Any]:
         if depth >= _MAX_DEPTH:
             return []
-        size = max(2, _as_int(_get(schema, "minItems")) or 0)
-        maximum = _as_int(_get(schema, "maxItems"))
+        size = max(2, _as_int(fields.get(schema, "minItems")) or 0)
+        maximum = _as_int(fields.get(schema, "maxItems"))
         size = min(size, maximum) if maximum is not None else size
-        prefix = _get(schema, "prefixItems")
+        prefix = fields.get(schema, "prefixItems")
         prefix = prefix if isinstance(prefix, list) else []
         items = schema.get("items", {})
         return [
@@ -152,8 +146,8 @@ class _Builder:
             text = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{label}/{number}"))
         if text is None:
             text = f"example {label}" + (f" {number}" if number else "")
-        longest = _as_int(_get(schema, "maxLength"))
-        shortest = _as_int(_get(schema, "minLength")) or 0
+        longest = _as_int(fields.get(schema, "maxLength"))
+        shortest = _as_int(fields.get(schema, "minLength")) or 0
         text = text.ljust(shortest, "x")
         return text[:longest] if longest is not None else text
 

@@ -28,16 +28,17 @@ snake_case keys are read as well as camelCase ones.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from gemwire._serde import DecodeError, decode_base64
+from gemwire._serde import decode_base64
+from gemwire.emulator import _fields as fields
 from gemwire.emulator import _media, _models, _tokens
 from gemwire.emulator._instance import instance
+from gemwire.errors import DecodeError
 
 _WORDS_PER_CHUNK = 4
 _PIECE = re.compile(r"\s*\S{1,32}\s*")  # a word with its spacing; long runs (JSON) cut at 32
@@ -68,31 +69,33 @@ class Reply:
 
 def compose(model: str, request: dict[str, Any], raw: bytes, text: str | None = None) -> Reply:
     """The answer to a `generateContent` request body; `text` replaces the reply text."""
-    contents = _items(_get(request, "contents"))
-    system = _system_text(_get(request, "systemInstruction"))
-    config = _get(request, "generationConfig")
+    contents = fields.items(fields.get(request, "contents"))
+    system = _system_text(fields.get(request, "systemInstruction"))
+    config = fields.get(request, "generationConfig")
     config = config if isinstance(config, dict) else {}
-    last: dict[str, Any] = next((c for c in reversed(contents) if _get(c, "role") != "model"), {})
+    last: dict[str, Any] = next(
+        (c for c in reversed(contents) if fields.get(c, "role") != "model"), {}
+    )
     if text is None:
         text = _json_reply(config, last, contents, system)
     finish = "STOP"
-    stops = _get(config, "stopSequences")
+    stops = fields.get(config, "stopSequences")
     for stop in stops if isinstance(stops, list) else []:
         if isinstance(stop, str) and stop and stop in text:
             text = text[: text.index(stop)]
-    limit = _get(config, "maxOutputTokens")
+    limit = fields.get(config, "maxOutputTokens")
     if isinstance(limit, int) and limit > 0:
         cut = _tokens.truncate(text, limit)
         if cut is not None:
             text, finish = cut, "MAX_TOKENS"
     digest = hashlib.blake2b(raw, key=model.encode()[:64], digest_size=32).digest()
-    thinking = _get(config, "thinkingConfig")
-    thoughts = isinstance(thinking, dict) and _get(thinking, "includeThoughts") is True
-    count = _get(config, "candidateCount")
+    thinking = fields.get(config, "thinkingConfig")
+    thoughts = isinstance(thinking, dict) and fields.get(thinking, "includeThoughts") is True
+    count = fields.get(config, "candidateCount")
     return Reply(
         model_version=_models.model_version(model),
         response_id=base64.urlsafe_b64encode(digest[:17]).decode().rstrip("="),
-        prompt=prompt_tokens(contents, _get(request, "systemInstruction")),
+        prompt=prompt_tokens(contents, fields.get(request, "systemInstruction")),
         text=text,
         finish_reason=finish,
         thought=_thought(last, contents) if thoughts else None,
@@ -135,9 +138,11 @@ def stream(reply: Reply, size: int | None = None, at_least: int = 2) -> list[dic
 
 def count_tokens(request: dict[str, Any]) -> dict[str, Any]:
     """The `countTokens` answer for `contents` or a whole `generateContentRequest`."""
-    inner = _get(request, "generateContentRequest")
+    inner = fields.get(request, "generateContentRequest")
     source = inner if isinstance(inner, dict) else request
-    tokens = prompt_tokens(_items(_get(source, "contents")), _get(source, "systemInstruction"))
+    tokens = prompt_tokens(
+        fields.items(fields.get(source, "contents")), fields.get(source, "systemInstruction")
+    )
     body: dict[str, Any] = {"totalTokens": tokens.total}
     if tokens.details:
         body["promptTokensDetails"] = tokens.details
@@ -147,8 +152,8 @@ def count_tokens(request: dict[str, Any]) -> dict[str, Any]:
 def prompt_tokens(contents: list[dict[str, Any]], system: Any) -> PromptTokens:
     """Tokens of every part of `contents` and of the system instruction, by modality."""
     by_modality: dict[str, int] = {}
-    system_parts = _items(_get(system, "parts")) if isinstance(system, dict) else []
-    for part in [p for c in contents for p in _items(_get(c, "parts"))] + system_parts:
+    system_parts = fields.items(fields.get(system, "parts")) if isinstance(system, dict) else []
+    for part in [p for c in contents for p in fields.items(fields.get(c, "parts"))] + system_parts:
         modality, tokens = _part_tokens(part)
         by_modality[modality] = by_modality.get(modality, 0) + tokens
     details = [
@@ -217,10 +222,10 @@ def _split(words: list[str], count: int | None) -> list[str]:
 def _json_reply(
     config: dict[str, Any], last: dict[str, Any], contents: list[dict[str, Any]], system: str
 ) -> str:
-    mime = _get(config, "responseMimeType")
-    schema = _get(config, "responseJsonSchema")
+    mime = fields.get(config, "responseMimeType")
+    schema = fields.get(config, "responseJsonSchema")
     if schema is None:
-        schema = _get(config, "responseSchema")
+        schema = fields.get(config, "responseSchema")
     if mime == "application/json":
         if schema is None:
             reply = _describe(last, contents, system, config)
@@ -246,7 +251,7 @@ def _describe(
     last: dict[str, Any], contents: list[dict[str, Any]], system: str, config: dict[str, Any]
 ) -> str:
     """The plain reply text: an echo of the last user turn and what came with it."""
-    parts = _items(_get(last, "parts"))
+    parts = fields.items(fields.get(last, "parts"))
     said = " ".join(
         p["text"] for p in parts if isinstance(p.get("text"), str) and not p.get("thought")
     ).strip()
@@ -256,7 +261,9 @@ def _describe(
         sentences.append(f'I saw {turns} and the system instruction "{system}".')
     else:
         sentences.append(f"I saw {turns}.")
-    settings = [text.format(v) for key, text in _SETTINGS if (v := _get(config, key)) is not None]
+    settings = [
+        text.format(v) for key, text in _SETTINGS if (v := fields.get(config, key)) is not None
+    ]
     if settings:
         sentences.append(f"You asked for {' and '.join(settings)}.")
     media = [d for d in map(_describe_media, parts) if d is not None]
@@ -266,10 +273,10 @@ def _describe(
         listing = "; ".join(text for _, text in media)
         sentences.append(f"The message has {' and '.join(n for n in nouns if n)}: {listing}.")
     for part in parts:
-        called = _get(part, "functionResponse")
+        called = fields.get(part, "functionResponse")
         if isinstance(called, dict):
-            result = json.dumps(_get(called, "response"), ensure_ascii=False, sort_keys=True)
-            sentences.append(f"The function {_get(called, 'name')} returned {result}.")
+            result = json.dumps(fields.get(called, "response"), ensure_ascii=False, sort_keys=True)
+            sentences.append(f"The function {fields.get(called, 'name')} returned {result}.")
     return " ".join(sentences)
 
 
@@ -283,10 +290,10 @@ def _bytes_of(data: object) -> bytes | None:
 
 def _describe_media(part: dict[str, Any]) -> tuple[str, str] | None:
     """("image" or "file", "image/png, 640x480 pixels, 12,345 bytes") for a media part."""
-    blob = _get(part, "inlineData")
+    blob = fields.get(part, "inlineData")
     if isinstance(blob, dict):
-        mime = str(_get(blob, "mimeType") or "application/octet-stream")
-        data = _get(blob, "data")
+        mime = str(fields.get(blob, "mimeType") or "application/octet-stream")
+        data = fields.get(blob, "data")
         raw = _bytes_of(data)
         size = f"{len(raw):,} bytes" if raw is not None else "unreadable bytes"
         if not mime.startswith("image/"):
@@ -294,16 +301,16 @@ def _describe_media(part: dict[str, Any]) -> tuple[str, str] | None:
         pixels = _media.image_size(raw) if raw else None
         shape = f"{pixels[0]}x{pixels[1]} pixels" if pixels else "unknown pixel size"
         return "image", f"{mime}, {shape}, {size}"
-    file = _get(part, "fileData")
+    file = fields.get(part, "fileData")
     if isinstance(file, dict):
-        mime = str(_get(file, "mimeType") or "application/octet-stream")
+        mime = str(fields.get(file, "mimeType") or "application/octet-stream")
         noun = "image" if mime.startswith("image/") else "file"
-        return noun, f"{mime} at {_get(file, 'fileUri')}"
+        return noun, f"{mime} at {fields.get(file, 'fileUri')}"
     return None
 
 
 def _thought(last: dict[str, Any], contents: list[dict[str, Any]]) -> str:
-    parts = _items(_get(last, "parts"))
+    parts = fields.items(fields.get(last, "parts"))
     words = sum(_tokens.count(p["text"]) for p in parts if isinstance(p.get("text"), str))
     media = sum(1 for p in parts if _describe_media(p) is not None)
     return (
@@ -320,9 +327,9 @@ def _part_tokens(part: dict[str, Any]) -> tuple[str, int]:
     if isinstance(text, str):
         return "TEXT", _tokens.count(text)
     for key in ("inlineData", "fileData"):
-        media = _get(part, key)
+        media = fields.get(part, key)
         if isinstance(media, dict):
-            mime = str(_get(media, "mimeType") or "")
+            mime = str(fields.get(media, "mimeType") or "")
             return _modality(mime), _tokens.MEDIA_PART_TOKENS
     other = {k: v for k, v in part.items() if k not in ("thought", "thoughtSignature")}
     other.pop("thought_signature", None)
@@ -337,29 +344,9 @@ def _modality(mime: str) -> str:
 def _system_text(system: Any) -> str:
     if isinstance(system, str):
         return system.strip()
-    parts = _items(_get(system, "parts")) if isinstance(system, dict) else []
+    parts = fields.items(fields.get(system, "parts")) if isinstance(system, dict) else []
     return " ".join(p["text"] for p in parts if isinstance(p.get("text"), str)).strip()
 
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}" if count else ""
-
-
-def _items(value: Any) -> list[dict[str, Any]]:
-    """A repeated field as a list of objects (a lone object counts as a list of one)."""
-    if isinstance(value, dict):
-        return [value]
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _get(message: Any, camel: str) -> Any:
-    """A field by its camelCase name or its snake_case spelling."""
-    if not isinstance(message, dict):
-        return None
-    value = message.get(camel)
-    return value if value is not None else message.get(_snake(camel))
-
-
-@functools.cache
-def _snake(camel: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in camel)

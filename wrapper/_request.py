@@ -1,0 +1,201 @@
+"""What a call sends: ``(model, contents, config)`` -> one prepared :class:`Request`.
+
+The one place that turns the arguments of a ``client.models`` method into what the transport
+needs: method, path, JSON body, and the per-call HTTP options (timeout, headers, retries) of
+``config.http_options``. ``client.models`` builds a request here and hands it to the transport.
+
+The config is google-genai's flat bag of options; the API nests them. Generation parameters
+(every field ``GenerationConfig`` has) go under ``generationConfig``; ``system_instruction``,
+``safety_settings``, ``tools``, ``tool_config`` and ``cached_content`` go to the top level.
+The split is derived from the generated types, so a field added to the spec is routed
+without a change here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from gemwire._content import to_content, to_contents
+from gemwire._structured import schema_of
+from gemwire.errors import RequestValidationError
+from gemwire.types import (
+    Content,
+    GenerateContentConfig,
+    GenerateContentRequest,
+    GenerationConfig,
+    HttpOptions,
+    HttpRetryOptions,
+)
+
+__all__ = [
+    "Request",
+    "as_config",
+    "as_http_options",
+    "count_tokens",
+    "generate_content",
+    "timeout_seconds",
+]
+
+_CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(GenerateContentConfig))
+# Fields of both: a field only GenerationConfig has (a spec change not made to the config yet)
+# cannot be set on a config, so it is not looked for there.
+GENERATION_FIELDS = tuple(
+    f.name
+    for f in dataclasses.fields(GenerationConfig)
+    if f.name in _CONFIG_FIELDS and f.name not in ("unknown_fields", "response_schema")
+)
+TOP_LEVEL_FIELDS = ("safety_settings", "tools", "tool_config", "cached_content")
+
+
+class Request(NamedTuple):
+    """One API call, ready for the transport.
+
+    ``path`` is relative to the base URL (``v1beta/models/gemini-2.5-flash:generateContent``);
+    ``timeout`` is in seconds and ``retry_options`` overrides the client's retry policy, both
+    for this call only (``None``: the client's).
+    """
+
+    method: str
+    path: str
+    body: dict[str, Any] | None = None
+    query: Mapping[str, str] | None = None
+    timeout: float | None = None
+    headers: Mapping[str, str] | None = None
+    retry_options: HttpRetryOptions | None = None
+
+
+def generate_content(
+    model: str,
+    contents: Any,
+    config: GenerateContentConfig,
+    *,
+    api_version: str,
+    stream: bool = False,
+    validate: bool = False,
+) -> Request:
+    """A generateContent (or, with ``stream``, a streamGenerateContent over SSE) request."""
+    body = _checked("GenerateContentRequest", _generate_body(contents, config), validate)
+    method = "streamGenerateContent" if stream else "generateContent"
+    return _request(
+        f"{api_version}/{model_path(model)}:{method}",
+        body,
+        config.http_options,
+        query={"alt": "sse"} if stream else None,
+    )
+
+
+def count_tokens(
+    model: str,
+    contents: Any,
+    config: GenerateContentConfig,
+    *,
+    api_version: str,
+    validate: bool = False,
+) -> Request:
+    """A countTokens request; with a system instruction or tools it must carry a whole
+    generateContent request, the only message that can hold them."""
+    body: dict[str, Any]
+    if config.system_instruction is not None or config.tools is not None:
+        body = {
+            "generateContentRequest": {
+                **_generate_body(contents, config),
+                "model": model_path(model),
+            }
+        }
+    else:
+        body = {"contents": [turn.to_dict() for turn in to_contents(contents)]}
+    body = _checked("CountTokensRequest", body, validate)
+    return _request(f"{api_version}/{model_path(model)}:countTokens", body, config.http_options)
+
+
+def as_config(config: GenerateContentConfig | Mapping[str, Any] | None) -> GenerateContentConfig:
+    """Accept a ``GenerateContentConfig``, a dict of its keyword arguments, or ``None``."""
+    if config is None:
+        return GenerateContentConfig()
+    if isinstance(config, GenerateContentConfig):
+        return config
+    if isinstance(config, Mapping):
+        unknown = sorted(set(config) - _CONFIG_FIELDS)
+        if unknown:
+            raise TypeError(f"GenerateContentConfig has no option {', '.join(map(repr, unknown))}")
+        return GenerateContentConfig(**config)
+    raise TypeError(f"config: expected GenerateContentConfig or dict, got {type(config).__name__}")
+
+
+def as_http_options(options: HttpOptions | Mapping[str, Any] | None) -> HttpOptions:
+    """Accept an ``HttpOptions``, a dict of its keyword arguments, or ``None``."""
+    if options is None:
+        return HttpOptions()
+    if isinstance(options, HttpOptions):
+        return options
+    return HttpOptions(**options)
+
+
+def timeout_seconds(options: HttpOptions) -> float | None:
+    """``options.timeout`` (milliseconds, as in google-genai) in seconds, or ``None``."""
+    return None if options.timeout is None else options.timeout / 1000
+
+
+def model_path(model: str) -> str:
+    """``gemini-2.0-flash`` -> ``models/gemini-2.0-flash``; full resource names stay as given."""
+    if not model or not isinstance(model, str):
+        raise ValueError(f"model: expected a model name such as 'gemini-2.0-flash', got {model!r}")
+    return model if "/" in model else f"models/{model}"
+
+
+def _generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any]:
+    """The wire JSON of a generateContent request."""
+    turns: list[Content] = to_contents(contents)
+    generation: dict[str, Any] = {
+        name: value for name in GENERATION_FIELDS if (value := getattr(config, name)) is not None
+    }
+    if config.response_schema is not None:
+        generation["response_schema"] = schema_of(config.response_schema)
+        if config.response_mime_type is None:
+            generation["response_mime_type"] = "application/json"
+    request = GenerateContentRequest(
+        contents=turns,
+        generation_config=GenerationConfig(**generation) if generation else None,
+        system_instruction=(
+            None
+            if config.system_instruction is None
+            else to_content(config.system_instruction, role=None, path="config.system_instruction")
+        ),
+        **{name: getattr(config, name) for name in TOP_LEVEL_FIELDS},
+    )
+    return request.to_dict()
+
+
+def _request(
+    path: str,
+    body: dict[str, Any],
+    http_options: HttpOptions | Mapping[str, Any] | None,
+    *,
+    query: Mapping[str, str] | None = None,
+) -> Request:
+    if http_options is None:  # the common case
+        return Request("POST", path, body, query)
+    options = as_http_options(http_options)
+    retry = options.retry_options
+    return Request(
+        "POST",
+        path,
+        body,
+        query,
+        timeout=timeout_seconds(options),
+        headers=options.headers or None,
+        retry_options=HttpRetryOptions(**retry) if isinstance(retry, Mapping) else retry,
+    )
+
+
+def _checked(message: str, body: dict[str, Any], validate: bool) -> dict[str, Any]:
+    """``body``, once checked against ``$defs[message]`` of the spec if ``validate``."""
+    if validate:
+        from gemwire import _validation
+
+        violations = _validation.check(message, body)
+        if violations:
+            raise RequestValidationError(violations)
+    return body
