@@ -1,15 +1,18 @@
-"""Shared fixtures: the spec, Google's published message graph and the real-traffic corpus."""
+"""Shared fixtures: the spec, Google's published message graph, the real-traffic corpus, and
+one local emulator with clients pointed at it."""
 
 from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import gemwire as genai
+from gemwire import types
 from gemwire.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +20,10 @@ SHARED = ROOT.parent / "shared"
 SPEC_PATH = ROOT / "spec" / "gemini.schema.json"
 CONTRACT_PATH = SHARED / "contract" / "interactions.jsonl.gz"
 UPSTREAM_PATH = SHARED / "upstream" / "reachable.json"
+# Backoff of 10 ms, 20 ms, ... keeps retried faults fast; server-requested waits stay real.
+FAST_RETRIES = types.HttpRetryOptions(initial_delay=0.01)
+
+MakeClient = Callable[..., genai.Client]
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +51,39 @@ def contract() -> list[dict[str, Any]]:
     return list(_read_contract())
 
 
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    """A local emulator for the tests of one module (``emu.reset()`` clears its state)."""
-    with Emulator() as emulator:
-        yield emulator
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[Emulator]:
+    """One local emulator for the whole run, checking request bodies against the spec."""
+    with Emulator(validate=True) as server:
+        yield server
+
+
+@pytest.fixture
+def emu(emulator: Emulator) -> Emulator:
+    """The emulator, with its script and request log cleared for this test."""
+    emulator.reset()
+    return emulator
+
+
+@pytest.fixture
+def make_client(emu: Emulator) -> Iterator[MakeClient]:
+    """Makes clients of the emulator (a test key, fast backoff unless ``http_options`` is
+    given; other keyword arguments go to ``Client``), closed after the test."""
+    made: list[genai.Client] = []
+
+    def make(**kwargs: Any) -> genai.Client:
+        kwargs.setdefault("api_key", "test-key")
+        kwargs.setdefault("base_url", emu.base_url)
+        kwargs.setdefault("http_options", {"retry_options": FAST_RETRIES})
+        made.append(genai.Client(**kwargs))
+        return made[-1]
+
+    yield make
+    for client in made:
+        client.close()
+
+
+@pytest.fixture
+def client(make_client: MakeClient) -> genai.Client:
+    """A client of the emulator with fast backoff."""
+    return make_client()

@@ -7,26 +7,15 @@ did not stay in the history.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import gemwire as genai
-from gemwire import errors, types
+from gemwire import errors
 from gemwire.emulator import Emulator
 
 MODEL = "gemini-2.5-flash"
-FAST = types.HttpRetryOptions(initial_delay=0.01)
-
-
-@pytest.fixture
-def client(emu: Emulator) -> Iterator[genai.Client]:
-    emu.reset()
-    with genai.Client(
-        api_key="test-key", base_url=emu.base_url, http_options={"retry_options": FAST}
-    ) as fast_client:
-        yield fast_client
 
 
 @pytest.fixture

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-
-import pytest
 
 import gemwire as genai
 from gemwire import types
@@ -21,13 +18,6 @@ from gemwire.emulator import Emulator
 MODEL = "gemini-2.5-flash"
 THREADS = 16
 REQUESTS = 2000
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    # The log is not needed here; a short one keeps memory flat.
-    with Emulator(log_limit=10) as emulator:
-        yield emulator
 
 
 def ask(client: genai.Client, index: int, run: str) -> str:

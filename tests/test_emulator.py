@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,18 +32,6 @@ def user(*parts: Any) -> dict[str, Any]:
 
 def ask(text: str = "Why is the sky blue?", **extra: Any) -> dict[str, Any]:
     return {"contents": [user(text)], **extra}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Emulator:
-    server.reset()
-    return server
 
 
 @pytest.fixture(scope="module")
@@ -100,15 +87,15 @@ def text_of(chunks: list[dict[str, Any]]) -> str:
 
 
 @pytest.fixture
-def client(emu: Emulator, http: urllib3.PoolManager) -> Client:
+def api(emu: Emulator, http: urllib3.PoolManager) -> Client:
     return Client(emu, http)
 
 
 # generateContent
 
 
-def test_generate_content_answers_like_google(client: Client) -> None:
-    response = client.post(GENERATE, ask())
+def test_generate_content_answers_like_google(api: Client) -> None:
+    response = api.post(GENERATE, ask())
     assert response.status == 200
     assert response.headers["Content-Type"] == "application/json; charset=UTF-8"
     body = json.loads(response.data)
@@ -135,7 +122,7 @@ def test_generate_content_answers_like_google(client: Client) -> None:
     assert len(body["responseId"]) >= 20
 
 
-def test_reply_notes_the_system_instruction_and_the_turns(client: Client) -> None:
+def test_reply_notes_the_system_instruction_and_the_turns(api: Client) -> None:
     body = {
         "systemInstruction": {"parts": [{"text": "Be brief."}]},
         "contents": [
@@ -144,13 +131,13 @@ def test_reply_notes_the_system_instruction_and_the_turns(client: Client) -> Non
             user("What did I just say?"),
         ],
     }
-    text = client.generate(body)["candidates"][0]["content"]["parts"][0]["text"]
+    text = api.generate(body)["candidates"][0]["content"]["parts"][0]["text"]
     assert text == (
         'You said: "What did I just say?". I saw 3 turns and the system instruction "Be brief.".'
     )
 
 
-def test_function_responses_are_reported(client: Client) -> None:
+def test_function_responses_are_reported(api: Client) -> None:
     body = {
         "contents": [
             user("Capital of France?"),
@@ -158,24 +145,24 @@ def test_function_responses_are_reported(client: Client) -> None:
             user({"functionResponse": {"name": "capital", "response": {"city": "Paris"}}}),
         ]
     }
-    text = client.generate(body)["candidates"][0]["content"]["parts"][0]["text"]
+    text = api.generate(body)["candidates"][0]["content"]["parts"][0]["text"]
     assert 'The function capital returned {"city": "Paris"}.' in text
 
 
-def test_any_api_version_and_latest_aliases(client: Client) -> None:
-    answer = client.generate(ask(), path="/v1/models/gemini-flash-latest:generateContent")
+def test_any_api_version_and_latest_aliases(api: Client) -> None:
+    answer = api.generate(ask(), path="/v1/models/gemini-flash-latest:generateContent")
     assert answer["modelVersion"] == "gemini-2.5-flash"
-    assert client.generate(ask(), path="/v1alpha/models/gemini-9-ultra:generateContent")
+    assert api.generate(ask(), path="/v1alpha/models/gemini-9-ultra:generateContent")
 
 
-def test_same_request_same_answer(client: Client) -> None:
-    first = client.post(GENERATE, ask("Tell me a joke."))
-    again = client.post(GENERATE, ask("Tell me a joke."))
-    other = client.post(GENERATE, ask("Tell me two jokes."))
+def test_same_request_same_answer(api: Client) -> None:
+    first = api.post(GENERATE, ask("Tell me a joke."))
+    again = api.post(GENERATE, ask("Tell me a joke."))
+    other = api.post(GENERATE, ask("Tell me two jokes."))
     assert first.data == again.data
     assert json.loads(first.data)["responseId"] != json.loads(other.data)["responseId"]
-    stream = client.post(STREAM + "?alt=sse", ask("Tell me a joke."))
-    assert stream.data == client.post(STREAM + "?alt=sse", ask("Tell me a joke.")).data
+    stream = api.post(STREAM + "?alt=sse", ask("Tell me a joke."))
+    assert stream.data == api.post(STREAM + "?alt=sse", ask("Tell me a joke.")).data
 
 
 # images
@@ -209,12 +196,10 @@ def _image(kind: str) -> bytes:
         ("WEBP-alpha", "image/webp"),
     ],
 )
-def test_images_are_described_with_type_pixels_and_bytes(
-    client: Client, kind: str, mime: str
-) -> None:
+def test_images_are_described_with_type_pixels_and_bytes(api: Client, kind: str, mime: str) -> None:
     data = _image(kind)
     part = {"inlineData": {"mimeType": mime, "data": base64.b64encode(data).decode()}}
-    answer = client.generate({"contents": [user("What is this?", part)]})
+    answer = api.generate({"contents": [user("What is this?", part)]})
     text = answer["candidates"][0]["content"]["parts"][0]["text"]
     assert text == (
         f'You said: "What is this?". I saw 1 turn. '
@@ -226,38 +211,38 @@ def test_images_are_described_with_type_pixels_and_bytes(
     ]
 
 
-def test_google_genai_style_images_are_accepted(client: Client) -> None:
+def test_google_genai_style_images_are_accepted(api: Client) -> None:
     """The official SDK sends URL-safe base64 under a snake_case `mime_type` key."""
     data = bytes(range(256)) * 3  # not an image; its base64 needs '-' and '_' when URL-safe
     part = {"inlineData": {"data": base64.urlsafe_b64encode(data).decode(), "mime_type": "x/y"}}
-    text = client.generate({"contents": [user(part)]})["candidates"][0]["content"]["parts"][0]
+    text = api.generate({"contents": [user(part)]})["candidates"][0]["content"]["parts"][0]
     assert text["text"] == "You sent no text. I saw 1 turn. The message has 1 file: x/y, 768 bytes."
 
 
 # generationConfig
 
 
-def test_max_output_tokens_truncates(client: Client) -> None:
-    answer = client.generate(ask(generationConfig={"maxOutputTokens": 3}))
+def test_max_output_tokens_truncates(api: Client) -> None:
+    answer = api.generate(ask(generationConfig={"maxOutputTokens": 3}))
     candidate = answer["candidates"][0]
     assert candidate["content"]["parts"] == [{"text": "You said:"}]
     assert candidate["finishReason"] == "MAX_TOKENS"
     assert answer["usageMetadata"]["candidatesTokenCount"] == 3
-    chunks = client.sse(ask(generationConfig={"maxOutputTokens": 3}))
+    chunks = api.sse(ask(generationConfig={"maxOutputTokens": 3}))
     assert text_of(chunks) == "You said:"
     assert chunks[-1]["candidates"][0]["finishReason"] == "MAX_TOKENS"
 
 
-def test_stop_sequences_and_candidate_count(client: Client) -> None:
+def test_stop_sequences_and_candidate_count(api: Client) -> None:
     config = {"stopSequences": ["sky"], "candidateCount": 2}
-    answer = client.generate(ask(generationConfig=config))
+    answer = api.generate(ask(generationConfig=config))
     assert [c["index"] for c in answer["candidates"]] == [0, 1]
     assert {c["content"]["parts"][0]["text"] for c in answer["candidates"]} == {
         'You said: "Why is the '
     }
 
 
-def test_json_mode_with_a_gemini_schema(client: Client) -> None:
+def test_json_mode_with_a_gemini_schema(api: Client) -> None:
     schema = {
         "type": "OBJECT",
         "properties": {
@@ -275,7 +260,7 @@ def test_json_mode_with_a_gemini_schema(client: Client) -> None:
         },
     }
     config = {"responseMimeType": "application/json", "responseSchema": schema}
-    text = client.generate(ask(generationConfig=config))["candidates"][0]["content"]["parts"][0]
+    text = api.generate(ask(generationConfig=config))["candidates"][0]["content"]["parts"][0]
     assert json.loads(text["text"]) == {
         "name": "example name",
         "age": 18,
@@ -288,7 +273,7 @@ def test_json_mode_with_a_gemini_schema(client: Client) -> None:
     assert list(json.loads(text["text"])["address"]) == ["zip", "city"]
 
 
-def test_json_mode_with_a_json_schema_gives_a_valid_instance(client: Client) -> None:
+def test_json_mode_with_a_json_schema_gives_a_valid_instance(api: Client) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     schema = {  # what pydantic's model_json_schema() writes: $defs and $ref, anyOf with null
         "$defs": {
@@ -315,28 +300,28 @@ def test_json_mode_with_a_json_schema_gives_a_valid_instance(client: Client) -> 
         "additionalProperties": False,
     }
     config = {"responseMimeType": "application/json", "responseJsonSchema": schema}
-    answer = client.generate(ask(generationConfig=config))
+    answer = api.generate(ask(generationConfig=config))
     value = json.loads(answer["candidates"][0]["content"]["parts"][0]["text"])
     jsonschema.validate(value, schema)
     assert len(value["items"]) == 3
     assert value["items"][1] == {"sku": "example sku 2", "qty": 6}
 
 
-def test_json_mode_without_a_schema_and_enum_mode(client: Client) -> None:
+def test_json_mode_without_a_schema_and_enum_mode(api: Client) -> None:
     config = {"responseMimeType": "application/json"}
-    text = client.generate(ask(generationConfig=config))["candidates"][0]["content"]["parts"][0]
+    text = api.generate(ask(generationConfig=config))["candidates"][0]["content"]["parts"][0]
     assert json.loads(text["text"]) == {"reply": 'You said: "Why is the sky blue?". I saw 1 turn.'}
     config = {
         "responseMimeType": "text/x.enum",
         "responseSchema": {"type": "STRING", "enum": ["B", "A"]},
     }
-    text = client.generate(ask(generationConfig=config))["candidates"][0]["content"]["parts"][0]
+    text = api.generate(ask(generationConfig=config))["candidates"][0]["content"]["parts"][0]
     assert text == {"text": "B"}
 
 
-def test_include_thoughts_adds_a_thought_and_a_signature(client: Client) -> None:
+def test_include_thoughts_adds_a_thought_and_a_signature(api: Client) -> None:
     config = {"thinkingConfig": {"includeThoughts": True, "thinkingBudget": 1024}}
-    answer = client.generate(ask(generationConfig=config))
+    answer = api.generate(ask(generationConfig=config))
     thought, reply = answer["candidates"][0]["content"]["parts"]
     assert thought["thought"] is True and thought["text"].startswith("**Reading the request**")
     assert reply["text"] == 'You said: "Why is the sky blue?". I saw 1 turn.'
@@ -346,7 +331,7 @@ def test_include_thoughts_adds_a_thought_and_a_signature(client: Client) -> None
     assert usage["totalTokenCount"] == (
         usage["promptTokenCount"] + usage["candidatesTokenCount"] + usage["thoughtsTokenCount"]
     )
-    chunks = client.sse(ask(generationConfig=config))
+    chunks = api.sse(ask(generationConfig=config))
     assert chunks[0]["candidates"][0]["content"]["parts"] == [thought]
     signed = chunks[1]["candidates"][0]["content"]["parts"][0]
     assert signed["thoughtSignature"] == reply["thoughtSignature"]
@@ -357,13 +342,13 @@ def test_include_thoughts_adds_a_thought_and_a_signature(client: Client) -> None
 # streamGenerateContent
 
 
-def test_sse_stream_framing_and_chunks(client: Client) -> None:
-    response = client.post(STREAM + "?alt=sse", ask())
+def test_sse_stream_framing_and_chunks(api: Client) -> None:
+    response = api.post(STREAM + "?alt=sse", ask())
     assert response.status == 200
     assert response.headers["Content-Type"] == "text/event-stream"
     assert response.headers["Transfer-Encoding"] == "chunked"
     chunks = sse_events(response.data)
-    whole = client.generate(ask())
+    whole = api.generate(ask())
     assert len(chunks) >= 2
     assert text_of(chunks) == whole["candidates"][0]["content"]["parts"][0]["text"]
     assert {c["responseId"] for c in chunks} == {whole["responseId"]}
@@ -374,26 +359,26 @@ def test_sse_stream_framing_and_chunks(client: Client) -> None:
     assert all(c["candidates"][0]["content"]["role"] == "model" for c in chunks)
 
 
-def test_a_one_word_reply_still_streams_two_chunks(client: Client) -> None:
-    client.emu.push({"text": "Yes."})
-    chunks = client.sse(ask())
+def test_a_one_word_reply_still_streams_two_chunks(api: Client) -> None:
+    api.emu.push({"text": "Yes."})
+    chunks = api.sse(ask())
     assert [c["candidates"][0]["content"]["parts"][0]["text"] for c in chunks] == ["Yes.", ""]
 
 
-def test_stream_without_alt_sse_is_one_json_array(client: Client) -> None:
-    response = client.post(STREAM, ask())
+def test_stream_without_alt_sse_is_one_json_array(api: Client) -> None:
+    response = api.post(STREAM, ask())
     assert response.status == 200
     assert response.headers["Content-Type"] == "application/json; charset=UTF-8"
     chunks = json.loads(response.data)
     assert isinstance(chunks, list) and len(chunks) >= 2
-    assert chunks == client.sse(ask())
+    assert chunks == api.sse(ask())
 
 
 # countTokens
 
 
-def test_count_tokens(client: Client) -> None:
-    response = client.post(COUNT, {"contents": [user("Hello, world!")]})
+def test_count_tokens(api: Client) -> None:
+    response = api.post(COUNT, {"contents": [user("Hello, world!")]})
     assert response.status == 200
     assert json.loads(response.data) == {
         "totalTokens": 4,
@@ -401,34 +386,32 @@ def test_count_tokens(client: Client) -> None:
     }
 
 
-def test_count_tokens_of_a_generate_request_matches_its_prompt_usage(client: Client) -> None:
+def test_count_tokens_of_a_generate_request_matches_its_prompt_usage(api: Client) -> None:
     request = {
         "contents": [user("Hi there")],
         "systemInstruction": {"parts": [{"text": "Be nice."}]},
     }
-    counted = json.loads(client.post(COUNT, {"generateContentRequest": request}).data)
-    usage = client.generate(request)["usageMetadata"]
+    counted = json.loads(api.post(COUNT, {"generateContentRequest": request}).data)
+    usage = api.generate(request)["usageMetadata"]
     assert counted["totalTokens"] == usage["promptTokenCount"] == 5
 
 
 # models
 
 
-def test_list_and_get_models(client: Client) -> None:
-    listing = json.loads(client.get("/v1beta/models").data)
+def test_list_and_get_models(api: Client) -> None:
+    listing = json.loads(api.get("/v1beta/models").data)
     names = [m["name"] for m in listing["models"]]
     assert "models/gemini-2.5-flash" in names and len(names) >= 3
     for model in listing["models"]:
         assert "generateContent" in model["supportedGenerationMethods"]
         assert model["inputTokenLimit"] > 0 and model["displayName"]
-    one = json.loads(client.get("/v1/models/gemini-2.5-flash").data)
+    one = json.loads(api.get("/v1/models/gemini-2.5-flash").data)
     assert one["name"] == "models/gemini-2.5-flash" and one["outputTokenLimit"] == 65536
-    first = json.loads(client.get("/v1beta/models?pageSize=2").data)
-    rest = json.loads(
-        client.get(f"/v1beta/models?pageSize=2&pageToken={first['nextPageToken']}").data
-    )
+    first = json.loads(api.get("/v1beta/models?pageSize=2").data)
+    rest = json.loads(api.get(f"/v1beta/models?pageSize=2&pageToken={first['nextPageToken']}").data)
     assert [m["name"] for m in first["models"] + rest["models"]] == names
-    missing = client.get("/v1beta/models/gpt-4o")
+    missing = api.get("/v1beta/models/gpt-4o")
     assert missing.status == 404 and json.loads(missing.data)["error"]["status"] == "NOT_FOUND"
 
 
@@ -436,8 +419,8 @@ def test_list_and_get_models(client: Client) -> None:
 
 
 @pytest.mark.parametrize("headers", [{}, {"x-goog-api-key": ""}])
-def test_a_missing_api_key_is_permission_denied(client: Client, headers: dict[str, str]) -> None:
-    response = client.post(GENERATE, ask(), headers=headers)
+def test_a_missing_api_key_is_permission_denied(api: Client, headers: dict[str, str]) -> None:
+    response = api.post(GENERATE, ask(), headers=headers)
     assert response.status == 403
     assert json.loads(response.data) == {
         "error": {
@@ -447,7 +430,7 @@ def test_a_missing_api_key_is_permission_denied(client: Client, headers: dict[st
             "status": "PERMISSION_DENIED",
         }
     }
-    assert client.get("/v1beta/models", headers={}).status == 403
+    assert api.get("/v1beta/models", headers={}).status == 403
 
 
 def test_the_key_query_parameter_works_and_is_never_logged(
@@ -483,10 +466,8 @@ def test_verbose_logging_prints_paths_but_never_keys(capfd: pytest.CaptureFixtur
 @pytest.mark.parametrize(
     ("path", "method"), [(GENERATE, "generateContent"), (COUNT, "countTokens")]
 )
-def test_unknown_models_are_not_found_in_googles_words(
-    client: Client, path: str, method: str
-) -> None:
-    response = client.post(path.replace(MODEL, "gpt-4o"), ask())
+def test_unknown_models_are_not_found_in_googles_words(api: Client, path: str, method: str) -> None:
+    response = api.post(path.replace(MODEL, "gpt-4o"), ask())
     listing = "ListModels" if method == "countTokens" else "ModelService.ListModels"
     assert response.status == 404
     assert json.loads(response.data) == {
@@ -500,37 +481,37 @@ def test_unknown_models_are_not_found_in_googles_words(
     }
 
 
-def test_errors_on_an_sse_stream_are_one_json_object(client: Client) -> None:
-    response = client.post(STREAM.replace(MODEL, "gpt-4o") + "?alt=sse", ask())
+def test_errors_on_an_sse_stream_are_one_json_object(api: Client) -> None:
+    response = api.post(STREAM.replace(MODEL, "gpt-4o") + "?alt=sse", ask())
     assert response.status == 404
     assert response.headers["Content-Type"] == "text/event-stream"  # as recorded from Google
     assert json.loads(response.data)["error"]["status"] == "NOT_FOUND"
 
 
-def test_unknown_urls_get_googles_html_404(client: Client) -> None:
-    response = client.post("/v1beta/tunedModels/x:generate", ask())
+def test_unknown_urls_get_googles_html_404(api: Client) -> None:
+    response = api.post("/v1beta/tunedModels/x:generate", ask())
     assert response.status == 404
     assert response.headers["Content-Type"].startswith("text/html")
     assert b"was not found on this server" in response.data
-    assert client.get(GENERATE).status == 404  # right path, wrong HTTP method
+    assert api.get(GENERATE).status == 404  # right path, wrong HTTP method
 
 
-def test_malformed_json_is_invalid_argument(client: Client) -> None:
-    response = client.post(GENERATE, b'{"contents": [')
+def test_malformed_json_is_invalid_argument(api: Client) -> None:
+    response = api.post(GENERATE, b'{"contents": [')
     error = json.loads(response.data)["error"]
     assert response.status == 400
     assert error["status"] == "INVALID_ARGUMENT"
     assert error["message"].startswith("Invalid JSON payload received.")
-    assert json.loads(client.post(GENERATE, [1, 2]).data)["error"]["status"] == "INVALID_ARGUMENT"
+    assert json.loads(api.post(GENERATE, [1, 2]).data)["error"]["status"] == "INVALID_ARGUMENT"
 
 
-def test_missing_contents_or_parts_are_invalid_argument(client: Client) -> None:
+def test_missing_contents_or_parts_are_invalid_argument(api: Client) -> None:
     for body in ({}, {"contents": []}):
-        response = client.post(GENERATE, body)
+        response = api.post(GENERATE, body)
         assert response.status == 400
         error = json.loads(response.data)["error"]
         assert error["message"] == "* GenerateContentRequest.contents: contents is not specified\n"
-    response = client.post(GENERATE, {"contents": [{"role": "user", "parts": []}]})
+    response = api.post(GENERATE, {"contents": [{"role": "user", "parts": []}]})
     violation = json.loads(response.data)["error"]["details"][0]["fieldViolations"][0]
     assert response.status == 400 and violation["field"] == "contents[0].parts"
 
@@ -567,10 +548,10 @@ def test_missing_contents_or_parts_are_invalid_argument(client: Client) -> None:
     ],
 )
 def test_spec_violations_name_the_field(
-    client: Client, body: dict[str, Any], field: str, says: str
+    api: Client, body: dict[str, Any], field: str, says: str
 ) -> None:
     pytest.importorskip("jsonschema")
-    response = client.post(GENERATE, body)
+    response = api.post(GENERATE, body)
     assert response.status == 400
     error = json.loads(response.data)["error"]
     assert error["status"] == "INVALID_ARGUMENT"
@@ -585,26 +566,26 @@ def test_spec_violations_name_the_field(
     ]
 
 
-def test_count_tokens_bodies_are_validated_too(client: Client) -> None:
+def test_count_tokens_bodies_are_validated_too(api: Client) -> None:
     pytest.importorskip("jsonschema")
-    response = client.post(COUNT, {"contents": [{"role": 7, "parts": [{"text": "x"}]}]})
+    response = api.post(COUNT, {"contents": [{"role": 7, "parts": [{"text": "x"}]}]})
     assert response.status == 400
     assert "Invalid value at 'contents[0].role'" in json.loads(response.data)["error"]["message"]
 
 
-def test_what_the_real_service_accepts_is_accepted(client: Client) -> None:
+def test_what_the_real_service_accepts_is_accepted(api: Client) -> None:
     """Lower-case enums, nulls, a lone object for a list: seen in recorded traffic."""
     tool = {
         "functionDeclarations": [
             {"name": "f", "description": None, "parameters": {"type": "object"}}
         ]
     }
-    response = client.post(GENERATE, ask(tools=tool, safetySettings=[{"threshold": "block_none"}]))
+    response = api.post(GENERATE, ask(tools=tool, safetySettings=[{"threshold": "block_none"}]))
     assert response.status == 200, response.data
 
 
 def test_every_recorded_request_the_service_accepted_is_answered(
-    client: Client, contract: list[dict[str, Any]]
+    api: Client, contract: list[dict[str, Any]]
 ) -> None:
     answered = 0
     for record in contract:
@@ -612,7 +593,7 @@ def test_every_recorded_request_the_service_accepted_is_answered(
         if record["status"] != 200 or body is None or not record["model"].startswith("gemini-"):
             continue
         path = record["path"] + ("?alt=sse" if record["query"].get("alt") == "sse" else "")
-        response = client.post(path, body)
+        response = api.post(path, body)
         assert response.status == 200, (record["id"], response.data[:500])
         answered += 1
     assert answered >= 500
@@ -621,9 +602,9 @@ def test_every_recorded_request_the_service_accepted_is_answered(
 # the script of faults and canned replies
 
 
-def test_status_fault_is_a_google_error_once(client: Client) -> None:
-    client.emu.push({"status": 503})
-    response = client.post(GENERATE, ask())
+def test_status_fault_is_a_google_error_once(api: Client) -> None:
+    api.emu.push({"status": 503})
+    response = api.post(GENERATE, ask())
     assert response.status == 503
     assert json.loads(response.data) == {
         "error": {
@@ -632,51 +613,51 @@ def test_status_fault_is_a_google_error_once(client: Client) -> None:
             "status": "UNAVAILABLE",
         }
     }
-    assert client.post(GENERATE, ask()).status == 200
+    assert api.post(GENERATE, ask()).status == 200
 
 
-def test_429_with_retry_after_header(client: Client) -> None:
-    client.emu.push({"status": 429, "headers": {"Retry-After": "1"}})
-    response = client.post(GENERATE, ask())
+def test_429_with_retry_after_header(api: Client) -> None:
+    api.emu.push({"status": 429, "headers": {"Retry-After": "1"}})
+    response = api.post(GENERATE, ask())
     assert response.status == 429
     assert response.headers["Retry-After"] == "1"
     assert json.loads(response.data)["error"]["status"] == "RESOURCE_EXHAUSTED"
 
 
-def test_429_with_retry_info(client: Client) -> None:
-    client.emu.push({"retry_delay": 2.5})
-    response = client.post(GENERATE, ask())
+def test_429_with_retry_info(api: Client) -> None:
+    api.emu.push({"retry_delay": 2.5})
+    response = api.post(GENERATE, ask())
     error = json.loads(response.data)["error"]
     assert response.status == 429 and error["code"] == 429
     retry_info = {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "2.5s"}
     assert retry_info in error["details"]
 
 
-def test_delay_holds_the_answer(client: Client) -> None:
-    client.emu.push({"delay": 0.3})
+def test_delay_holds_the_answer(api: Client) -> None:
+    api.emu.push({"delay": 0.3})
     started = time.monotonic()
-    assert client.post(GENERATE, ask()).status == 200
+    assert api.post(GENERATE, ask()).status == 200
     assert time.monotonic() - started >= 0.3
 
 
-def test_drop_closes_the_connection_without_an_answer(client: Client) -> None:
-    client.emu.push({"drop": True})
+def test_drop_closes_the_connection_without_an_answer(api: Client) -> None:
+    api.emu.push({"drop": True})
     with pytest.raises(urllib3.exceptions.ProtocolError):
-        client.post(GENERATE, ask())
-    assert client.post(GENERATE, ask()).status == 200
+        api.post(GENERATE, ask())
+    assert api.post(GENERATE, ask()).status == 200
 
 
-def test_html_fault_is_a_proxy_page(client: Client) -> None:
-    client.emu.push({"html": True})
-    response = client.post(GENERATE, ask())
+def test_html_fault_is_a_proxy_page(api: Client) -> None:
+    api.emu.push({"html": True})
+    response = api.post(GENERATE, ask())
     assert response.status == 502
     assert response.headers["Content-Type"].startswith("text/html")
     assert response.data.lstrip().startswith(b"<!DOCTYPE html>")
 
 
-def test_stream_error_after_sends_an_error_event(client: Client) -> None:
-    client.emu.push({"stream_error_after": 2, "status": 503})
-    events = client.sse(ask())
+def test_stream_error_after_sends_an_error_event(api: Client) -> None:
+    api.emu.push({"stream_error_after": 2, "status": 503})
+    events = api.sse(ask())
     assert len(events) == 3
     assert all("candidates" in e for e in events[:2])
     assert events[2] == {
@@ -686,16 +667,16 @@ def test_stream_error_after_sends_an_error_event(client: Client) -> None:
             "status": "UNAVAILABLE",
         }
     }
-    client.emu.push({"stream_error_after": 1})
-    chunks = json.loads(client.post(STREAM, ask()).data)
+    api.emu.push({"stream_error_after": 1})
+    chunks = json.loads(api.post(STREAM, ask()).data)
     assert chunks[1]["error"]["code"] == 500 and len(chunks) == 2
 
 
-def test_truncate_after_cuts_the_stream_mid_event(client: Client) -> None:
-    client.emu.push({"truncate_after": 2})
-    response = client.http.request(
+def test_truncate_after_cuts_the_stream_mid_event(api: Client) -> None:
+    api.emu.push({"truncate_after": 2})
+    response = api.http.request(
         "POST",
-        client.emu.base_url + STREAM + "?alt=sse",
+        api.emu.base_url + STREAM + "?alt=sse",
         body=json.dumps(ask()),
         headers=KEY,
         preload_content=False,
@@ -711,48 +692,48 @@ def test_truncate_after_cuts_the_stream_mid_event(client: Client) -> None:
         json.loads(complete[2][6:])
 
 
-def test_chunks_gives_a_long_stream(client: Client) -> None:
-    client.emu.push({"chunks": 2000})
-    events = client.sse(ask())
+def test_chunks_gives_a_long_stream(api: Client) -> None:
+    api.emu.push({"chunks": 2000})
+    events = api.sse(ask())
     assert len(events) == 2000
     assert events[-1]["candidates"][0]["finishReason"] == "STOP"
     assert events[-1]["usageMetadata"]["candidatesTokenCount"] > 2000
 
 
-def test_canned_bodies_and_texts(client: Client) -> None:
+def test_canned_bodies_and_texts(api: Client) -> None:
     canned = {"candidates": [{"content": {"parts": [{"text": "canned"}], "role": "model"}}]}
-    client.emu.push({"body": canned}, {"body": [canned, canned], "kind": "streamGenerateContent"})
-    client.emu.push({"body": {"error": {"code": 400, "message": "no"}}, "status": 400})
-    assert client.generate(ask()) == canned
-    assert client.sse(ask()) == [canned, canned]
-    assert client.post(GENERATE, ask()).status == 400
-    client.emu.push({"text": "Paris is the capital of France."})
-    answer = client.generate(ask())
+    api.emu.push({"body": canned}, {"body": [canned, canned], "kind": "streamGenerateContent"})
+    api.emu.push({"body": {"error": {"code": 400, "message": "no"}}, "status": 400})
+    assert api.generate(ask()) == canned
+    assert api.sse(ask()) == [canned, canned]
+    assert api.post(GENERATE, ask()).status == 400
+    api.emu.push({"text": "Paris is the capital of France."})
+    answer = api.generate(ask())
     assert answer["candidates"][0]["content"]["parts"] == [
         {"text": "Paris is the capital of France."}
     ]
     assert answer["usageMetadata"]["candidatesTokenCount"] == 7
 
 
-def test_entries_apply_in_order_to_matching_requests(client: Client) -> None:
-    client.emu.push(
+def test_entries_apply_in_order_to_matching_requests(api: Client) -> None:
+    api.emu.push(
         {"status": 500, "match": ":countTokens"},
         {"status": 503, "times": 2},
         {"status": 504, "kind": "generateContent"},
     )
-    assert client.post(GENERATE, ask()).status == 503
-    assert client.post(COUNT, ask()).status == 500
-    assert client.emu.script == [
+    assert api.post(GENERATE, ask()).status == 503
+    assert api.post(COUNT, ask()).status == 500
+    assert api.emu.script == [
         {"status": 503, "times": 1},
         {"status": 504, "kind": "generateContent"},
     ]
-    assert client.post(COUNT, ask()).status == 503
-    assert client.post(COUNT, ask()).status == 200
-    assert client.post(GENERATE, ask()).status == 504
-    assert client.post(GENERATE, ask()).status == 200
-    client.emu.push({"chunks": 3})  # stream keys only ever match streams
-    assert client.post(GENERATE, ask()).status == 200
-    assert len(client.sse(ask())) == 3
+    assert api.post(COUNT, ask()).status == 503
+    assert api.post(COUNT, ask()).status == 200
+    assert api.post(GENERATE, ask()).status == 504
+    assert api.post(GENERATE, ask()).status == 200
+    api.emu.push({"chunks": 3})  # stream keys only ever match streams
+    assert api.post(GENERATE, ask()).status == 200
+    assert len(api.sse(ask())) == 3
 
 
 def test_bad_script_entries_are_refused(emu: Emulator) -> None:
@@ -772,19 +753,19 @@ def test_script_given_at_start(http: urllib3.PoolManager) -> None:
         assert http.request("POST", url, body=json.dumps(ask()), headers=KEY).status == 200
 
 
-def test_script_and_log_over_http(client: Client) -> None:
-    control = client.emu.base_url + "/_emulator/"
-    pushed = client.http.request("POST", control + "script", body=json.dumps([{"status": 503}]))
+def test_script_and_log_over_http(api: Client) -> None:
+    control = api.emu.base_url + "/_emulator/"
+    pushed = api.http.request("POST", control + "script", body=json.dumps([{"status": 503}]))
     assert json.loads(pushed.data) == {"script": [{"status": 503}]}
-    refused = client.http.request("POST", control + "script", body=b'{"nope": 1}')
+    refused = api.http.request("POST", control + "script", body=b'{"nope": 1}')
     assert refused.status == 400 and "nope" in json.loads(refused.data)["error"]["message"]
-    assert client.post(GENERATE, ask()).status == 503
-    log = json.loads(client.http.request("GET", control + "requests").data)["requests"]
+    assert api.post(GENERATE, ask()).status == 503
+    log = json.loads(api.http.request("GET", control + "requests").data)["requests"]
     assert [(r["method"], r["path"], r["body"]) for r in log] == [("POST", GENERATE, ask())]
     assert "x-goog-api-key" not in {k.lower() for k in log[0]["headers"]}
-    client.http.request("POST", control + "script", body=b'{"status": 500}')
-    assert client.http.request("POST", control + "reset").status == 200
-    assert client.emu.requests == [] and client.emu.script == []
+    api.http.request("POST", control + "script", body=b'{"status": 500}')
+    assert api.http.request("POST", control + "reset").status == 200
+    assert api.emu.requests == [] and api.emu.script == []
 
 
 # connections and lifecycle

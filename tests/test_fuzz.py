@@ -289,12 +289,6 @@ def _request_schema() -> dict[str, Any]:
     return schema
 
 
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(validate=True) as emulator:
-        yield emulator
-
-
 def test_requests_generated_from_the_spec_are_accepted(emu: Emulator) -> None:
     client = genai.Client(api_key="test-key", base_url=emu.base_url, max_retries=0)
     path = "v1beta/models/gemini-2.5-flash:generateContent"

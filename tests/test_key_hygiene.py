@@ -27,7 +27,7 @@ import pytest
 import gemwire as genai
 from gemwire import errors
 from gemwire.emulator import Emulator
-from tests.conftest import ROOT
+from tests.conftest import ROOT, MakeClient
 
 FAKE_KEY = "AIzaFAKE-gemwire-test-key-0123456789"
 KEY_LIKE = re.compile(r"AIza[0-9A-Za-z_-]{20,}")
@@ -56,10 +56,9 @@ def exception_text(error: BaseException) -> str:
 
 
 @pytest.fixture
-def client(emu: Emulator) -> Iterator[genai.Client]:
-    emu.reset()
-    with genai.Client(api_key=FAKE_KEY, base_url=emu.base_url, http_options=FAST) as keyed:
-        yield keyed
+def client(make_client: MakeClient) -> genai.Client:
+    """A client whose key the tests look for everywhere."""
+    return make_client(api_key=FAKE_KEY)
 
 
 def free_port() -> int:

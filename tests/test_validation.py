@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,15 +23,8 @@ BAD_CODE = {
 }
 
 
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(validate=True) as emulator:
-        yield emulator
-
-
 @pytest.fixture(autouse=True)
-def _fresh(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    emu.reset()
+def _no_validation_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GEMWIRE_VALIDATE", raising=False)
 
 

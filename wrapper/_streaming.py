@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Generator, Iterator
 from types import TracebackType
 from typing import Any, Protocol
@@ -48,18 +49,29 @@ class Stream:
     policy says; after the first chunk, a failure raises.
     """
 
-    def __init__(self, events: EventStream, *, config: GenerateContentConfig | None = None) -> None:
+    def __init__(self, events: Events, *, config: GenerateContentConfig | None = None) -> None:
         self._events = events
         self._config = config
         self._answer = _Answer()
-        self._chunks = self._iterate()
         self._finished = False
+        chunks = self._iterate()
+        # Held strongly only until a loop takes it (``__iter__``): from then on the loop owns
+        # it, so that leaving the loop (``break``) frees it, which closes the connection, even
+        # while the stream object itself is still referenced.
+        self._chunks: Generator[GenerateContentResponse, None, None] | None = chunks
+        self._chunks_ref = weakref.ref(chunks)
 
     def __iter__(self) -> Iterator[GenerateContentResponse]:
-        return self
+        chunks = self._current()
+        self._chunks = None
+        return chunks
 
     def __next__(self) -> GenerateContentResponse:
-        return next(self._chunks)
+        return next(self._current())
+
+    def _current(self) -> Iterator[GenerateContentResponse]:
+        chunks = self._chunks or self._chunks_ref()
+        return iter(()) if chunks is None else chunks
 
     @property
     def finished(self) -> bool:
@@ -93,7 +105,9 @@ class Stream:
 
     def close(self) -> None:
         """Stop reading and close the connection (a no-op once the stream is done)."""
-        self._chunks.close()
+        chunks = self._chunks or self._chunks_ref()
+        if chunks is not None:
+            chunks.close()
         self._events.close()
 
     def __enter__(self) -> Stream:

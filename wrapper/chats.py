@@ -114,7 +114,11 @@ class ChatStream:
         self._user: Content | None = user  # None once recorded
 
     def __iter__(self) -> Iterator[GenerateContentResponse]:
-        return self
+        # A generator, like the stream's own: leaving the loop early closes the connection.
+        for chunk in self._stream:
+            if self._stream.finished:
+                self._record()
+            yield chunk
 
     def __next__(self) -> GenerateContentResponse:
         chunk = next(self._stream)
