@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any
 
+from gemwire._closeable import Closeable
 from gemwire._request import as_http_options, timeout_seconds
 from gemwire._transport import RetryPolicy, Transport
 from gemwire.chats import Chats
@@ -20,7 +20,7 @@ __all__ = ["Client"]
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 
 
-class Client:
+class Client(Closeable):
     """A client of the Gemini API. Thread-safe: share one across threads.
 
     The key comes from ``api_key``, else ``GEMINI_API_KEY``, else ``GOOGLE_API_KEY``; it is
@@ -93,17 +93,6 @@ class Client:
     def close(self) -> None:
         """Close the pooled connections. The client must not be used afterwards."""
         self._transport.close()
-
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"Client(base_url={self.base_url!r}, api_version={self.api_version!r})"

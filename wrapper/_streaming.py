@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Generator, Iterator
-from types import TracebackType
 from typing import Any, Protocol
 
+from gemwire._closeable import Closeable
 from gemwire._serde import decode_answer
 from gemwire._structured import parse_into
 from gemwire.errors import IncompleteStreamError
@@ -30,7 +30,7 @@ class Events(Protocol):
     def close(self) -> None: ...
 
 
-class Stream:
+class Stream(Closeable):
     """Iterator of :class:`~gemwire.types.GenerateContentResponse` chunks, which also adds
     them up: :meth:`get_final_response` gives the whole answer as one response.
 
@@ -110,17 +110,6 @@ class Stream:
             chunks.close()
         self._events.close()
 
-    def __enter__(self) -> Stream:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def _iterate(self) -> Generator[GenerateContentResponse, None, None]:
         try:
             for payload in self._events:
@@ -154,21 +143,36 @@ RESPONSE_FIELDS = tuple(
 )
 
 
+class _Latest:
+    """Fields of one message over the chunks: each the last value sent, unknown ones merged."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._names = names
+        self.fields: dict[str, Any] = {}
+        self._unknown: dict[str, Any] = {}
+
+    def add(self, message: GenerateContentResponse | Candidate) -> None:
+        for name in self._names:
+            value = getattr(message, name)
+            if value is not None:
+                self.fields[name] = value
+        if message.unknown_fields:
+            self._unknown.update(message.unknown_fields)
+
+    @property
+    def unknown_fields(self) -> dict[str, Any] | None:
+        return dict(self._unknown) or None
+
+
 class _Answer:
     """The chunks of a stream added up, in time linear in their number."""
 
     def __init__(self) -> None:
-        self._fields: dict[str, object] = {}
-        self._unknown: dict[str, object] = {}
+        self._latest = _Latest(RESPONSE_FIELDS)
         self._candidates: dict[int, _CandidateAnswer] = {}
 
     def add(self, chunk: GenerateContentResponse) -> None:
-        for name in RESPONSE_FIELDS:
-            value = getattr(chunk, name)
-            if value is not None:
-                self._fields[name] = value
-        if chunk.unknown_fields:
-            self._unknown.update(chunk.unknown_fields)
+        self._latest.add(chunk)
         for position, candidate in enumerate(chunk.candidates or ()):
             index = candidate.index if candidate.index is not None else position
             if index not in self._candidates:
@@ -178,8 +182,8 @@ class _Answer:
     def response(self) -> GenerateContentResponse:
         return GenerateContentResponse(
             candidates=[self._candidates[i].candidate() for i in sorted(self._candidates)] or None,
-            unknown_fields=dict(self._unknown) or None,
-            **self._fields,  # type: ignore[arg-type]
+            unknown_fields=self._latest.unknown_fields,
+            **self._latest.fields,
         )
 
 
@@ -187,20 +191,14 @@ class _CandidateAnswer:
     """One candidate's chunks: its parts merged, its other fields the last ones sent."""
 
     def __init__(self) -> None:
-        self._fields: dict[str, object] = {}
-        self._unknown: dict[str, object] = {}
+        self._latest = _Latest(CANDIDATE_FIELDS)
         self._role: str | None = None
         self._content_seen = False
         # Parts in order; a text run is kept as a list of pieces, joined once at the end.
         self._parts: list[Part | _TextRun] = []
 
     def add(self, candidate: Candidate) -> None:
-        for name in CANDIDATE_FIELDS:
-            value = getattr(candidate, name)
-            if value is not None:
-                self._fields[name] = value
-        if candidate.unknown_fields:
-            self._unknown.update(candidate.unknown_fields)
+        self._latest.add(candidate)
         content = candidate.content
         if content is None:
             return
@@ -223,8 +221,8 @@ class _CandidateAnswer:
             content = Content(role=self._role, parts=parts or None)
         return Candidate(
             content=content,
-            unknown_fields=dict(self._unknown) or None,
-            **self._fields,  # type: ignore[arg-type]
+            unknown_fields=self._latest.unknown_fields,
+            **self._latest.fields,
         )
 
 

@@ -15,7 +15,6 @@ import math
 import random
 import time
 from collections.abc import Generator, Iterator, Mapping
-from types import TracebackType
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -30,6 +29,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util import parse_url
 
+from gemwire._closeable import Closeable
 from gemwire._request import Request
 from gemwire._secrets import REDACTED, is_loopback, redact_headers, redact_url
 from gemwire._sse import iter_sse_json
@@ -394,7 +394,7 @@ class Transport:
         return f"{text[:LOGGED_BODY]}... ({len(body)} bytes)"
 
 
-class EventStream:
+class EventStream(Closeable):
     """The JSON events of a streamed answer (``alt=sse``), decoded as they arrive.
 
     Iterate it once. The connection goes back to the pool when the body has been read to the
@@ -421,17 +421,6 @@ class EventStream:
         response, self._response = self._response, None
         if response is not None:
             response.close()
-
-    def __enter__(self) -> EventStream:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _read(self) -> Generator[Any, None, None]:
         call, handed = self._call, False

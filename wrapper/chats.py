@@ -11,9 +11,9 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from types import TracebackType
 from typing import Any
 
+from gemwire._closeable import Closeable
 from gemwire._content import to_content
 from gemwire._request import as_config
 from gemwire._streaming import Stream
@@ -103,7 +103,7 @@ class Chat:
                 self._history += [user, answer]
 
 
-class ChatStream:
+class ChatStream(Closeable):
     """The stream of one chat turn: a :class:`~gemwire.Stream` (the same iteration, methods
     and properties) that records the turn in the chat's history once the model has finished
     it. A turn whose stream fails or is left before that is not recorded."""
@@ -145,17 +145,6 @@ class ChatStream:
     def close(self) -> None:
         """Stop reading and close the connection."""
         self._stream.close()
-
-    def __enter__(self) -> ChatStream:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _record(self) -> None:
         user, self._user = self._user, None
