@@ -12,15 +12,25 @@ from typing import TYPE_CHECKING, Any
 from gemwire._serde import WireModel
 
 if TYPE_CHECKING:
-    from gemwire.types import FunctionCall, Part
+    from gemwire.types import FunctionCall, GenerateContentConfig, Part
 
 __all__ = ["GenerateContentResponseMixin", "PartMixin"]
+
+
+_NOT_ASKED: Any = object()  # no structured output was asked for
 
 
 class GenerateContentResponseMixin(WireModel):
     """Convenience accessors of :class:`gemwire.types.GenerateContentResponse`."""
 
-    __slots__ = ("_parsed",)
+    __slots__ = ("_answer_type", "_parsed")
+    _answer_type: Any  # the config's response_schema, when structured output was asked for
+    _parsed: Any  # the answer parsed into it, on first access (or as set)
+
+    def _expect_structured(self, config: GenerateContentConfig) -> None:
+        """Have :attr:`parsed` parse the answer if ``config`` asked for structured output."""
+        if config.response_schema is not None or config.response_json_schema is not None:
+            self._answer_type = config.response_schema
 
     def _parts(self) -> list[Part]:
         candidates = getattr(self, "candidates", None)
@@ -47,8 +57,19 @@ class GenerateContentResponseMixin(WireModel):
     def parsed(self) -> Any:
         """The JSON answer decoded, when the request set ``response_schema`` (or
         ``response_json_schema``): instances of the dataclass (or ``list[...]``) it named, else
-        plain JSON. ``None`` otherwise, or when the text did not parse."""
-        return getattr(self, "_parsed", None)
+        plain JSON. ``None`` otherwise, or when the text did not parse. Parsed on first use."""
+        try:
+            return self._parsed
+        except AttributeError:
+            pass
+        answer_type = getattr(self, "_answer_type", _NOT_ASKED)
+        text = self.text
+        if answer_type is _NOT_ASKED or text is None:
+            return None
+        from gemwire._structured import parse_as
+
+        self._parsed = parse_as(text, answer_type)
+        return self._parsed
 
     @parsed.setter
     def parsed(self, value: Any) -> None:

@@ -8,7 +8,6 @@ from typing import Any, Protocol
 
 from gemwire._closeable import Closeable
 from gemwire._serde import decode_answer
-from gemwire._structured import parse_into
 from gemwire.errors import IncompleteStreamError
 from gemwire.types import (
     Candidate,
@@ -100,7 +99,7 @@ class Stream(Closeable):
             raise IncompleteStreamError("the stream was closed before the model finished")
         response = self._answer.response()
         if self._config is not None:
-            parse_into(response, self._config)
+            response._expect_structured(self._config)
         return response
 
     def close(self) -> None:

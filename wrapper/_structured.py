@@ -15,9 +15,9 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
-from gemwire.types import GenerateContentConfig, GenerateContentResponse, Schema, Type
+from gemwire.types import Schema, Type
 
-__all__ = ["parse_as", "parse_into", "schema_of"]
+__all__ = ["parse_as", "schema_of"]
 
 SIMPLE_TYPES: dict[Any, Type] = {
     str: Type.STRING,
@@ -34,15 +34,6 @@ def schema_of(value: Any) -> Schema:
     if isinstance(value, Mapping):
         return Schema.from_dict(value)
     return _schema_of_type(value, "response_schema")
-
-
-def parse_into(response: GenerateContentResponse, config: GenerateContentConfig) -> None:
-    """Set ``response.parsed`` when ``config`` asked for structured output."""
-    schema = config.response_schema
-    if (schema is not None or config.response_json_schema is not None) and (
-        response.text is not None
-    ):
-        response.parsed = parse_as(response.text, schema)
 
 
 def parse_as(text: str, schema: Any) -> Any:

@@ -12,7 +12,6 @@ from typing import Any
 from gemwire import _request
 from gemwire._serde import decode_answer
 from gemwire._streaming import Stream
-from gemwire._structured import parse_into
 from gemwire._transport import Transport
 from gemwire.types import (
     CountTokensResponse,
@@ -46,7 +45,7 @@ class Models:
             model, contents, options, api_version=self._api_version, validate=self._validate
         )
         response = decode_answer(GenerateContentResponse, self._transport.request(request))
-        parse_into(response, options)
+        response._expect_structured(options)
         return response
 
     def generate_content_stream(
