@@ -199,3 +199,36 @@ def test_a_base_url_with_a_path_keeps_it(emu: Emulator) -> None:
     with pytest.raises(genai.ClientError):  # the emu serves no /gateway
         client.models.generate_content(model="gemini-2.0-flash", contents="hi")
     assert emu.requests[-1]["path"] == "/gateway/v1beta/models/gemini-2.0-flash:generateContent"
+
+
+def test_google_genai_constructor_arguments_are_accepted_and_vertex_ai_is_refused(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GOOGLE_GENAI_USE_VERTEXAI", raising=False)
+    client = genai.Client(
+        vertexai=False,
+        api_key="k",
+        project=None,
+        location=None,
+        debug_config=None,
+        http_options={"base_url": emu.base_url},
+    )
+    assert client.models.generate_content(model="gemini-2.0-flash", contents="hi").text
+    with pytest.raises(ValueError, match=r"Vertex AI \(vertexai, project\) is not supported"):
+        genai.Client(vertexai=True, api_key="k", project="p")
+    monkeypatch.setenv("GOOGLE_GENAI_USE_VERTEXAI", "true")
+    with pytest.raises(ValueError, match="unset GOOGLE_GENAI_USE_VERTEXAI"):
+        genai.Client(api_key="k")
+    assert genai.Client(api_key="k", vertexai=False).api_version == "v1beta"
+
+
+def test_google_api_key_wins_over_gemini_api_key_as_in_google_genai(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOOGLE_API_KEY", "google-key")
+    monkeypatch.setenv("GEMINI_API_KEY", "gemini-key")
+    genai.Client(base_url=emu.base_url).models.generate_content(
+        model="gemini-2.0-flash", contents="hi"
+    )
+    assert emu.requests[-1]["headers"].get("x-goog-api-key") is None  # the log drops keys
+    assert genai.Client()._transport._secret == "google-key"

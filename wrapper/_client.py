@@ -23,8 +23,8 @@ DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 class Client(Closeable):
     """A client of the Gemini API. Thread-safe: share one across threads.
 
-    The key comes from ``api_key``, else ``GEMINI_API_KEY``, else ``GOOGLE_API_KEY``; it is
-    sent only in the ``x-goog-api-key`` header. The base URL comes from ``base_url`` (or
+    The key comes from ``api_key``, else ``GOOGLE_API_KEY``, else ``GEMINI_API_KEY`` (the
+    order google-genai reads them in); it is sent only in the ``x-goog-api-key`` header. The base URL comes from ``base_url`` (or
     ``http_options.base_url``), else ``GOOGLE_GEMINI_BASE_URL``, else Google's endpoint.
     ``timeout`` is in seconds (``http_options.timeout`` is in milliseconds, as in
     google-genai): the connect and the read timeout of each attempt. Failed attempts are retried
@@ -41,6 +41,12 @@ class Client(Closeable):
 
     Plain ``http://`` is refused except to loopback addresses (the local emulator), unless
     ``allow_insecure_http=True``.
+
+    gemwire talks to the Gemini Developer API with an API key. google-genai's other arguments
+    are accepted so that code written for it runs: ``vertexai`` may be ``None`` or ``False``
+    (``True``, or ``GOOGLE_GENAI_USE_VERTEXAI=true``, raises ``ValueError``), as may
+    ``enterprise``; ``credentials``, ``project`` and ``location`` (Vertex AI settings) must be
+    ``None``; ``debug_config`` (google-genai's record/replay mode) is ignored.
     """
 
     def __init__(
@@ -54,9 +60,16 @@ class Client(Closeable):
         http_options: HttpOptions | Mapping[str, Any] | None = None,
         allow_insecure_http: bool = False,
         validate: bool | None = None,
+        vertexai: bool | None = None,
+        enterprise: bool | None = None,
+        credentials: Any = None,
+        project: str | None = None,
+        location: str | None = None,
+        debug_config: Any = None,
     ) -> None:
+        _refuse_vertex_ai(vertexai, enterprise, credentials, project, location)
         options = as_http_options(http_options)
-        key = api_key or os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
+        key = api_key or os.environ.get("GOOGLE_API_KEY") or os.environ.get("GEMINI_API_KEY")
         if not key:
             raise MissingAPIKeyError(
                 "no API key: pass Client(api_key=...) or set GEMINI_API_KEY (or GOOGLE_API_KEY)"
@@ -96,3 +109,32 @@ class Client(Closeable):
 
     def __repr__(self) -> str:
         return f"Client(base_url={self.base_url!r}, api_version={self.api_version!r})"
+
+
+def _refuse_vertex_ai(
+    vertexai: bool | None,
+    enterprise: bool | None,
+    credentials: Any,
+    project: str | None,
+    location: str | None,
+) -> None:
+    """Raise ``ValueError`` if the arguments (or the environment) ask for Vertex AI."""
+    from_environment = os.environ.get("GOOGLE_GENAI_USE_VERTEXAI", "").lower() in ("1", "true")
+    wanted = [
+        name
+        for name, value in (
+            ("vertexai", vertexai if vertexai is not None else from_environment),
+            ("enterprise", enterprise),
+            ("credentials", credentials is not None),
+            ("project", project is not None),
+            ("location", location is not None),
+        )
+        if value
+    ]
+    if wanted:
+        raise ValueError(
+            f"gemwire talks to the Gemini Developer API with an API key; Vertex AI "
+            f"({', '.join(wanted)}) is not supported. Pass api_key=... (or set GEMINI_API_KEY)"
+            + (" and unset GOOGLE_GENAI_USE_VERTEXAI" if from_environment else "")
+            + "."
+        )
