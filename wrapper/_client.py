@@ -24,8 +24,9 @@ class Client(Closeable):
     """A client of the Gemini API. Thread-safe: share one across threads.
 
     The key comes from ``api_key``, else ``GOOGLE_API_KEY``, else ``GEMINI_API_KEY`` (the
-    order google-genai reads them in); it is sent only in the ``x-goog-api-key`` header. The base URL comes from ``base_url`` (or
-    ``http_options.base_url``), else ``GOOGLE_GEMINI_BASE_URL``, else Google's endpoint.
+    order google-genai reads them in); it is sent only in the ``x-goog-api-key`` header. The
+    base URL comes from ``base_url`` (or ``http_options.base_url``), else
+    ``GOOGLE_GEMINI_BASE_URL``, else Google's endpoint.
     ``timeout`` is in seconds (``http_options.timeout`` is in milliseconds, as in
     google-genai): the connect and the read timeout of each attempt. Failed attempts are retried
     with exponential backoff and full jitter (see :class:`~gemwire._transport.RetryPolicy` for
