@@ -28,7 +28,7 @@ import sys
 import threading
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from enum import Enum
 from typing import Any, ClassVar, TypeVar
 
@@ -80,6 +80,82 @@ class WireModel:
     def to_dict(self) -> dict[str, Any]:
         """The wire JSON of this value: camelCase keys, absent fields omitted."""
         return _encoder(type(self))(self)
+
+    # google-genai's types are pydantic models; code written for them calls these.
+
+    def model_dump(
+        self,
+        *,
+        mode: str = "python",
+        include: Collection[str] | None = None,
+        exclude: Collection[str] | None = None,
+        by_alias: bool | None = False,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+    ) -> dict[str, Any]:
+        """A dict of this value, as pydantic's ``model_dump``: Python field names
+        (``by_alias=True``: wire names); ``mode="json"``: only JSON values. Every field
+        defaults to ``None``, so ``exclude_unset`` and ``exclude_defaults`` drop what
+        ``exclude_none`` drops."""
+        from gemwire._pydantic_api import dump
+
+        return dump(
+            self,
+            mode=mode,
+            by_alias=by_alias,
+            exclude_none=exclude_none or exclude_unset or exclude_defaults,
+            include=include,
+            exclude=exclude,
+        )
+
+    def model_dump_json(
+        self,
+        *,
+        indent: int | None = None,
+        include: Collection[str] | None = None,
+        exclude: Collection[str] | None = None,
+        by_alias: bool | None = False,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+    ) -> str:
+        """This value as JSON text, as pydantic's ``model_dump_json``."""
+        from gemwire._pydantic_api import dump_json
+
+        return dump_json(
+            self,
+            indent=indent,
+            by_alias=by_alias,
+            exclude_none=exclude_none or exclude_unset or exclude_defaults,
+            include=include,
+            exclude=exclude,
+        )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """``model_dump(mode="json", exclude_none=True)``, as google-genai has it."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    @classmethod
+    def model_validate(cls: type[_M], obj: Any) -> _M:
+        """An instance from a dict (wire or Python names) or an instance, as pydantic's
+        ``model_validate``; raises :class:`~gemwire.errors.DecodeError` naming the path."""
+        from gemwire._pydantic_api import validate
+
+        return validate(cls, obj)
+
+    @classmethod
+    def model_validate_json(cls: type[_M], json_data: str | bytes | bytearray) -> _M:
+        """An instance from JSON text, as pydantic's ``model_validate_json``."""
+        from gemwire._pydantic_api import validate_json
+
+        return validate_json(cls, json_data)
+
+    def model_copy(self: _M, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> _M:
+        """A copy, with ``update`` applied by field name (unchecked, as in pydantic)."""
+        from gemwire._pydantic_api import copy_model
+
+        return copy_model(self, update=update, deep=deep)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
