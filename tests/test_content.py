@@ -128,3 +128,41 @@ def test_function_calls_lists_the_calls_of_the_first_candidate() -> None:
     ]
     assert response.text == "Let me look."
     assert types.GenerateContentResponse.from_dict({"candidates": []}).function_calls is None
+
+
+def test_more_part_constructors_as_google_genai_has_them() -> None:
+    assert types.Part.from_function_call(name="f", args={"x": 1}).to_dict() == {
+        "functionCall": {"name": "f", "args": {"x": 1}}
+    }
+    assert types.Part.from_executable_code(code="print(1)", language="PYTHON").to_dict() == {
+        "executableCode": {"language": "PYTHON", "code": "print(1)"}
+    }
+    result = types.Part.from_code_execution_result(outcome="OUTCOME_OK", output="1\n")
+    assert result.to_dict() == {"codeExecutionResult": {"outcome": "OUTCOME_OK", "output": "1\n"}}
+    assert types.Part.from_uri(file_uri="https://x.test/cat.png").to_dict() == {
+        "fileData": {"fileUri": "https://x.test/cat.png", "mimeType": "image/png"}
+    }
+    with pytest.raises(ValueError, match="mime_type: cannot tell the media type"):
+        types.Part.from_uri(file_uri="https://x.test/blob")
+
+
+def test_response_parts_and_code_execution_accessors() -> None:
+    wire = {
+        "candidates": [
+            {
+                "content": {
+                    "role": "model",
+                    "parts": [
+                        {"executableCode": {"language": "PYTHON", "code": "print(2)"}},
+                        {"codeExecutionResult": {"outcome": "OUTCOME_OK", "output": "2\n"}},
+                    ],
+                }
+            }
+        ]
+    }
+    response = types.GenerateContentResponse.from_dict(wire)
+    assert response.parts is not None and len(response.parts) == 2
+    assert response.executable_code == "print(2)"
+    assert response.code_execution_result == "2\n"
+    empty = types.GenerateContentResponse.from_dict({})
+    assert (empty.parts, empty.executable_code, empty.code_execution_result) == (None, None, None)

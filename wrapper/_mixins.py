@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 from gemwire._serde import WireModel
 
 if TYPE_CHECKING:
-    from gemwire.types import FunctionCall, GenerateContentConfig, Part
+    from gemwire.types import (
+        CodeExecutionResultOutcome,
+        ExecutableCodeLanguage,
+        FunctionCall,
+        FunctionResponsePart,
+        GenerateContentConfig,
+        Part,
+    )
 
 __all__ = ["GenerateContentResponseMixin", "PartMixin"]
 
@@ -33,10 +40,32 @@ class GenerateContentResponseMixin(WireModel):
             self._answer_type = config.response_schema
 
     def _parts(self) -> list[Part]:
+        return self.parts or []
+
+    @property
+    def parts(self) -> list[Part] | None:
+        """The parts of the first candidate's content, or ``None``."""
         candidates = getattr(self, "candidates", None)
         if not candidates or candidates[0].content is None:
-            return []
-        return candidates[0].content.parts or []
+            return None
+        parts: list[Part] | None = candidates[0].content.parts
+        return parts
+
+    @property
+    def executable_code(self) -> str | None:
+        """The code of the first ``executableCode`` part (code execution tool), or ``None``."""
+        for part in self._parts():
+            if part.executable_code is not None:
+                return part.executable_code.code
+        return None
+
+    @property
+    def code_execution_result(self) -> str | None:
+        """The output of the first ``codeExecutionResult`` part, or ``None``."""
+        for part in self._parts():
+            if part.code_execution_result is not None:
+                return part.code_execution_result.output
+        return None
 
     @property
     def text(self) -> str | None:
@@ -97,14 +126,53 @@ class PartMixin(WireModel):
 
     @classmethod
     def from_uri(cls, *, file_uri: str, mime_type: str | None = None) -> Part:
-        """A file the API can fetch: an uploaded file's URI, a Cloud Storage or web URL."""
+        """A file the API can fetch: an uploaded file's URI, a Cloud Storage or web URL. The
+        media type is guessed from the name when not given (``ValueError`` if it cannot be)."""
         from gemwire.types import FileData, Part
 
+        if mime_type is None:
+            import mimetypes
+
+            mime_type = mimetypes.guess_type(file_uri)[0]
+            if mime_type is None:
+                raise ValueError(f"mime_type: cannot tell the media type of {file_uri!r}; pass it")
         return Part(file_data=FileData(file_uri=file_uri, mime_type=mime_type))
 
     @classmethod
-    def from_function_response(cls, *, name: str, response: dict[str, Any]) -> Part:
+    def from_function_call(cls, *, name: str, args: dict[str, Any]) -> Part:
+        """A call of function ``name`` with ``args``, as the model writes one."""
+        from gemwire.types import FunctionCall, Part
+
+        return Part(function_call=FunctionCall(name=name, args=args))
+
+    @classmethod
+    def from_function_response(
+        cls,
+        *,
+        name: str,
+        response: dict[str, Any],
+        parts: list[FunctionResponsePart] | None = None,
+    ) -> Part:
         """The result of a function call, to send back to the model."""
         from gemwire.types import FunctionResponse, Part
 
-        return Part(function_response=FunctionResponse(name=name, response=response))
+        return Part(function_response=FunctionResponse(name=name, response=response, parts=parts))
+
+    @classmethod
+    def from_executable_code(cls, *, code: str, language: ExecutableCodeLanguage | str) -> Part:
+        """Code for the code execution tool."""
+        from gemwire.types import ExecutableCode, ExecutableCodeLanguage, Part
+
+        return Part(
+            executable_code=ExecutableCode(code=code, language=ExecutableCodeLanguage(language))
+        )
+
+    @classmethod
+    def from_code_execution_result(
+        cls, *, outcome: CodeExecutionResultOutcome | str, output: str
+    ) -> Part:
+        """What running code produced."""
+        from gemwire.types import CodeExecutionResult, CodeExecutionResultOutcome, Part
+
+        result = CodeExecutionResult(outcome=CodeExecutionResultOutcome(outcome), output=output)
+        return Part(code_execution_result=result)
