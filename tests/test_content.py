@@ -166,3 +166,16 @@ def test_response_parts_and_code_execution_accessors() -> None:
     assert response.code_execution_result == "2\n"
     empty = types.GenerateContentResponse.from_dict({})
     assert (empty.parts, empty.executable_code, empty.code_execution_result) == (None, None, None)
+
+
+def test_a_list_inside_contents_is_a_user_turn_of_its_own() -> None:
+    turns = to_contents(["a", ["b", types.Part(text="c")], "d"])
+    assert [turn.to_dict() for turn in turns] == [
+        {"role": "user", "parts": [{"text": "a"}]},
+        {"role": "user", "parts": [{"text": "b"}, {"text": "c"}]},
+        {"role": "user", "parts": [{"text": "d"}]},
+    ]
+    with pytest.raises(ValueError, match=r"contents\[1\]: is empty"):
+        to_contents(["a", []])
+    with pytest.raises(TypeError, match=r"contents\[1\]\[0\]: expected str"):
+        to_contents(["a", [["deeper"]]])

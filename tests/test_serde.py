@@ -173,3 +173,8 @@ def test_dicts_are_accepted_where_types_are_expected_when_encoding() -> None:
 
 def test_repr_shows_only_the_fields_that_are_set() -> None:
     assert repr(types.Part(text="hi")) == "Part(text='hi')"
+
+
+def test_a_tool_class_where_an_instance_is_expected_means_its_empty_instance() -> None:
+    tool = types.Tool(code_execution=types.CodeExecution)  # type: ignore[arg-type]
+    assert tool.to_dict() == {"codeExecution": {}}

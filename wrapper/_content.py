@@ -2,8 +2,9 @@
 
 Accepted, as google-genai accepts them: a string, a ``Part``, a ``Content``, a wire dict, a
 ``PIL.Image.Image``, or a list of those. Consecutive loose items (strings, parts, images,
-part dicts) form one ``user`` turn; a ``Content`` (or a dict with ``role``/``parts``) is a turn
-of its own. Pillow is imported only when an image is actually passed.
+part dicts) form one ``user`` turn; a ``Content`` (or a dict with ``role``/``parts``), or a
+list of parts inside the list, is a turn of its own. Pillow is imported only when an image is
+actually passed.
 """
 
 from __future__ import annotations
@@ -97,7 +98,11 @@ def _as_turn(value: Any, path: str) -> Content | None:
     if isinstance(value, Mapping) and ("parts" in value or "role" in value):
         return _from_dict(Content, value, path)
     if isinstance(value, Sequence) and not isinstance(value, (str, bytes)) and path.endswith("]"):
-        raise TypeError(f"{path}: a nested list is not a turn; wrap its parts in a Content")
+        # A list inside contents is a user turn of its own, as google-genai makes it.
+        if not value:
+            raise ValueError(f"{path}: is empty; pass at least one part")
+        parts = [to_part(item, path=f"{path}[{index}]") for index, item in enumerate(value)]
+        return Content(role="user", parts=parts)
     return None
 
 

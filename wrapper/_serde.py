@@ -266,9 +266,13 @@ def _enum_out(value: object) -> str:
 
 
 def _model_out(cls: type[WireModel], value: object) -> dict[str, Any]:
-    """Encode a value given where a ``cls`` is expected: an instance or a plain wire dict."""
+    """Encode a value given where a ``cls`` is expected: an instance, a plain wire dict, or the
+    class itself, meaning its empty instance (``Tool(code_execution=types.ToolCodeExecution)``,
+    as google-genai accepts it)."""
     if isinstance(value, cls):
         return value.to_dict()
+    if isinstance(value, type) and issubclass(value, cls):
+        return {}
     if isinstance(value, Mapping):
         try:
             return cls.from_dict(value).to_dict()
