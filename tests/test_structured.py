@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
+
+import pydantic
+import pytest
+from typing_extensions import TypedDict
 
 from gemwire import types
 from gemwire._request import as_config, generate_content
@@ -73,3 +78,36 @@ def test_text_that_does_not_fit_parses_to_none() -> None:
 def test_schema_instances_pass_through() -> None:
     schema = types.Schema(type=types.Type.STRING)
     assert schema_of(schema) is schema
+
+
+class RecipeModel(pydantic.BaseModel):
+    recipe_name: str
+    ingredients: list[str]
+    minutes: int | None = None
+
+
+class _RequiredRecipeKeys(TypedDict):
+    recipe_name: str
+    ingredients: list[str]
+
+
+class RecipeDict(_RequiredRecipeKeys, total=False):
+    minutes: int | None
+
+
+@pytest.mark.parametrize("record", [RecipeModel, RecipeDict], ids=["pydantic", "TypedDict"])
+def test_pydantic_models_and_typeddicts_describe_the_same_schema_as_a_dataclass(
+    record: Any,
+) -> None:
+    assert schema_of(list[record]).to_dict() == schema_of(list[Recipe]).to_dict()
+
+
+def test_the_answer_parses_into_pydantic_models_and_typeddicts() -> None:
+    text = '[{"recipe_name": "Tea", "ingredients": ["leaves"], "minutes": 3}]'
+    (model,) = parse_as(text, list[RecipeModel])
+    assert isinstance(model, RecipeModel)
+    assert model == RecipeModel(recipe_name="Tea", ingredients=["leaves"], minutes=3)
+    assert parse_as(text, list[RecipeDict]) == [
+        {"recipe_name": "Tea", "ingredients": ["leaves"], "minutes": 3}
+    ]
+    assert parse_as('[{"recipe_name": 5}]', list[RecipeModel]) is None  # pydantic refused it

@@ -1,7 +1,8 @@
 """Structured output: Python types -> ``Schema`` for the request, JSON text -> those types.
 
-``response_schema`` may be a ``Schema``, a dict, or a Python type: a dataclass, ``list[...]``,
-``str``, ``int``, ``float``, ``bool``, an ``Enum``, a ``Literal``, ``X | None``. The answer's
+``response_schema`` may be a ``Schema``, a dict, or a Python type: a dataclass, a TypedDict, a
+pydantic model (when the user has pydantic; gemwire never imports it), ``list[...]``, ``str``,
+``int``, ``float``, ``bool``, an ``Enum``, a ``Literal``, ``X | None``. The answer's
 JSON is then parsed back into the same type for ``response.parsed``.
 """
 
@@ -72,7 +73,27 @@ def _schema_of_type(hint: Any, path: str) -> Schema:
         return Schema(type=SIMPLE_TYPES[hint])
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return Schema(type=Type.STRING, enum=[str(m.value) for m in hint])
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+    record = _record_fields(hint)
+    if record is not None:
+        fields, required = record
+        return Schema(
+            type=Type.OBJECT,
+            properties={
+                name: _schema_of_type(annotation, f"{path}.{name}")
+                for name, annotation in fields.items()
+            },
+            property_ordering=list(fields),
+            required=required or None,
+        )
+    raise TypeError(f"{path}: cannot describe {hint!r} as a response schema")
+
+
+def _record_fields(hint: Any) -> tuple[dict[str, Any], list[str]] | None:
+    """The fields (name -> type, in order) and the required names of a record type: a
+    dataclass, a TypedDict or a pydantic model (recognised without importing pydantic)."""
+    if not isinstance(hint, type):
+        return None
+    if dataclasses.is_dataclass(hint):
         hints = typing.get_type_hints(hint)
         fields = dataclasses.fields(hint)
         required = [
@@ -80,13 +101,23 @@ def _schema_of_type(hint: Any, path: str) -> Schema:
             for f in fields
             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         ]
-        return Schema(
-            type=Type.OBJECT,
-            properties={f.name: _schema_of_type(hints[f.name], f"{path}.{f.name}") for f in fields},
-            property_ordering=[f.name for f in fields],
-            required=required or None,
+        return {f.name: hints[f.name] for f in fields}, required
+    if _is_typeddict(hint):
+        hints = typing.get_type_hints(hint)
+        required_keys: frozenset[str] = getattr(hint, "__required_keys__")  # noqa: B009
+        return hints, [name for name in hints if name in required_keys]
+    model_fields = getattr(hint, "model_fields", None)
+    if isinstance(model_fields, dict) and hasattr(hint, "model_validate"):  # pydantic v2
+        return (
+            {name: info.annotation for name, info in model_fields.items()},
+            [name for name, info in model_fields.items() if info.is_required()],
         )
-    raise TypeError(f"{path}: cannot describe {hint!r} as a response schema")
+    return None
+
+
+def _is_typeddict(hint: type) -> bool:
+    # By shape: typing_extensions.TypedDict (which users import) is not typing's before 3.13.
+    return issubclass(hint, dict) and hasattr(hint, "__required_keys__")
 
 
 def _instance_of(hint: Any, value: Any) -> Any:
@@ -113,16 +144,14 @@ def _instance_of(hint: Any, value: Any) -> Any:
         return _expect(value, hint)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return hint(value)
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        hints = typing.get_type_hints(hint)
+    if hasattr(hint, "model_validate") and _record_fields(hint) is not None:
+        return hint.model_validate(_expect(value, dict))  # pydantic checks it its own way
+    record = _record_fields(hint)
+    if record is not None:
+        fields, _ = record
         data = _expect(value, dict)
-        return hint(
-            **{
-                f.name: _instance_of(hints[f.name], data[f.name])
-                for f in dataclasses.fields(hint)
-                if f.name in data
-            }
-        )
+        parsed = {name: _instance_of(fields[name], data[name]) for name in fields if name in data}
+        return parsed if _is_typeddict(hint) else hint(**parsed)
     raise TypeError(f"cannot parse into {hint!r}")
 
 
