@@ -1,7 +1,8 @@
 """Generate ``generated/`` (installed as ``gemwire.types``) from ``spec/gemini.schema.json``.
 
-Runs datamodel-code-generator with a fixed set of options and the templates in
-``codegen/templates``, so that re-running on an unchanged spec changes no byte.
+Expands the spec's ``x-gemwire-include`` keywords, then runs datamodel-code-generator with a
+fixed set of options and the templates in ``codegen/templates``, so that re-running on an
+unchanged spec changes no byte.
 
     python codegen/generate.py            # write generated/__init__.py
     python codegen/generate.py --check    # exit 1 if generated/ is stale
@@ -10,19 +11,21 @@ Runs datamodel-code-generator with a fixed set of options and the templates in
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "gemini.schema.json"
 TEMPLATES = ROOT / "codegen" / "templates"
 TARGET = ROOT / "generated" / "__init__.py"
-# The spec ships inside gemwire.types too: the emulator and optional request validation
-# check bodies against it at run time.
+# The expanded spec ships inside gemwire.types too: the emulator and optional request
+# validation check bodies against it at run time.
 SHIPPED_SPEC = ROOT / "generated" / "gemini.schema.json"
 
 HEADER = (
@@ -39,19 +42,54 @@ MIXINS = {
 }
 
 
-def template_data(spec: dict[str, object]) -> dict[str, dict[str, str]]:
+def expand_includes(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``spec`` in which every ``x-gemwire-include`` is replaced by what it names.
+
+    ``"x-gemwire-include": {"from": "#/$defs/GenerationConfig", "after": "systemInstruction"}``
+    gives a def every property of ``GenerationConfig``, in that def's order, right after its
+    own ``systemInstruction``. An own property of the same name overrides the included one
+    in its place.
+    """
+    expanded = copy.deepcopy(spec)
+    defs: dict[str, Any] = expanded["$defs"]
+    includes = {
+        name: schema.pop("x-gemwire-include")
+        for name, schema in defs.items()
+        if "x-gemwire-include" in schema
+    }
+    for name, include in includes.items():
+        where = f"$defs.{name}.x-gemwire-include"
+        source = str(include["from"]).removeprefix("#/$defs/")
+        if source not in defs or source in includes:
+            raise ValueError(f"{where}: {include['from']} is not a $defs entry without includes")
+        own = defs[name]["properties"]
+        if include["after"] not in own:
+            raise ValueError(f"{where}: after {include['after']!r}, which {name} does not have")
+        included = {
+            key: own.get(key, copy.deepcopy(prop))
+            for key, prop in defs[source]["properties"].items()
+        }
+        properties: dict[str, Any] = {}
+        for key, prop in own.items():
+            if key not in included:
+                properties[key] = prop
+            if key == include["after"]:
+                properties.update(included)
+        defs[name]["properties"] = properties
+    return expanded
+
+
+def template_data(spec: dict[str, Any]) -> dict[str, dict[str, str]]:
     """Per-type template variables: the google-genai style alias of some enums."""
-    defs = spec["$defs"]
-    assert isinstance(defs, dict)
     return {
         name: {"alias": schema["x-gemwire-alias"]}
-        for name, schema in defs.items()
+        for name, schema in spec["$defs"].items()
         if "x-gemwire-alias" in schema
     }
 
 
-def run_codegen(output: Path) -> None:
-    spec = json.loads(SPEC.read_text(encoding="utf-8"))
+def run_datamodel_codegen(spec: dict[str, Any], spec_file: Path, output: Path) -> None:
+    """Write the dataclasses and enums of ``spec`` (saved as ``spec_file``) to ``output``."""
     with tempfile.TemporaryDirectory() as tmp:
         extra = Path(tmp) / "template-data.json"
         extra.write_text(json.dumps(template_data(spec)), encoding="utf-8")
@@ -60,7 +98,7 @@ def run_codegen(output: Path) -> None:
             "-m",
             "datamodel_code_generator",
             "--input",
-            str(SPEC),
+            str(spec_file),
             "--input-file-type",
             "jsonschema",
             "--output",
@@ -105,6 +143,13 @@ def run_codegen(output: Path) -> None:
         subprocess.run(command, check=True, cwd=ROOT)
 
 
+def run_codegen(output: Path, spec_file: Path) -> None:
+    """Write the expanded spec to ``spec_file`` and the types generated from it to ``output``."""
+    spec = expand_includes(json.loads(SPEC.read_text(encoding="utf-8")))
+    spec_file.write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
+    run_datamodel_codegen(spec, spec_file, output)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -115,19 +160,18 @@ def main() -> int:
     if args.check:
         # Inside the repository, so the formatters read the same pyproject.toml settings.
         with tempfile.TemporaryDirectory(dir=ROOT, prefix=".codegen-check-") as tmp:
-            fresh = Path(tmp) / "__init__.py"
-            run_codegen(fresh)
+            fresh, fresh_spec = Path(tmp) / "__init__.py", Path(tmp) / "gemini.schema.json"
+            run_codegen(fresh, fresh_spec)
             if (
                 fresh.read_bytes() != TARGET.read_bytes()
-                or SPEC.read_bytes() != SHIPPED_SPEC.read_bytes()
+                or fresh_spec.read_bytes() != SHIPPED_SPEC.read_bytes()
             ):
                 print("generated/ is stale: run `make generate` and commit it", file=sys.stderr)
                 return 1
         print(f"generated/ is up to date ({time.perf_counter() - started:.1f} s)")
         return 0
     TARGET.parent.mkdir(exist_ok=True)
-    run_codegen(TARGET)
-    SHIPPED_SPEC.write_bytes(SPEC.read_bytes())
+    run_codegen(TARGET, SHIPPED_SPEC)
     print(f"generated {TARGET.relative_to(ROOT)} in {time.perf_counter() - started:.1f} s")
     return 0
 
