@@ -1,8 +1,8 @@
 """Generate ``generated/`` (installed as ``gemwire.types``) from ``spec/gemini.schema.json``.
 
 Expands the spec's ``x-gemwire-include`` keywords, then runs datamodel-code-generator with a
-fixed set of options and the templates in ``codegen/templates``, so that re-running on an
-unchanged spec changes no byte.
+fixed set of options and the templates in ``codegen/templates``, then adds what it cannot
+write: the module's ``__all__``. Re-running on an unchanged spec changes no byte.
 
     python codegen/generate.py            # write generated/__init__.py
     python codegen/generate.py --check    # exit 1 if generated/ is stale
@@ -11,6 +11,7 @@ unchanged spec changes no byte.
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import json
 import subprocess
@@ -143,11 +144,42 @@ def run_datamodel_codegen(spec: dict[str, Any], spec_file: Path, output: Path) -
         subprocess.run(command, check=True, cwd=ROOT)
 
 
+def defined_names(tree: ast.Module) -> list[str]:
+    """Every name the generated module defines: classes, enums and their google-genai style
+    aliases (``FinishReason = CandidateFinishReason``)."""
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            names.append(node.name)
+        elif isinstance(node, ast.Assign):
+            names += [target.id for target in node.targets if isinstance(target, ast.Name)]
+    return names
+
+
+def exports(tree: ast.Module) -> str:
+    """The end of ``gemwire.types``: ``__all__``, also its ``dir()``, which completion in a
+    REPL reads."""
+    return f"""
+
+def __dir__() -> list[str]:
+    return list(__all__)
+
+
+__all__ = {sorted(defined_names(tree))!r}
+"""
+
+
 def run_codegen(output: Path, spec_file: Path) -> None:
     """Write the expanded spec to ``spec_file`` and the types generated from it to ``output``."""
     spec = expand_includes(json.loads(SPEC.read_text(encoding="utf-8")))
     spec_file.write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
     run_datamodel_codegen(spec, spec_file, output)
+    source = output.read_text(encoding="utf-8")
+    output.write_text(source + exports(ast.parse(source)), encoding="utf-8")
+    # Formatted like datamodel-code-generator's output, with the repository's settings.
+    subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--quiet", str(output)], check=True, cwd=ROOT
+    )
 
 
 def main() -> int:
