@@ -1,5 +1,5 @@
-"""What ``gemwire.types`` offers besides the dataclasses: ``__all__`` and google-genai's
-``<Name>Dict`` TypedDicts, loaded only when used."""
+"""What ``gemwire.types`` offers besides the dataclasses: ``__all__``, google-genai's
+``<Name>Dict`` TypedDicts and input unions, loaded only when used."""
 
 from __future__ import annotations
 
@@ -27,6 +27,19 @@ MESSAGES = sorted(
     ),
     key=lambda cls: cls.__name__,
 )
+INPUT_UNIONS = [
+    "PartUnion",
+    "PartUnionDict",
+    "ContentUnion",
+    "ContentUnionDict",
+    "ContentListUnion",
+    "ContentListUnionDict",
+    "SchemaUnion",
+    "SchemaUnionDict",
+    "GenerateContentConfigOrDict",
+    "HttpOptionsOrDict",
+    "HttpRetryOptionsOrDict",
+]
 
 
 def test_star_import_gives_the_api_types_and_nothing_else() -> None:
@@ -39,23 +52,24 @@ def test_star_import_gives_the_api_types_and_nothing_else() -> None:
         if isinstance(value, type) and value.__module__ == "gemwire.types"
     }
     dicts = {f"{cls.__name__}Dict" for cls in MESSAGES}
-    assert names == generated | dicts
-    assert {"Part", "FinishReason", "PartDict"} <= names
+    assert names == generated | dicts | set(INPUT_UNIONS)
+    assert {"FinishReason", "PartDict", "ContentListUnion"} <= names
     assert namespace["FinishReason"] is types.CandidateFinishReason
     assert set(dir(types)) == names  # what completion in a REPL offers
 
 
-def test_import_gemwire_does_not_load_the_typeddicts() -> None:
+def test_import_gemwire_loads_no_typeddicts_input_unions_or_pillow() -> None:
     code = (
         "import sys, gemwire\n"
-        "print('gemwire.types._dicts' in sys.modules)\n"
-        "gemwire.types.PartDict\n"
-        "print('gemwire.types._dicts' in sys.modules)\n"
+        "loaded = lambda: [m in sys.modules for m in ('gemwire.types._dicts', 'gemwire._inputs')]\n"
+        "print(loaded())\n"
+        "gemwire.types.PartDict, gemwire.types.ContentListUnion\n"
+        "print(loaded(), 'PIL' in sys.modules)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    assert out.splitlines() == ["False", "True"]
+    assert out.splitlines() == ["[False, False]", "[True, True] False"]
 
 
 def test_an_unknown_name_is_still_an_attribute_error() -> None:
@@ -78,6 +92,13 @@ def test_typeddict_values_are_the_other_typeddicts_enums_and_base64_text() -> No
     assert typing.get_type_hints(types.BlobDict)["data"] == str | None
     safety = typing.get_type_hints(types.SafetySettingDict)
     assert safety["threshold"] == types.HarmBlockThreshold | None
+
+
+def test_the_input_unions_exist_at_run_time() -> None:
+    for name in INPUT_UNIONS:
+        assert typing.get_args(getattr(types, name)), name
+    assert types.Part in typing.get_args(types.PartUnion)
+    assert types.GenerateContentConfigDict in typing.get_args(types.GenerateContentConfigOrDict)
 
 
 @pytest.fixture
