@@ -27,12 +27,15 @@ check-generated: $(INSTALLED)
 	$(BIN)/python codegen/generate.py --check
 
 # mypy sees the package as it is installed (gemwire = wrapper/, gemwire.types = generated/)
-# through a tree of symlinks, rebuilt each run so new modules are picked up.
+# through a tree of symlinks, rebuilt each run so new modules are picked up. Then user code
+# against the public types: tests/typing/ holds calls that must type-check and calls that
+# must not.
 typecheck: $(INSTALLED)
 	rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/gemwire
 	for path in wrapper/*; do ln -s "$(CURDIR)/$$path" $(TYPECHECK)/gemwire/; done
 	ln -s "$(CURDIR)/generated" $(TYPECHECK)/gemwire/types
 	MYPYPATH=$(TYPECHECK) $(BIN)/mypy --strict -p gemwire
+	MYPYPATH=$(TYPECHECK) $(BIN)/mypy --strict tests/typing
 
 lint: $(INSTALLED) typecheck
 	$(BIN)/ruff check wrapper generated codegen tests bench examples/run_demo.py

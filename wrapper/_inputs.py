@@ -1,0 +1,88 @@
+"""google-genai's names for what gemwire takes as input: ``types.ContentListUnion`` and the rest.
+
+``gemwire.types`` re-exports them and imports this module the first time one is used, since
+it loads the TypedDicts (``gemwire.types._dicts``), which ``import gemwire`` does not: code
+that only annotates with them should import them under ``TYPE_CHECKING``.
+
+They follow google-genai 3.6.1, narrowed to what gemwire accepts: no ``File`` (gemwire has no
+files API); no list inside the list of ``contents`` (gemwire rejects it: a turn of several
+parts is a ``Content``); a ``response_schema`` is a ``Schema``, a dict or a Python type, where
+google-genai's type checkers accept any value. Lists are ``Sequence`` (see below). Pillow is
+optional: ``PIL.Image.Image`` is only a name here, which type checkers resolve and the running
+code never imports.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
+
+from gemwire.types import (
+    Content,
+    GenerateContentConfig,
+    HttpOptions,
+    HttpRetryOptions,
+    Part,
+    Schema,
+)
+from gemwire.types._dicts import (
+    ContentDict,
+    GenerateContentConfigDict,
+    HttpOptionsDict,
+    HttpRetryOptionsDict,
+    PartDict,
+    SchemaDict,
+)
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+__all__ = [
+    "ContentListUnion",
+    "ContentListUnionDict",
+    "ContentUnion",
+    "ContentUnionDict",
+    "GenerateContentConfigOrDict",
+    "HttpOptionsOrDict",
+    "HttpRetryOptionsOrDict",
+    "PartUnion",
+    "PartUnionDict",
+    "SchemaUnion",
+    "SchemaUnionDict",
+]
+
+PartUnion: TypeAlias = Union[str, "Image", Part]
+"""One part of a turn: text, an image or a ``Part``."""
+PartUnionDict: TypeAlias = PartUnion | PartDict
+
+# google-genai spells the lists `list[...]`, several in one union; mypy then infers a list
+# display such as `["Describe this", image]` as `list[object]` and rejects it. One covariant
+# Sequence (gemwire takes a list or a tuple) also takes a `list[Content]` or `list[str]`.
+
+ContentUnion: TypeAlias = Content | PartUnion | Sequence[PartUnion]
+"""One turn (``system_instruction``, a chat message): a ``Content``, or its parts."""
+ContentUnionDict: TypeAlias = Content | ContentDict | PartUnionDict | Sequence[PartUnionDict]
+
+ContentListUnion: TypeAlias = Content | PartUnion | Sequence[Content | PartUnion]
+"""``contents``: one turn, or a list of turns and loose parts (consecutive loose parts make one
+user turn)."""
+ContentListUnionDict: TypeAlias = (
+    Content | ContentDict | PartUnionDict | Sequence[Content | ContentDict | PartUnionDict]
+)
+
+SchemaUnion: TypeAlias = (
+    Schema
+    | dict[Any, Any]
+    | type  # a dataclass, an Enum, str, int, float, bool; type checkers see list[X] as one too
+    | types.GenericAlias  # list[X] at run time
+    | types.UnionType  # X | None
+    | typing._SpecialForm  # Optional[X] and Literal[...], as type checkers see them
+)
+"""``response_schema``: a ``Schema``, its wire dict, or the Python type of the answer."""
+SchemaUnionDict: TypeAlias = SchemaUnion | SchemaDict
+
+GenerateContentConfigOrDict: TypeAlias = GenerateContentConfig | GenerateContentConfigDict
+HttpOptionsOrDict: TypeAlias = HttpOptions | HttpOptionsDict
+HttpRetryOptionsOrDict: TypeAlias = HttpRetryOptions | HttpRetryOptionsDict
