@@ -199,7 +199,7 @@ def typed_dicts(source: str, tree: ast.Module) -> str:
             if node.id in renamed:
                 node.id = renamed[node.id]
             elif node.id == "bytes":
-                node.id, had_bytes = "str", True
+                node.id, had_bytes = "bytes | str", True
             else:
                 referenced.add(node.id)
         return ast.unparse(annotation), had_bytes
@@ -212,7 +212,7 @@ def typed_dicts(source: str, tree: ast.Module) -> str:
                 if statement.target.id == "unknown_fields":
                     continue
                 text, had_bytes = hint(statement.annotation)
-                comment = "  # base64, as on the wire" if had_bytes else ""
+                comment = "  # or base64 text, as on the wire" if had_bytes else ""
                 lines.append(f"    {statement.target.id}: {text}{comment}")
                 following = cls.body[index + 1] if index + 1 < len(cls.body) else None
                 if following is not None and _is_docstring(following):
@@ -228,8 +228,8 @@ def typed_dicts(source: str, tree: ast.Module) -> str:
         "",
         "Every key is optional and is the Python field name (gemwire reads snake_case keys as",
         "well as the camelCase wire names); nested messages are the other ``*Dict`` types, enums",
-        "their enum, bytes base64 text. ``gemwire.types`` imports this module the first time one",
-        "of its names is used, not with ``import gemwire``.",
+        "their enum, bytes raw or as base64 text. ``gemwire.types`` imports this module the",
+        "first time one of its names is used, not with ``import gemwire``.",
         '"""',
         "",
         "from __future__ import annotations",

@@ -5,8 +5,8 @@
 
 Every key is optional and is the Python field name (gemwire reads snake_case keys as
 well as the camelCase wire names); nested messages are the other ``*Dict`` types, enums
-their enum, bytes base64 text. ``gemwire.types`` imports this module the first time one
-of its names is used, not with ``import gemwire``.
+their enum, bytes raw or as base64 text. ``gemwire.types`` imports this module the
+first time one of its names is used, not with ``import gemwire``.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class BlobDict(TypedDict, total=False):
 
     mime_type: str | None
     """IANA media type of the data, e.g. image/png."""
-    data: str | None  # base64, as on the wire
+    data: bytes | str | None  # or base64 text, as on the wire
     """The raw bytes."""
 
 
@@ -137,7 +137,7 @@ class FunctionResponseBlobDict(TypedDict, total=False):
 
     mime_type: str | None
     """IANA media type of the data, e.g. image/png."""
-    data: str | None  # base64, as on the wire
+    data: bytes | str | None  # or base64 text, as on the wire
     """The raw bytes."""
 
 
@@ -268,7 +268,7 @@ class SearchEntryPointDict(TypedDict, total=False):
 
     rendered_content: str | None
     """HTML and CSS snippet of search suggestions, to embed in a web page or app."""
-    sdk_blob: str | None  # base64, as on the wire
+    sdk_blob: bytes | str | None  # or base64 text, as on the wire
     """JSON array of search terms and search URLs, for building your own display."""
 
 
@@ -567,7 +567,7 @@ class PartDict(TypedDict, total=False):
     """For video data: the clip and frame rate to use."""
     thought: bool | None
     """Whether this part is the model's thinking rather than its answer."""
-    thought_signature: str | None  # base64, as on the wire
+    thought_signature: bytes | str | None  # or base64 text, as on the wire
     """Opaque signature of the model's thinking; send it back unchanged in later turns."""
     part_metadata: dict[str, Any] | None
     """Free-form metadata attached to this part."""

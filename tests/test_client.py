@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 import gemwire as genai
-from gemwire import errors, types
+from gemwire import _request, errors, types
 from gemwire.emulator import Emulator
 
 
@@ -63,15 +63,41 @@ def test_an_unknown_model_is_a_client_error_with_the_servers_words(client: genai
     assert "nonexistent-model" in caught.value.message
 
 
-def test_an_invalid_request_names_the_field(client: genai.Client) -> None:
+def test_an_invalid_request_names_the_field(client: genai.Client, emu: Emulator) -> None:
     with pytest.raises(genai.ClientError) as caught:
         client.models.generate_content(
             model="gemini-2.0-flash",
             contents="hi",
-            config={"temperature": "hot"},  # type: ignore[arg-type]
+            config=types.GenerateContentConfig(temperature="hot"),  # type: ignore[arg-type]
         )
     assert caught.value.code == 400
     assert "generationConfig.temperature" in caught.value.message
+    with pytest.raises(
+        genai.DecodeError, match=r"^config\.temperature: expected a number, got string$"
+    ):
+        client.models.generate_content(
+            model="gemini-2.0-flash",
+            contents="hi",
+            config={"temperature": "hot"},  # type: ignore[typeddict-item]
+        )
+    assert len(emu.requests) == 1  # a config dict is checked before anything is sent
+
+
+def test_dicts_in_a_config_become_typed_objects(client: genai.Client, emu: Emulator) -> None:
+    config: types.GenerateContentConfigDict = {
+        "safety_settings": [{"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_NONE"}],
+        "thinking_config": types.ThinkingConfig(thinking_budget=0),
+        "toolConfig": {"functionCallingConfig": {"mode": "NONE"}},  # type: ignore[typeddict-unknown-key]
+    }
+    typed = _request.as_config(config)
+    assert typed.safety_settings is not None
+    assert typed.safety_settings[0].category is types.HarmCategory.HARM_CATEGORY_HARASSMENT
+    assert typed.thinking_config == types.ThinkingConfig(thinking_budget=0)
+    assert typed.tool_config is not None and typed.tool_config.function_calling_config is not None
+    client.models.generate_content(model="gemini-2.0-flash", contents="hi", config=config)
+    body = emu.requests[-1]["body"]
+    assert body["toolConfig"] == {"functionCallingConfig": {"mode": "NONE"}}
+    assert body["generationConfig"] == {"thinkingConfig": {"thinkingBudget": 0}}
 
 
 def test_structured_output_parses_into_dataclasses(client: genai.Client) -> None:

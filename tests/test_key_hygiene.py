@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 import pytest
 
 import gemwire as genai
-from gemwire import errors
+from gemwire import errors, types
 from gemwire.emulator import Emulator
 from tests.conftest import ROOT, MakeClient
 
@@ -158,7 +158,11 @@ def _cases(emu: Emulator) -> dict[str, tuple[type[BaseException], Callable[[gena
             errors.RequestValidationError,
             lambda c: genai.Client(
                 api_key=FAKE_KEY, base_url=emu.base_url, validate=True
-            ).models.generate_content(model=MODEL, contents="hi", config={"temperature": "hot"}),
+            ).models.generate_content(
+                model=MODEL,
+                contents="hi",
+                config=types.GenerateContentConfig(temperature="hot"),  # type: ignore[arg-type]
+            ),
         ),
         "bad config": (
             TypeError,

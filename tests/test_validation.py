@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import gemwire as genai
-from gemwire import _validation, errors
+from gemwire import _validation, errors, types
 from gemwire.emulator import Emulator
 from gemwire.emulator import _app as emulator_app
 
@@ -45,7 +45,10 @@ def test_a_body_that_breaks_the_spec_is_refused_before_sending(emu: Emulator) ->
 
 
 def test_every_violation_is_named_with_its_path(emu: Emulator) -> None:
-    config = {"temperature": "hot", "safety_settings": [{"category": "NOPE", "threshold": "X"}]}
+    config = types.GenerateContentConfig(
+        temperature="hot",  # type: ignore[arg-type]
+        safety_settings=[{"category": "NOPE", "threshold": "X"}],  # type: ignore[list-item]
+    )
     with pytest.raises(errors.RequestValidationError) as caught:
         client_for(emu, validate=True).models.generate_content(
             model=MODEL, contents="hi", config=config
@@ -128,7 +131,8 @@ def test_jsonschema_is_imported_only_when_a_request_is_checked() -> None:
         "client = gemwire.Client(api_key='k', validate=True)\n"
         "print('jsonschema' in sys.modules)\n"
         "try:\n"
-        "    client.models.generate_content(model='m', contents='hi', config={'temperature': 'x'})\n"
+        "    config = gemwire.types.GenerateContentConfig(temperature='x')\n"
+        "    client.models.generate_content(model='m', contents='hi', config=config)\n"
         "except gemwire.errors.RequestValidationError:\n"
         "    pass\n"
         "print('jsonschema' in sys.modules)\n"

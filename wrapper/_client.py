@@ -4,8 +4,7 @@ transport and the resources (``client.models``, ``client.chats``)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gemwire._closeable import Closeable
 from gemwire._request import as_http_options, timeout_seconds
@@ -13,7 +12,9 @@ from gemwire._transport import RetryPolicy, Transport
 from gemwire.chats import Chats
 from gemwire.errors import MissingAPIKeyError
 from gemwire.models import Models
-from gemwire.types import HttpOptions
+
+if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
+    from gemwire.types import HttpOptionsOrDict
 
 __all__ = ["Client"]
 
@@ -58,7 +59,7 @@ class Client(Closeable):
         api_version: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
-        http_options: HttpOptions | Mapping[str, Any] | None = None,
+        http_options: HttpOptionsOrDict | None = None,
         allow_insecure_http: bool = False,
         validate: bool | None = None,
         vertexai: bool | None = None,

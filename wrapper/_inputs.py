@@ -5,8 +5,7 @@ it loads the TypedDicts (``gemwire.types._dicts``), which ``import gemwire`` doe
 that only annotates with them should import them under ``TYPE_CHECKING``.
 
 They follow google-genai 3.6.1, narrowed to what gemwire accepts: no ``File`` (gemwire has no
-files API); no list inside the list of ``contents`` (gemwire rejects it: a turn of several
-parts is a ``Content``); a ``response_schema`` is a ``Schema``, a dict or a Python type, where
+files API); a ``response_schema`` is a ``Schema``, a dict or a Python type, where
 google-genai's type checkers accept any value. Lists are ``Sequence`` (see below). Pillow is
 optional: ``PIL.Image.Image`` is only a name here, which type checkers resolve and the running
 code never imports.
@@ -65,12 +64,10 @@ ContentUnion: TypeAlias = Content | PartUnion | Sequence[PartUnion]
 """One turn (``system_instruction``, a chat message): a ``Content``, or its parts."""
 ContentUnionDict: TypeAlias = Content | ContentDict | PartUnionDict | Sequence[PartUnionDict]
 
-ContentListUnion: TypeAlias = Content | PartUnion | Sequence[Content | PartUnion]
+ContentListUnion: TypeAlias = ContentUnion | Sequence[ContentUnion]
 """``contents``: one turn, or a list of turns and loose parts (consecutive loose parts make one
-user turn)."""
-ContentListUnionDict: TypeAlias = (
-    Content | ContentDict | PartUnionDict | Sequence[Content | ContentDict | PartUnionDict]
-)
+user turn; a list of parts inside the list is a user turn of its own)."""
+ContentListUnionDict: TypeAlias = ContentUnionDict | Sequence[ContentUnionDict]
 
 SchemaUnion: TypeAlias = (
     Schema

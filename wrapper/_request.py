@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from gemwire._content import to_content, to_contents
+from gemwire._serde import WireModel
 from gemwire._structured import schema_of
-from gemwire.errors import RequestValidationError
+from gemwire.errors import DecodeError, RequestValidationError
 from gemwire.types import (
     Content,
     GenerateContentConfig,
@@ -28,6 +29,9 @@ from gemwire.types import (
     HttpOptions,
     HttpRetryOptions,
 )
+
+if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
+    from gemwire.types import GenerateContentConfigOrDict, HttpOptionsOrDict
 
 __all__ = [
     "Request",
@@ -39,6 +43,15 @@ __all__ = [
 ]
 
 _CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(GenerateContentConfig))
+_Options = TypeVar("_Options", GenerateContentConfig, HttpOptions)
+# The options only the client reads, and the keys a dict of them may hold: Python and wire names.
+_OPTION_NAMES: dict[type[WireModel], frozenset[str | None]] = {
+    cls: frozenset(
+        name for f in dataclasses.fields(cls) for name in (f.name, f.metadata.get("json"))
+    )
+    - {"unknown_fields", None}
+    for cls in (GenerateContentConfig, HttpOptions, HttpRetryOptions)
+}
 # Fields of both: a field only GenerationConfig has (a spec change not made to the config yet)
 # cannot be set on a config, so it is not looked for there.
 GENERATION_FIELDS = tuple(
@@ -110,27 +123,49 @@ def count_tokens(
     return _request(f"{api_version}/{model_path(model)}:countTokens", body, config.http_options)
 
 
-def as_config(config: GenerateContentConfig | Mapping[str, Any] | None) -> GenerateContentConfig:
-    """Accept a ``GenerateContentConfig``, a dict of its keyword arguments, or ``None``."""
+def as_config(config: GenerateContentConfigOrDict | None) -> GenerateContentConfig:
+    """Accept a ``GenerateContentConfig``, a dict of its options (Python or wire names; nested
+    dicts become the typed objects), or ``None``."""
     if config is None:
         return GenerateContentConfig()
     if isinstance(config, GenerateContentConfig):
         return config
-    if isinstance(config, Mapping):
-        unknown = sorted(set(config) - _CONFIG_FIELDS)
-        if unknown:
-            raise TypeError(f"GenerateContentConfig has no option {', '.join(map(repr, unknown))}")
-        return GenerateContentConfig(**config)
-    raise TypeError(f"config: expected GenerateContentConfig or dict, got {type(config).__name__}")
+    return _from_dict(GenerateContentConfig, config, "config")
 
 
-def as_http_options(options: HttpOptions | Mapping[str, Any] | None) -> HttpOptions:
-    """Accept an ``HttpOptions``, a dict of its keyword arguments, or ``None``."""
+def as_http_options(options: HttpOptionsOrDict | None) -> HttpOptions:
+    """Accept an ``HttpOptions``, a dict of its options, or ``None``."""
     if options is None:
         return HttpOptions()
     if isinstance(options, HttpOptions):
         return options
-    return HttpOptions(**options)
+    return _from_dict(HttpOptions, options, "http_options")
+
+
+def _from_dict(cls: type[_Options], options: object, name: str) -> _Options:
+    if not isinstance(options, Mapping):
+        raise TypeError(f"{name}: expected {cls.__name__} or dict, got {type(options).__name__}")
+    try:
+        decoded = cls.from_dict(options)
+    except DecodeError as error:
+        raise error.at(name) from None
+    _refuse_unknown_options(decoded, name)
+    return decoded
+
+
+def _refuse_unknown_options(options: WireModel, name: str) -> None:
+    """Options only the client reads are never sent: a key they do not know is a mistake
+    (a typo), not a field the API added."""
+    known = _OPTION_NAMES[type(options)]
+    kept: dict[str, Any] = getattr(options, "unknown_fields", None) or {}
+    unknown = sorted(key for key in kept if key not in known)
+    if unknown:
+        names = ", ".join(map(repr, unknown))
+        raise TypeError(f"{name}: {type(options).__name__} has no option {names}")
+    for field in ("http_options", "retry_options"):
+        inner = getattr(options, field, None)
+        if isinstance(inner, WireModel) and type(inner) in _OPTION_NAMES:
+            _refuse_unknown_options(inner, f"{name}.{field}")
 
 
 def timeout_seconds(options: HttpOptions) -> float | None:
@@ -171,14 +206,13 @@ def _generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, An
 def _request(
     path: str,
     body: dict[str, Any],
-    http_options: HttpOptions | Mapping[str, Any] | None,
+    http_options: HttpOptionsOrDict | None,
     *,
     query: Mapping[str, str] | None = None,
 ) -> Request:
     if http_options is None:  # the common case
         return Request("POST", path, body, query)
     options = as_http_options(http_options)
-    retry = options.retry_options
     return Request(
         "POST",
         path,
@@ -186,7 +220,7 @@ def _request(
         query,
         timeout=timeout_seconds(options),
         headers=options.headers or None,
-        retry_options=HttpRetryOptions(**retry) if isinstance(retry, Mapping) else retry,
+        retry_options=options.retry_options,
     )
 
 

@@ -251,7 +251,19 @@ def _int64_out(value: object) -> str:
     raise EncodeError(f"expected int, got {type(value).__name__}")
 
 
+def _as_is(cls: type[WireModel], value: object) -> WireModel:
+    """A ``cls`` instance where its dict was expected (a config written in Python) is taken
+    as it is; anything else that is not a dict is an error."""
+    if isinstance(value, cls):
+        return value
+    _bad(value, "an object")
+
+
 def _enum_in(enum: type[OpenEnum], value: object) -> OpenEnum:
+    if isinstance(value, enum):  # a member, in a dict written in Python
+        return value
+    if isinstance(value, Enum):
+        value = value.value
     if type(value) is not str:
         _bad(value, f"a {enum.__name__} string")
     return enum(value)
@@ -362,7 +374,8 @@ class _Int64(_Kind):
 
 class _Bytes(_Kind):
     def decode(self, v: str) -> str:
-        return f"decode_base64({v})"
+        # Raw bytes come only from dicts written in Python; the wire has base64 text.
+        return f"{v} if type({v}) is bytes else decode_base64({v})"
 
     def encode(self, v: str) -> str:
         return f"_b64encode({v})"
@@ -535,7 +548,7 @@ def _decoder_source(
     class (a user's subclass) is built by calling it.
     """
     direct = cls.__module__ == GENERATED_MODULE and "__init__" in vars(cls)
-    lines = ["def decode(d):", "    if type(d) is not dict:", "        _bad(d, 'an object')"]
+    lines = ["def decode(d):", "    if type(d) is not dict:", f"        return _as_is({name}, d)"]
     lines += ["    n = 0", "    m = len(d)"]
     if direct:
         lines += [f"    f_{f.name} = None" for f in wire_fields]
@@ -660,6 +673,7 @@ _NAMESPACE.update(
         function.__name__: function
         for function in (
             _bad,
+            _as_is,
             _as_int,
             _as_float,
             decode_base64,

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from gemwire._closeable import Closeable
 from gemwire._content import to_content
 from gemwire._request import as_config
 from gemwire._streaming import Stream
-from gemwire.models import ConfigArg, Models
+from gemwire.models import Models
 from gemwire.types import Content, GenerateContentConfig, GenerateContentResponse
+
+if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
+    from gemwire.types import ContentDict, ContentUnionDict, GenerateContentConfigOrDict
 
 __all__ = ["Chat", "ChatStream", "Chats"]
 
@@ -33,8 +36,8 @@ class Chats:
         self,
         *,
         model: str,
-        config: ConfigArg = None,
-        history: Iterable[Content | Mapping[str, Any]] | None = None,
+        config: GenerateContentConfigOrDict | None = None,
+        history: Iterable[Content | ContentDict] | None = None,
     ) -> Chat:
         """Start a conversation with ``model``, optionally from an earlier ``history``."""
         turns = [
@@ -60,7 +63,9 @@ class Chat:
         self._history = history
         self._lock = threading.Lock()
 
-    def send_message(self, message: Any, config: ConfigArg = None) -> GenerateContentResponse:
+    def send_message(
+        self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None = None
+    ) -> GenerateContentResponse:
         """Send a user turn (text, parts, images) and record it with the model's answer."""
         user = to_content(message, path="message")
         response = self._models.generate_content(
@@ -71,7 +76,9 @@ class Chat:
         self._record(user, response)
         return response
 
-    def send_message_stream(self, message: Any, config: ConfigArg = None) -> ChatStream:
+    def send_message_stream(
+        self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None = None
+    ) -> ChatStream:
         """Send a user turn and stream the answer; the turn is recorded once the model has
         finished it (the chunk with its ``finishReason``)."""
         user = to_content(message, path="message")

@@ -6,22 +6,18 @@ decodes the answer; nothing here knows HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gemwire import _request
 from gemwire._serde import decode_answer
 from gemwire._streaming import Stream
 from gemwire._transport import Transport
-from gemwire.types import (
-    CountTokensResponse,
-    GenerateContentConfig,
-    GenerateContentResponse,
-)
+from gemwire.types import CountTokensResponse, GenerateContentResponse
+
+if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
+    from gemwire.types import ContentListUnionDict, GenerateContentConfigOrDict
 
 __all__ = ["Models"]
-
-ConfigArg = GenerateContentConfig | Mapping[str, Any] | None
 
 
 class Models:
@@ -33,7 +29,11 @@ class Models:
         self._validate = validate
 
     def generate_content(
-        self, *, model: str, contents: Any, config: ConfigArg = None
+        self,
+        *,
+        model: str,
+        contents: ContentListUnionDict,
+        config: GenerateContentConfigOrDict | None = None,
     ) -> GenerateContentResponse:
         """Generate a response to ``contents`` (a prompt, parts, images or whole turns).
 
@@ -49,7 +49,11 @@ class Models:
         return response
 
     def generate_content_stream(
-        self, *, model: str, contents: Any, config: ConfigArg = None
+        self,
+        *,
+        model: str,
+        contents: ContentListUnionDict,
+        config: GenerateContentConfigOrDict | None = None,
     ) -> Stream:
         """Like :meth:`generate_content`, but yields the response in chunks as it is written.
 
@@ -70,7 +74,11 @@ class Models:
         return Stream(self._transport.stream(request), config=options)
 
     def count_tokens(
-        self, *, model: str, contents: Any, config: ConfigArg = None
+        self,
+        *,
+        model: str,
+        contents: ContentListUnionDict,
+        config: GenerateContentConfigOrDict | None = None,
     ) -> CountTokensResponse:
         """Count the tokens ``contents`` (with the config's system instruction and tools) costs."""
         request = _request.count_tokens(

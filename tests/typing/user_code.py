@@ -82,10 +82,10 @@ takes_part(types.PartDict(text="Hi", thought=False))
 # contents: what gemwire rejects
 takes_contents(42)  # type: ignore[arg-type]
 takes_contents(b"raw bytes")  # type: ignore[arg-type]
-takes_contents([["a nested list", "is not a turn"]])  # type: ignore[list-item]
+takes_contents([[b"a nested list of bytes"]])  # type: ignore[list-item]
 takes_contents({"txt": "a misspelled key"})  # type: ignore[arg-type]
 takes_contents({"text": 42})  # type: ignore[arg-type]
-takes_contents({"inline_data": {"data": b"\x89PNG"}})  # type: ignore[arg-type]
+takes_contents({"inline_data": {"data": 42}})  # type: ignore[arg-type]
 takes_strict_contents({"text": "dicts are not Content"})  # type: ignore[arg-type]
 takes_part(turn)  # type: ignore[arg-type]
 
@@ -95,7 +95,7 @@ tool: types.ToolDict = {
     "function_declarations": [{"name": "f", "parameters": {"type": types.Type.OBJECT}}]
 }
 camel_case: types.BlobDict = {"mimeType": "image/png"}  # type: ignore[typeddict-unknown-key]
-raw_bytes: types.BlobDict = {"data": b"\x89PNG"}  # type: ignore[typeddict-item]
+raw_bytes: types.BlobDict = {"data": b"\x89PNG"}
 plain_enum: types.SchemaDict = {"type": "STRING"}  # type: ignore[typeddict-item]
 
 # response_schema
