@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 import socket
 import ssl
-import subprocess
 import threading
 import traceback
 from collections.abc import Callable, Iterator
@@ -412,29 +410,9 @@ def test_only_http_and_https_are_accepted() -> None:
 
 
 @pytest.fixture(scope="module")
-def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def tls_server(self_signed: tuple[Path, Path]) -> Iterator[tuple[str, Path]]:
     """An HTTPS server on 127.0.0.1 with a self-signed certificate no CA store trusts."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            *[
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-            ],
-            *["-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1"],
-            *["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Capture)

@@ -63,20 +63,18 @@ class Deadline:
         return left
 
 
-class _TimedReader(io.RawIOBase):
-    """A socket's reads, each given only what is left of the deadline."""
+class _TimedReader(socket.SocketIO):
+    """A socket's reads (as ``socket.makefile`` makes them), each given only what is left
+    of the deadline."""
 
     def __init__(self, sock: socket.socket, deadline: Deadline) -> None:
-        super().__init__()
-        self._sock = sock
+        super().__init__(sock, "rb")
+        self._timed = sock
         self._deadline = deadline
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        self._sock.settimeout(self._deadline.remaining())
-        return self._sock.recv_into(buffer)
+    def readinto(self, buffer: Any) -> int | None:
+        self._timed.settimeout(self._deadline.remaining())
+        return super().readinto(buffer)
 
 
 class _TimedSocket:
@@ -88,6 +86,9 @@ class _TimedSocket:
         self._deadline = deadline
 
     def makefile(self, mode: str) -> io.BufferedReader:
+        # As socket.makefile does: the socket stays open (a connection that closes once
+        # its answer has been read) until this reader is closed too.
+        self._sock._io_refs += 1  # type: ignore[attr-defined]
         return io.BufferedReader(_TimedReader(self._sock, self._deadline))
 
 

@@ -68,7 +68,7 @@ def iter_sse_json(chunks: Iterable[bytes], *, max_event: int = MAX_EVENT_BYTES) 
                 value = line[5:]
                 data.append(value[1:] if value.startswith(b" ") else value)
                 size += len(line)
-            elif line.lstrip()[:1] in (b"{", b"["):
+            elif _is_json(line):
                 plain, size = [line], len(line)
         if size + lines.size > max_event:
             raise ResponseTooLargeError(
@@ -76,6 +76,8 @@ def iter_sse_json(chunks: Iterable[bytes], *, max_event: int = MAX_EVENT_BYTES) 
                 "(max_event_bytes)"
             )
     tail = lines.end()
+    if plain is None and _is_json(tail):
+        plain = []
     if plain is not None:
         _raise_plain(b"\n".join([*plain, tail]))
     if data or tail.startswith(b"data"):
@@ -133,6 +135,11 @@ class _Lines:
             self.partial, self.size = [], 0
             return start[len(BOM) :]
         return chunk
+
+
+def _is_json(line: bytes) -> bool:
+    """Whether a line starts JSON written without ``data:`` (no event field starts so)."""
+    return line.lstrip()[:1] in (b"{", b"[")
 
 
 def _decode(data: bytes) -> Any:
