@@ -9,6 +9,7 @@ client's wall time: a server waits for the test (a gate) or for the client, and 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import gzip
@@ -52,7 +53,7 @@ class Seen(NamedTuple):
 
     @property
     def prompt(self) -> str:
-        return str(self.json["contents"][-1]["parts"][0]["text"])
+        return "".join(part.get("text", "") for part in self.json["contents"][-1]["parts"])
 
 
 Reply = bytes | Callable[[socket.socket], None]
@@ -196,7 +197,9 @@ def error_object(code: int, message: str = "bad", status: str = "INVALID_ARGUMEN
     return {"error": {"code": code, "message": message, "status": status}}
 
 
-def generate(client: genai.Client, prompt: str = "hi", **config: Any) -> types.GenerateContentResponse:
+def generate(
+    client: genai.Client, prompt: str = "hi", **config: Any
+) -> types.GenerateContentResponse:
     return client.models.generate_content(model=MODEL, contents=prompt, config=config or None)
 
 
@@ -279,7 +282,7 @@ def test_a_base_url_that_parsers_could_read_two_ways_is_refused(base_url: str, w
 
 
 def test_the_clear_text_rule_applies_to_the_host_connected_to() -> None:
-    with pytest.raises(errors.ArgumentError, match="clear text to 10.1.2.3"):
+    with pytest.raises(errors.ArgumentError, match=r"clear text to 10\.1\.2\.3"):
         genai.Client(api_key=KEY, base_url="http://10.1.2.3:8080/127.0.0.1")
 
 
@@ -312,7 +315,9 @@ def test_an_api_version_that_would_change_the_path_is_refused(
             client_of(server, api_version=version)
     with client_of(server, api_version="v1alpha") as client:
         client.models.generate_content(model="tunedModels/my-model-7", contents="hi")
-    assert server.requests[0].line == "POST /v1alpha/tunedModels/my-model-7:generateContent HTTP/1.1"
+    assert (
+        server.requests[0].line == "POST /v1alpha/tunedModels/my-model-7:generateContent HTTP/1.1"
+    )
 
 
 # Errors on the wire: an error object wherever a response or an event is expected
@@ -346,7 +351,9 @@ def test_an_error_object_without_data_prefix_on_a_200_stream_is_a_client_error_s
 def test_a_503_error_object_on_a_200_stream_is_retried(serve: Callable[..., Hostile]) -> None:
     def reply(seen: Seen) -> bytes:
         if len(server.requests) == 1:
-            return response(PRETTY.replace(b"400", b"503"), kind="text/event-stream", framing="chunked")
+            return response(
+                PRETTY.replace(b"400", b"503"), kind="text/event-stream", framing="chunked"
+            )
         return response(event(answer("fine")), kind="text/event-stream", framing="chunked")
 
     server = serve(reply)
@@ -356,7 +363,9 @@ def test_a_503_error_object_on_a_200_stream_is_retried(serve: Callable[..., Host
 
 
 def test_an_error_event_beside_other_keys_raises(serve: Callable[..., Hostile]) -> None:
-    events = event(answer("one ", final=False)) + event({**error_object(500, "mid", "INTERNAL"), "candidates": []})
+    events = event(answer("one ", final=False)) + event(
+        {**error_object(500, "mid", "INTERNAL"), "candidates": []}
+    )
     server = serve(lambda seen: response(events, kind="text/event-stream", framing="chunked"))
     received = []
     with client_of(server) as client, pytest.raises(errors.ServerError, match="mid"):
@@ -396,7 +405,9 @@ def test_a_5xx_error_object_in_a_200_unary_answer_is_retried(serve: Callable[...
 def test_data_null_is_an_invalid_response_inside_the_error_tree(
     serve: Callable[..., Hostile],
 ) -> None:
-    server = serve(lambda seen: response(b"data: null\r\n\r\n", kind="text/event-stream", framing="chunked"))
+    server = serve(
+        lambda seen: response(b"data: null\r\n\r\n", kind="text/event-stream", framing="chunked")
+    )
     with client_of(server) as client, pytest.raises(errors.InvalidResponseError):
         list(stream(client))
 
@@ -432,7 +443,11 @@ LONG_BODY = json.dumps(answer("x" * 1000)).encode()
 def test_a_trickling_server_cannot_stretch_a_call_past_its_timeout(
     serve: Callable[..., Hostile], reply: bytes
 ) -> None:
-    server = serve(lambda seen: trickle(reply[:60]) if reply.startswith(b"HTTP/1.1 200 OK\r\nX") else _after_head(reply))
+    server = serve(
+        lambda seen: (
+            trickle(reply[:60]) if reply.startswith(b"HTTP/1.1 200 OK\r\nX") else _after_head(reply)
+        )
+    )
     started = time.monotonic()
     with client_of(server, timeout=1) as client, pytest.raises(errors.APITimeoutError) as caught:
         generate(client)
@@ -510,7 +525,13 @@ def test_total_timeout_bounds_a_whole_stream(serve: Callable[..., Hostile]) -> N
 def test_total_timeout_stops_retrying_when_the_next_wait_would_pass_it(
     serve: Callable[..., Hostile],
 ) -> None:
-    server = serve(lambda seen: response(error_object(503, "busy", "UNAVAILABLE"), status="503 Service Unavailable", headers=("Retry-After: 5",)))
+    server = serve(
+        lambda seen: response(
+            error_object(503, "busy", "UNAVAILABLE"),
+            status="503 Service Unavailable",
+            headers=("Retry-After: 5",),
+        )
+    )
     with client_of(server, total_timeout=2) as client, pytest.raises(errors.ServerError):
         generate(client)
     assert len(server.requests) == 1  # waiting 5 s would pass the 2 s limit
@@ -544,9 +565,23 @@ def test_a_server_delay_that_is_not_a_finite_non_negative_number_falls_back_to_b
 ) -> None:
     caplog.set_level(logging.INFO, logger="gemwire")
     headers = hint if isinstance(hint, tuple) else ()
-    details = [] if headers else [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": hint}]
-    busy = {"error": {"code": 429, "message": "slow down", "status": "RESOURCE_EXHAUSTED", "details": details}}
-    replies = [response(busy, status="429 Too Many Requests", headers=headers), response(answer("after"))]
+    details = (
+        []
+        if headers
+        else [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": hint}]
+    )
+    busy = {
+        "error": {
+            "code": 429,
+            "message": "slow down",
+            "status": "RESOURCE_EXHAUSTED",
+            "details": details,
+        }
+    }
+    replies = [
+        response(busy, status="429 Too Many Requests", headers=headers),
+        response(answer("after")),
+    ]
     server = serve(lambda seen: replies[len(server.requests) - 1])
     with client_of(server) as client:
         assert generate(client).text == "after"
@@ -602,7 +637,9 @@ def test_a_gzip_bomb_stops_at_max_response_bytes_with_memory_bounded(
 ) -> None:
     framing = "length" if kind == "unary" else "chunked"
     mime = "application/json" if kind == "unary" else "text/event-stream"
-    server = serve(lambda seen: response(BOMB, kind=mime, headers=("Content-Encoding: gzip",), framing=framing))
+    server = serve(
+        lambda seen: response(BOMB, kind=mime, headers=("Content-Encoding: gzip",), framing=framing)
+    )
     tracemalloc.start()
     try:
         with (
@@ -619,7 +656,9 @@ def test_a_gzip_bomb_stops_at_max_response_bytes_with_memory_bounded(
 # Framing: an event was held back until 64 KiB or the end; chunked + gzip failed
 
 
-def gated(head: bytes, first: bytes, rest: bytes, gate: threading.Event) -> Callable[[socket.socket], None]:
+def gated(
+    head: bytes, first: bytes, rest: bytes, gate: threading.Event
+) -> Callable[[socket.socket], None]:
     def send(connection: socket.socket) -> None:
         connection.sendall(head + first)
         gate.wait(WAIT)
@@ -633,7 +672,9 @@ def _framed(framing: str, events: list[bytes]) -> tuple[bytes, list[bytes]]:
         return stream_head(), [chunk(e) for e in events[:-1]] + [chunk(events[-1]) + b"0\r\n\r\n"]
     if framing == "length":
         length = sum(len(e) for e in events)
-        head = response(b"", kind="text/event-stream").replace(b"Content-Length: 0", b"Content-Length: %d" % length)
+        head = response(b"", kind="text/event-stream").replace(
+            b"Content-Length: 0", b"Content-Length: %d" % length
+        )
         return head, events
     return stream_head(framing="close"), events
 
@@ -655,7 +696,9 @@ def test_each_event_is_handed_over_as_it_arrives_whatever_the_framing(
 def test_a_gzip_stream_decodes_as_it_arrives(serve: Callable[..., Hostile], framing: str) -> None:
     gate = threading.Event()
     compressor = gzip.zlib.compressobj(wbits=31)  # type: ignore[attr-defined]
-    first = compressor.compress(event(answer("one ", final=False))) + compressor.flush(gzip.zlib.Z_SYNC_FLUSH)  # type: ignore[attr-defined]
+    first = compressor.compress(event(answer("one ", final=False))) + compressor.flush(
+        gzip.zlib.Z_SYNC_FLUSH
+    )  # type: ignore[attr-defined]
     rest = compressor.compress(event(answer("two"))) + compressor.flush()
     head, frames = _framed(framing, [first, rest])
     head = head.replace(b"\r\n\r\n", b"\r\nContent-Encoding: gzip\r\n\r\n", 1)
@@ -673,3 +716,649 @@ def test_a_utf8_bom_before_the_first_event_keeps_the_first_chunk(
     server = serve(lambda seen: response(body, kind="text/event-stream", framing="chunked"))
     with client_of(server) as client:
         assert [piece.text for piece in stream(client)] == ["first ", "last"]
+
+
+# Stream lifecycle: close() and `with` on a stream never iterated kept its socket; leaving a loop
+# kept it until garbage collection
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+WHOLE_STREAM = response(
+    event(answer("one ", final=False)) + event(answer("two")),
+    kind="text/event-stream",
+    framing="chunked",
+)
+# A stream that never ends: the client must hang up.
+ENDLESS = stream_head() + chunk(event(answer("one ", final=False))) * 40
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="counts descriptors in /proc")
+def test_ten_thousand_streams_leave_the_descriptor_count_where_it_was(
+    serve: Callable[..., Hostile],
+) -> None:
+    server = serve(lambda seen: WHOLE_STREAM if seen.prompt == "whole" else ENDLESS)
+    with client_of(server) as client:
+        list(stream(client, "whole"))  # the one pooled connection, made before counting
+        before = open_fds()
+        gc.disable()  # what is released must be released without the garbage collector
+        try:
+            for i in range(10_000):
+                if i % 4 == 0:
+                    stream(client, "endless").close()
+                elif i % 4 == 1:
+                    with stream(client, "endless"):
+                        pass
+                elif i % 4 == 2:
+                    kept = stream(client, "endless")  # still referenced after the loop
+                    for _ in kept:
+                        break
+                else:
+                    assert [piece.text for piece in stream(client, "whole")] == ["one ", "two"]
+                if i % 1000 == 999:
+                    assert open_fds() <= before + 1, f"after {i + 1} streams"
+        finally:
+            gc.enable()
+    assert len(server.requests) == 10_001
+
+
+def test_leaving_a_loop_closes_the_connection_at_once_while_the_stream_is_referenced(
+    serve: Callable[..., Hostile],
+) -> None:
+    gate = threading.Event()
+    server = serve(
+        lambda seen: gated(
+            stream_head(),
+            chunk(event(answer("one ", final=False))),
+            chunk(event(answer("more ", final=False))) * 10_000,
+            gate,
+        )
+    )
+    gc.disable()
+    try:
+        with client_of(server) as client:
+            kept = stream(client)
+            for _ in kept:
+                break
+            gate.set()
+            assert server.client_left.wait(WAIT)
+            assert list(kept) == []  # the stream is closed, not resumed
+    finally:
+        gc.enable()
+
+
+def test_two_threads_on_one_stream_get_a_usage_error(serve: Callable[..., Hostile]) -> None:
+    gate = threading.Event()
+    server = serve(
+        lambda seen: gated(stream_head(), b"", chunk(event(answer("only"))) + b"0\r\n\r\n", gate)
+    )
+    with client_of(server) as client:
+        chunks = stream(client)
+        first: list[Any] = []
+        reader = threading.Thread(target=lambda: first.extend(chunks))
+        reader.start()
+        while not chunks._reading.locked():  # the reader is waiting for the server
+            time.sleep(0.01)
+        with pytest.raises(errors.UsageError, match="another thread"):
+            next(chunks)
+        with pytest.raises(errors.UsageError):
+            list(chunks)
+        gate.set()
+        reader.join(WAIT)
+    assert [piece.text for piece in first] == ["only"]
+
+
+# Chats: a turn left right after its final chunk; the history shared objects with the caller
+
+
+def test_a_chat_turn_left_right_after_its_final_chunk_is_recorded(
+    serve: Callable[..., Hostile],
+) -> None:
+    gate = threading.Event()  # never set: the connection stays open after the final chunk
+    final = chunk(event(answer("one ", final=False))) + chunk(event(answer("two")))
+    server = serve(
+        lambda seen: gated(stream_head(), final, b"", gate) if "stream" in seen.line else echo(seen)
+    )
+    with client_of(server) as client:
+        chat = client.chats.create(model=MODEL)
+        for piece in chat.send_message_stream("hello"):
+            if piece.candidates and piece.candidates[0].finish_reason:
+                break
+        gate.set()
+        assert [turn.to_dict() for turn in chat.get_history()] == [
+            {"role": "user", "parts": [{"text": "hello"}]},
+            {"role": "model", "parts": [{"text": "one two"}]},
+        ]
+
+
+def test_nothing_the_caller_keeps_or_passes_changes_the_chats_history(
+    serve: Callable[..., Hostile],
+) -> None:
+    server = serve(echo)
+    with client_of(server) as client:
+        passed = types.Content(role="user", parts=[types.Part(text="first")])
+        chat = client.chats.create(
+            model=MODEL, history=[passed, {"role": "model", "parts": [{"text": "ok"}]}]
+        )
+        message = types.Part(text="second")
+        reply = chat.send_message([message])
+        passed.parts[0].text = "changed"  # type: ignore[index]
+        message.text = "changed"
+        reply.candidates[0].content.parts[0].text = "changed"  # type: ignore[index]
+        chat.get_history()[0].parts[0].text = "changed"  # type: ignore[index]
+        chat.send_message("third")
+    assert [turn["parts"][0]["text"] for turn in server.requests[-1].json["contents"]] == [
+        "first",
+        "ok",
+        "second",
+        "second",
+        "third",
+    ]
+
+
+# Deep nesting: RecursionError out of generate_content and of get_history()
+
+
+@dataclasses.dataclass
+class Row:
+    name: str
+
+
+def test_model_text_of_a_thousand_brackets_parses_to_none(serve: Callable[..., Hostile]) -> None:
+    server = serve(lambda seen: response(answer("[" * 1000)))
+    with client_of(server) as client:
+        reply = generate(client, response_schema=list[Row])
+    assert reply.parsed is None
+    assert reply.text == "[" * 1000
+
+
+def test_function_call_args_nested_600_deep_stay_in_the_history(
+    serve: Callable[..., Hostile],
+) -> None:
+    args: dict[str, Any] = {}
+    for _ in range(600):
+        args = {"a": args}
+    call = {"role": "model", "parts": [{"functionCall": {"name": "f", "args": args}}]}
+    server = serve(echo)
+    with client_of(server) as client:
+        chat = client.chats.create(
+            model=MODEL, history=[{"role": "user", "parts": [{"text": "go"}]}, call]
+        )
+        assert len(chat.get_history()) == 2
+        chat.send_message("next")
+        assert len(chat.get_history()) == 4
+    assert server.requests[0].json["contents"][1] == call
+
+
+# Keys: echoed in a header, a non-JSON 200 page or a bad event, they reached APIError.headers
+# and the chained JSONDecodeError.doc
+
+
+def assert_clean(error: BaseException, key: str = KEY) -> None:
+    text = exception_text(error)
+    assert key not in text, text
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (
+            response(
+                error_object(400, "nope"),
+                status="400 Bad Request",
+                headers=(f"X-Echo: your key is {KEY}",),
+            ),
+            errors.ClientError,
+        ),
+        (
+            response(f"<html>key {KEY}</html>".encode(), kind="text/html"),
+            errors.InvalidResponseError,
+        ),
+        (response(f'{{"candidates": "{KEY}'.encode()), errors.InvalidResponseError),
+        (
+            response(
+                f"data: {{{KEY}\r\n\r\n".encode(), kind="text/event-stream", framing="chunked"
+            ),
+            errors.IncompleteStreamError,
+        ),
+        (
+            response(
+                json.dumps(error_object(400, f"bad {KEY}")).encode(),
+                kind="text/event-stream",
+                framing="chunked",
+            ),
+            errors.ClientError,
+        ),
+        (
+            response(f"{{{KEY}\n".encode(), kind="text/event-stream", framing="chunked"),
+            errors.InvalidResponseError,
+        ),
+    ],
+    ids=["header", "html-page", "bad-json", "bad-event", "plain-error-object", "plain-garbage"],
+)
+def test_a_key_the_server_echoes_is_in_no_exception_nor_its_chain(
+    serve: Callable[..., Hostile], reply: bytes, expected: type[Exception]
+) -> None:
+    server = serve(lambda seen: reply)
+    is_stream = b"event-stream" in reply
+    with client_of(server) as client, pytest.raises(expected) as caught:
+        list(stream(client)) if is_stream else generate(client)
+    assert_clean(caught.value)
+    if isinstance(caught.value, errors.APIError) and not is_stream:
+        assert caught.value.headers["x-echo"] == "your key is <redacted>"
+
+
+def test_a_one_character_key_neither_leaks_nor_mangles_messages(
+    serve: Callable[..., Hostile],
+) -> None:
+    message = "API key k is not valid; keep it secret, okay?"
+    server = serve(
+        lambda seen: response(
+            error_object(400, message), status="400 Bad Request", headers=("X-Echo: k",)
+        )
+    )
+    with client_of(server, api_key="k") as client, pytest.raises(errors.ClientError) as caught:
+        generate(client)
+    assert caught.value.message == "API key <redacted> is not valid; keep it secret, okay?"
+    assert caught.value.headers["x-echo"] == "<redacted>"
+
+
+# Retries after the server may have received the request: sent 3 times, undocumented
+
+
+def consume_and_drop(connection: socket.socket) -> None:
+    connection.shutdown(socket.SHUT_RDWR)  # the body was read: the server has the request
+
+
+@pytest.mark.parametrize(("retry_unanswered", "sent"), [(True, 3), (False, 1)])
+def test_a_request_the_server_read_before_dropping_is_resent_only_if_allowed(
+    serve: Callable[..., Hostile], retry_unanswered: bool, sent: int
+) -> None:
+    server = serve(lambda seen: consume_and_drop)
+    with (
+        client_of(server, retry_unanswered=retry_unanswered) as client,
+        pytest.raises(errors.APIConnectionError),
+    ):
+        generate(client)
+    assert len(server.requests) == sent
+
+
+def test_a_stream_cut_before_its_first_event_is_not_resent_when_not_allowed(
+    serve: Callable[..., Hostile],
+) -> None:
+    server = serve(
+        lambda seen: lambda connection: connection.sendall(stream_head() + chunk(b"data: {"))
+    )
+    with (
+        client_of(server, retry_unanswered=False) as client,
+        pytest.raises(errors.IncompleteStreamError),
+    ):
+        list(stream(client))
+    assert len(server.requests) == 1
+
+
+def test_a_refused_connection_is_retried_even_when_unanswered_requests_are_not(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="gemwire")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with (
+        genai.Client(
+            api_key=KEY,
+            base_url=f"http://127.0.0.1:{port}",
+            http_options=FAST,
+            retry_unanswered=False,
+            proxy="",
+        ) as client,
+        pytest.raises(errors.APIConnectionError, match="could not connect"),
+    ):
+        generate(client)
+    assert len(retry_waits(caplog)) == 2  # nothing left the machine: safe to send again
+
+
+# Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY were ignored, and there was no proxy option
+
+
+class Proxy:
+    """A tiny proxy on loopback: ``CONNECT`` tunnels (recording the bytes the client sent
+    through them) and forwarding of absolute-form requests, as HTTP proxies do."""
+
+    def __init__(self) -> None:
+        self.seen: list[Seen] = []
+        self.tunnelled = bytearray()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _serve(self, connection: socket.socket) -> None:
+        connection.settimeout(WAIT)
+        with connection:
+            pending = b""
+            while True:
+                seen, pending = _read_request(connection, pending)
+                if seen is None:
+                    return
+                self.seen.append(seen)
+                method, target, _ = seen.line.split()
+                if method == "CONNECT":
+                    host, port = target.rsplit(":", 1)
+                    with socket.create_connection((host, int(port))) as upstream:
+                        connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                        with contextlib.suppress(OSError):  # either side hung up
+                            self._tunnel(connection, upstream)
+                    return
+                self._forward(connection, seen, method, target)
+
+    def _tunnel(self, client: socket.socket, upstream: socket.socket) -> None:
+        while True:
+            readable, _, _ = select.select([client, upstream], [], [], WAIT)
+            for source in readable:
+                data = source.recv(65536)
+                if not data:
+                    return
+                (upstream if source is client else client).sendall(data)
+                if source is client:
+                    self.tunnelled += data
+            if not readable:
+                return
+
+    def _forward(self, client: socket.socket, seen: Seen, method: str, target: str) -> None:
+        """One request, sent on to its origin in origin form; its whole answer relayed."""
+        address, _, path = target.removeprefix("http://").partition("/")
+        host, port = address.rsplit(":", 1)
+        headers = "".join(
+            f"{name}: {value}\r\n"
+            for name, value in seen.headers.items()
+            if name != "proxy-authorization"
+        )
+        with socket.create_connection((host, int(port))) as upstream:
+            upstream.sendall(f"{method} /{path} HTTP/1.1\r\n{headers}\r\n".encode() + seen.body)
+            answer, rest = b"", b""
+            while b"\r\n\r\n" not in answer:
+                answer += upstream.recv(65536)
+            head, _, rest = answer.partition(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            while len(rest) < length:
+                rest += upstream.recv(65536)
+        client.sendall(head + b"\r\n\r\n" + rest)
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+@pytest.fixture
+def proxy() -> Iterator[Proxy]:
+    made = Proxy()
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+def test_https_proxy_from_the_environment_is_a_connect_tunnel_verified_end_to_end(
+    serve: Callable[..., Hostile],
+    proxy: Proxy,
+    self_signed: tuple[Path, Path],
+    no_proxy_environment: pytest.MonkeyPatch,
+) -> None:
+    cert, key = self_signed
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = serve(echo, tls=context)
+    no_proxy_environment.setenv("HTTPS_PROXY", proxy.url)
+    with (
+        client_of(server, proxy=None) as client,
+        pytest.raises(errors.APIConnectionError, match="CERTIFICATE_VERIFY_FAILED"),
+    ):
+        generate(client)  # the tunnel reaches a certificate nobody trusts: refused
+    assert server.requests == []
+
+    no_proxy_environment.setenv("SSL_CERT_FILE", str(cert))
+    with client_of(server, proxy=None) as client:
+        assert generate(client, "through").text == "through"
+    assert [seen.line.split()[:2] for seen in proxy.seen] == [
+        ["CONNECT", f"127.0.0.1:{server.port}"]
+    ] * 2
+    assert server.requests[0].headers["x-goog-api-key"] == KEY
+    assert KEY.encode() not in proxy.tunnelled  # the proxy saw TLS records only
+
+
+def test_http_proxy_from_the_environment_forwards_and_no_proxy_bypasses_it(
+    serve: Callable[..., Hostile], proxy: Proxy, no_proxy_environment: pytest.MonkeyPatch
+) -> None:
+    server = serve(echo)
+    no_proxy_environment.setenv("HTTP_PROXY", proxy.url)
+    with client_of(server, proxy=None) as client:
+        assert generate(client, "forwarded").text == "forwarded"
+    path = f"/v1beta/models/{MODEL}:generateContent"
+    assert [seen.line for seen in proxy.seen] == [f"POST {server.base_url}{path} HTTP/1.1"]
+    assert server.requests[0].line == f"POST {path} HTTP/1.1"
+
+    for listed in ("127.0.0.1", f"example.com, 127.0.0.1:{server.port}", "127.0.0.0/8", "*"):
+        no_proxy_environment.setenv("NO_PROXY", listed)
+        with client_of(server, proxy=None) as client:
+            assert generate(client, "direct").text == "direct"
+        assert len(proxy.seen) == 1, listed
+
+
+def test_a_proxy_argument_wins_over_the_environment_and_carries_its_credentials(
+    serve: Callable[..., Hostile], proxy: Proxy, no_proxy_environment: pytest.MonkeyPatch
+) -> None:
+    server = serve(echo)
+    no_proxy_environment.setenv("HTTP_PROXY", "http://127.0.0.1:1")  # nothing listens there
+    with_credentials = proxy.url.replace("http://", "http://user:s3cret@")
+    with client_of(server, proxy=with_credentials) as client:
+        assert generate(client, "argument").text == "argument"
+    assert proxy.seen[0].headers["proxy-authorization"] == "Basic dXNlcjpzM2NyZXQ="
+    with client_of(server, proxy="") as client:  # "" ignores the environment
+        assert generate(client, "none").text == "none"
+    assert len(proxy.seen) == 1
+
+
+def test_plain_http_through_a_proxy_that_is_not_loopback_is_refused() -> None:
+    with pytest.raises(errors.ArgumentError, match=r"clear text to 10\.0\.0\.1"):
+        genai.Client(api_key=KEY, base_url="http://127.0.0.1:8080", proxy="http://10.0.0.1:3128")
+
+
+# Arguments: wrong types and values failed late, outside gemwire's error tree, or not at all
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named", "kind"),
+    [
+        ({"api_key": 123}, "api_key", TypeError),
+        ({"api_key": b"bytes-key"}, "api_key", TypeError),
+        ({"timeout": 0}, "timeout", ValueError),
+        ({"timeout": -1}, "timeout", ValueError),
+        ({"timeout": float("nan")}, "timeout", ValueError),
+        ({"timeout": float("inf")}, "timeout", ValueError),
+        ({"timeout": "10"}, "timeout", TypeError),
+        ({"http_options": {"timeout": 0}}, "http_options.timeout", ValueError),
+        ({"total_timeout": float("nan")}, "total_timeout", ValueError),
+        ({"max_retries": "3"}, "max_retries", TypeError),
+        ({"max_retries": -1}, "max_retries", ValueError),
+        ({"max_retries": True}, "max_retries", TypeError),
+        ({"retry_unanswered": "no"}, "retry_unanswered", TypeError),
+        ({"max_event_bytes": 0}, "max_event_bytes", ValueError),
+        (
+            {"http_options": {"retry_options": {"initial_delay": float("nan")}}},
+            "retry_options",
+            ValueError,
+        ),
+        ({"http_options": {"timout": 5}}, "http_options", TypeError),
+        ({"proxy": 3128}, "proxy", TypeError),
+        ({"proxy": "http://127.0.0.1:3128/path"}, "proxy", ValueError),
+    ],
+)
+def test_a_wrong_client_argument_fails_at_construction_naming_it(
+    arguments: dict[str, Any], named: str, kind: type[Exception]
+) -> None:
+    arguments = {"api_key": KEY, "base_url": "http://127.0.0.1:9", **arguments}
+    with pytest.raises(errors.ArgumentError, match=named) as caught:
+        genai.Client(**arguments)
+    assert isinstance(caught.value, kind)
+
+
+@pytest.mark.parametrize(
+    ("call", "named"),
+    [
+        (lambda c: generate(c, temperature=float("nan")), "config.temperature"),
+        (lambda c: generate(c, top_p=float("inf")), "config.top_p"),
+        (lambda c: generate(c, http_options={"timeout": -5}), "http_options.timeout"),
+        (lambda c: c.chats.create(model=MODEL, history="hello"), "history"),
+        (lambda c: c.chats.create(model=MODEL, history={"role": "user"}), "history"),
+        (
+            lambda c: c.models.generate_content(
+                model=MODEL,
+                contents=[
+                    {
+                        "role": "model",
+                        "parts": [{"functionCall": {"name": "f", "args": {"x": float("nan")}}}],
+                    }
+                ],
+            ),
+            "NaN or infinity",
+        ),
+    ],
+    ids=[
+        "nan-temperature",
+        "inf-top-p",
+        "negative-call-timeout",
+        "string-history",
+        "dict-history",
+        "nan-in-args",
+    ],
+)
+def test_a_wrong_call_argument_fails_before_anything_is_sent(
+    serve: Callable[..., Hostile], call: Callable[[genai.Client], Any], named: str
+) -> None:
+    server = serve(echo)
+    with client_of(server) as client, pytest.raises(errors.GemwireError, match=named):
+        call(client)
+    assert server.requests == []
+
+
+def test_a_closed_client_refuses_calls(serve: Callable[..., Hostile]) -> None:
+    server = serve(echo)
+    client = client_of(server)
+    assert generate(client).text == "hi"
+    client.close()
+    for call in (
+        generate,
+        lambda c: stream(c),
+        lambda c: c.chats.create(model=MODEL).send_message("x"),
+    ):
+        with pytest.raises(errors.UsageError, match="closed"):
+            call(client)
+    assert len(server.requests) == 1
+
+
+# Images: mode I failed with OSError, JPEG with alpha too, animated GIFs lost their frames, and
+# an 8000x8000 image built a 184 MB body
+
+
+PIL = pytest.importorskip("PIL.Image")
+MODES = [
+    "1",
+    "L",
+    "LA",
+    "La",
+    "P",
+    "PA",
+    "RGB",
+    "RGBA",
+    "RGBa",
+    "RGBX",
+    "CMYK",
+    "YCbCr",
+    "LAB",
+    "HSV",
+    "I",
+    "I;16",
+    "I;16L",
+    "I;16B",
+    "I;16N",
+]
+
+
+def inline(seen: Seen) -> dict[str, str]:
+    return dict(seen.json["contents"][0]["parts"][0]["inlineData"])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_pil_mode_is_sent_as_an_image(serve: Callable[..., Hostile], mode: str) -> None:
+    server = serve(echo)
+    with client_of(server) as client:
+        client.models.generate_content(model=MODEL, contents=[PIL.new(mode, (8, 8)), "hi"])
+    sent = inline(server.requests[0])
+    assert sent["mimeType"] in ("image/png", "image/jpeg")
+    import base64
+    import io
+
+    decoded = PIL.open(io.BytesIO(base64.b64decode(sent["data"])))
+    assert decoded.size == (8, 8)
+
+
+def test_a_float_image_is_refused_clearly(serve: Callable[..., Hostile]) -> None:
+    server = serve(echo)
+    with client_of(server) as client, pytest.raises(errors.ArgumentError, match="mode 'F'"):
+        client.models.generate_content(model=MODEL, contents=[PIL.new("F", (8, 8))])
+    assert server.requests == []
+
+
+def test_a_jpeg_with_an_alpha_channel_is_sent_as_png(
+    serve: Callable[..., Hostile], tmp_path: Path
+) -> None:
+    PIL.new("RGB", (8, 8), "red").save(tmp_path / "photo.jpg")
+    photo = PIL.open(tmp_path / "photo.jpg")
+    photo.putalpha(128)
+    assert photo.format == "JPEG"
+    server = serve(echo)
+    with client_of(server) as client:
+        client.models.generate_content(model=MODEL, contents=[photo])
+    assert inline(server.requests[0])["mimeType"] == "image/png"
+
+
+def test_an_animated_image_is_refused_naming_what_to_do(
+    serve: Callable[..., Hostile], tmp_path: Path
+) -> None:
+    frames = [PIL.new("RGB", (8, 8), colour) for colour in ("red", "blue")]
+    frames[0].save(tmp_path / "moving.gif", save_all=True, append_images=frames[1:])
+    server = serve(echo)
+    with (
+        client_of(server) as client,
+        pytest.raises(errors.ArgumentError, match=r"animated image \(2 frames\).*Files API"),
+    ):
+        client.models.generate_content(model=MODEL, contents=[PIL.open(tmp_path / "moving.gif")])
+    assert server.requests == []
+
+
+def test_inline_data_over_the_apis_limit_fails_before_the_body_is_built(
+    serve: Callable[..., Hostile],
+) -> None:
+    server = serve(echo)
+    big = types.Part.from_bytes(data=b"\0" * 16_000_000, mime_type="application/pdf")
+    with (
+        client_of(server) as client,
+        pytest.raises(errors.ArgumentError, match=r"20 MB .*Files API"),
+    ):
+        client.models.generate_content(model=MODEL, contents=[big, "summarise"])
+    assert server.requests == []

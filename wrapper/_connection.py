@@ -165,6 +165,7 @@ class Origin:
                 self.prefix + target,
                 preload_content=False,
                 redirect=False,
+                assert_same_host=False,  # the pool of a forwarding proxy is the proxy's
                 retries=False,
                 **kwargs,
             )

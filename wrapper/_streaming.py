@@ -64,12 +64,22 @@ class Stream(Closeable):
 
     def __iter__(self) -> Iterator[GenerateContentResponse]:
         # A generator of its own per loop: when the loop is left, it is freed at once and
-        # closes the stream, however long the stream object itself lives.
+        # closes the stream, however long the stream object itself lives; unless the loop
+        # failed because another thread is reading the stream, which is then left to it.
+        owner = True
         try:
-            while (chunk := self._next()) is not None:
+            while True:
+                try:
+                    chunk = self._next()
+                except UsageError:
+                    owner = False
+                    raise
+                if chunk is None:
+                    return
                 yield chunk
         finally:
-            self.close()
+            if owner:
+                self.close()
 
     def __next__(self) -> GenerateContentResponse:
         chunk = self._next()
