@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import socket
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +27,13 @@ UPSTREAM_PATH = SHARED / "upstream" / "reachable.json"
 FAST_RETRIES = types.HttpRetryOptions(initial_delay=0.01)
 
 MakeClient = Callable[..., genai.Client]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (a connection to it is refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

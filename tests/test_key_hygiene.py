@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import socket
 import ssl
 import threading
 import traceback
@@ -25,7 +24,7 @@ import pytest
 import gemwire as genai
 from gemwire import errors
 from gemwire.emulator import Emulator
-from tests.conftest import ROOT, MakeClient
+from tests.conftest import ROOT, MakeClient, free_port
 
 FAKE_KEY = "AIzaFAKE-gemwire-test-key-0123456789"
 KEY_LIKE = re.compile(r"AIza[0-9A-Za-z_-]{20,}")
@@ -57,12 +56,6 @@ def exception_text(error: BaseException) -> str:
 def client(make_client: MakeClient) -> genai.Client:
     """A client whose key the tests look for everywhere."""
     return make_client(api_key=FAKE_KEY)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # repr
