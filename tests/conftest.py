@@ -1,10 +1,13 @@
-"""Shared fixtures: the spec, Google's published message graph, the real-traffic corpus, and
-one local emulator with clients pointed at it."""
+"""Shared fixtures: the spec, Google's published message graph, the real-traffic corpus, one
+local emulator with clients pointed at it, and a TLS certificate for 127.0.0.1."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import shutil
+import socket
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,13 @@ UPSTREAM_PATH = SHARED / "upstream" / "reachable.json"
 FAST_RETRIES = types.HttpRetryOptions(initial_delay=0.01)
 
 MakeClient = Callable[..., genai.Client]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (a connection to it is refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -87,3 +97,23 @@ def make_client(emu: Emulator) -> Iterator[MakeClient]:
 def client(make_client: MakeClient) -> genai.Client:
     """A client of the emulator with fast backoff."""
     return make_client()
+
+
+@pytest.fixture(scope="session")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, which no CA store trusts, and its key."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *["openssl", "req", "-x509", "-newkey", "ec"],
+            *["-pkeyopt", "ec_paramgen_curve:prime256v1"],
+            *["-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1"],
+            *["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key

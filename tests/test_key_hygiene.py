@@ -11,10 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
-import socket
 import ssl
-import subprocess
 import threading
 import traceback
 from collections.abc import Callable, Iterator
@@ -27,7 +24,7 @@ import pytest
 import gemwire as genai
 from gemwire import errors, types
 from gemwire.emulator import Emulator
-from tests.conftest import ROOT, MakeClient
+from tests.conftest import ROOT, MakeClient, free_port
 
 FAKE_KEY = "AIzaFAKE-gemwire-test-key-0123456789"
 KEY_LIKE = re.compile(r"AIza[0-9A-Za-z_-]{20,}")
@@ -59,12 +56,6 @@ def exception_text(error: BaseException) -> str:
 def client(make_client: MakeClient) -> genai.Client:
     """A client whose key the tests look for everywhere."""
     return make_client(api_key=FAKE_KEY)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # repr
@@ -416,29 +407,9 @@ def test_only_http_and_https_are_accepted() -> None:
 
 
 @pytest.fixture(scope="module")
-def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def tls_server(self_signed: tuple[Path, Path]) -> Iterator[tuple[str, Path]]:
     """An HTTPS server on 127.0.0.1 with a self-signed certificate no CA store trusts."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            *[
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-            ],
-            *["-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1"],
-            *["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Capture)

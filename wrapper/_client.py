@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from gemwire import _arguments
 from gemwire._closeable import Closeable
 from gemwire._request import as_http_options, timeout_seconds
-from gemwire._transport import RetryPolicy, Transport
+from gemwire._sse import MAX_EVENT_BYTES
+from gemwire._transport import MAX_RESPONSE_BYTES, RetryPolicy, Transport
 from gemwire.chats import Chats
-from gemwire.errors import MissingAPIKeyError
+from gemwire.errors import ArgumentError, MissingAPIKeyError
 from gemwire.models import Models
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
@@ -28,21 +30,47 @@ class Client(Closeable):
     order google-genai reads them in); it is sent only in the ``x-goog-api-key`` header. The
     base URL comes from ``base_url`` (or ``http_options.base_url``), else
     ``GOOGLE_GEMINI_BASE_URL``, else Google's endpoint.
+
     ``timeout`` is in seconds (``http_options.timeout`` is in milliseconds, as in
-    google-genai): the connect and the read timeout of each attempt. Failed attempts are retried
-    with exponential backoff and full jitter (see :class:`~gemwire._transport.RetryPolicy` for
-    which failures): ``max_retries`` retries (default 2) follow the first attempt, or
-    ``http_options.retry_options`` (google-genai's ``HttpRetryOptions``, whose ``attempts``
-    counts the first try) sets them; ``max_retries`` wins when both are given. A call's
-    ``config.http_options`` overrides the timeout and retry options for that call.
+    google-genai; default 60 s) and bounds each attempt as a whole: connecting, sending, the
+    status, headers and body together, however slowly the server trickles them. For a stream
+    it bounds the wait for the first event and then each gap between complete events.
+    ``total_timeout`` (seconds, default none) bounds a whole call: every attempt, the waits
+    between them and all of a stream. Either raises :class:`~gemwire.errors.APITimeoutError`.
+
+    Failed attempts are retried with exponential backoff and full jitter (see
+    :class:`~gemwire._transport.RetryPolicy` for which failures): ``max_retries`` retries
+    (default 2) follow the first attempt, or ``http_options.retry_options`` (google-genai's
+    ``HttpRetryOptions``, whose ``attempts`` counts the first try) sets them; ``max_retries``
+    wins when both are given. A call's ``config.http_options`` overrides the timeout and retry
+    options for that call. A request whose connection dropped after it was sent (or whose
+    stream was cut off before its first event) may have reached the server, which may be
+    generating, and billing, an answer: it is retried too unless ``retry_unanswered=False``.
+
+    ``proxy`` (``"http://[user:password@]host:port"``) sends every request through that
+    proxy; by default the environment's ``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY`` and
+    ``NO_PROXY`` are honoured as requests and httpx honour them, and ``proxy=""`` ignores them.
+    (google-genai's ``HttpOptions(client_args={"proxy": ...})`` is ``proxy=`` here.) An
+    ``https`` base URL goes through a ``CONNECT`` tunnel, its certificate verified end to end.
+
+    An answer larger than ``max_response_bytes`` (128 MiB, a whole stream included, counted
+    after decompression) or a stream event larger than ``max_event_bytes`` (64 MiB) raises
+    :class:`~gemwire.errors.ResponseTooLargeError`.
+
+    A client may be shared by threads, and used in a process forked from the one that made it
+    (``multiprocessing``): the child opens connections of its own. After :meth:`close`, calls
+    raise :class:`~gemwire.errors.UsageError`. Wrong arguments raise
+    :class:`~gemwire.errors.ArgumentError` (a ``ValueError``; ``TypeError`` too for a wrong
+    type) naming the argument, before anything is sent.
 
     ``validate=True`` (or the environment variable ``GEMWIRE_VALIDATE=1``) checks each request
     body against the spec before sending it, with ``jsonschema`` (``gemwire[validation]``);
     a body that breaks it raises :class:`~gemwire.errors.RequestValidationError`, naming the
     field (``generationConfig.temperature: expected a number, got string``).
 
-    Plain ``http://`` is refused except to loopback addresses (the local emulator), unless
-    ``allow_insecure_http=True``.
+    Plain ``http://`` is refused except to loopback addresses (the local emulator), through a
+    loopback proxy if any, unless ``allow_insecure_http=True``. A base URL with user-info,
+    a query, backslashes or whitespace is refused.
 
     gemwire talks to the Gemini Developer API with an API key. google-genai's other arguments
     are accepted so that code written for it runs: ``vertexai`` may be ``None`` or ``False``
@@ -68,9 +96,16 @@ class Client(Closeable):
         project: str | None = None,
         location: str | None = None,
         debug_config: Any = None,
+        proxy: str | None = None,
+        total_timeout: float | None = None,
+        retry_unanswered: bool = True,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        max_event_bytes: int = MAX_EVENT_BYTES,
     ) -> None:
         _refuse_vertex_ai(vertexai, enterprise, credentials, project, location)
         options = as_http_options(http_options)
+        if api_key is not None:
+            _arguments.text("api_key", api_key)
         key = api_key or os.environ.get("GOOGLE_API_KEY") or os.environ.get("GEMINI_API_KEY")
         if not key:
             raise MissingAPIKeyError(
@@ -82,12 +117,18 @@ class Client(Closeable):
             or os.environ.get("GOOGLE_GEMINI_BASE_URL")
             or DEFAULT_BASE_URL
         ).rstrip("/")
-        self.api_version = api_version or options.api_version or "v1beta"
+        self.api_version = _arguments.path_segment(
+            "api_version", api_version or options.api_version or "v1beta", "v1beta"
+        )
         if timeout is None:
             timeout = timeout_seconds(options)
-        retry = RetryPolicy().with_options(options.retry_options)
+        retry = (
+            RetryPolicy()
+            .with_options(options.retry_options)
+            ._replace(retry_unanswered=_arguments.flag("retry_unanswered", retry_unanswered))
+        )
         if max_retries is not None:
-            retry = retry._replace(max_retries=max_retries)
+            retry = retry._replace(max_retries=_arguments.count("max_retries", max_retries))
         if validate is None:
             validate = os.environ.get("GEMWIRE_VALIDATE", "").lower() in ("1", "true", "yes", "on")
         if validate:
@@ -101,12 +142,16 @@ class Client(Closeable):
             retry=retry,
             headers=options.headers,
             allow_insecure_http=allow_insecure_http,
+            proxy=proxy,
+            total_timeout=total_timeout,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
         self.models = Models(self._transport, self.api_version, validate=validate)
         self.chats = Chats(self.models)
 
     def close(self) -> None:
-        """Close the pooled connections. The client must not be used afterwards."""
+        """Close the pooled connections; calls made afterwards raise ``UsageError``."""
         self._transport.close()
 
     def __repr__(self) -> str:
@@ -134,7 +179,7 @@ def _refuse_vertex_ai(
         if value
     ]
     if wanted:
-        raise ValueError(
+        raise ArgumentError(
             f"gemwire talks to the Gemini Developer API with an API key; Vertex AI "
             f"({', '.join(wanted)}) is not supported. Pass api_key=... (or set GEMINI_API_KEY)"
             + (" and unset GOOGLE_GENAI_USE_VERTEXAI" if from_environment else "")

@@ -5,24 +5,39 @@ Accepted, as google-genai accepts them: a string, a ``Part``, a ``Content``, a w
 part dicts) form one ``user`` turn; a ``Content`` (or a dict with ``role``/``parts``), or a
 list of parts inside the list, is a turn of its own. Pillow is imported only when an image is
 actually passed.
+
+A PIL image is sent as a JPEG if it was read from one and has no alpha channel, else as a
+PNG; modes PNG cannot hold are converted first (alpha kept, deep grayscale as 16 bits). A
+float image (mode ``F``) and an animated image (several frames) are refused: neither has one
+obvious picture to send.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from gemwire._serde import WireModel
-from gemwire.errors import DecodeError
+from gemwire.errors import ArgumentError, ArgumentTypeError, DecodeError, EncodeError
 from gemwire.types import Blob, Content, Part
 
-__all__ = ["to_content", "to_contents", "to_part"]
+__all__ = ["copied", "inline_bytes", "to_content", "to_contents", "to_part"]
 
 _T = TypeVar("_T", bound=WireModel)
 ACCEPTED = "str, Part, Content, dict or PIL.Image.Image"
-# Pillow writes these modes to PNG as they are; others are converted first.
-PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"})
+JPEG_MODES = frozenset({"L", "RGB", "CMYK"})
+# Pillow writes these modes to PNG as they are; the others are converted first.
+PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I;16", "I;16B"})
+PNG_CONVERSIONS = {
+    "La": "LA",
+    "PA": "RGBA",
+    "RGBa": "RGBA",
+    "I": "I;16",  # values above 65535 are clipped
+    "I;16L": "I;16",
+    "I;16N": "I;16",
+}
 
 
 def to_contents(contents: Any, *, path: str = "contents") -> list[Content]:
@@ -45,7 +60,7 @@ def to_contents(contents: Any, *, path: str = "contents") -> list[Content]:
     if loose:
         turns.append(Content(role="user", parts=loose))
     if not turns:
-        raise ValueError(f"{path}: is empty; pass at least one prompt")
+        raise ArgumentError(f"{path}: is empty; pass at least one prompt")
     return turns
 
 
@@ -56,7 +71,7 @@ def to_content(value: Any, *, role: str | None = "user", path: str = "contents")
         return turn
     items = value if isinstance(value, (list, tuple)) else [value]
     if not items:
-        raise ValueError(f"{path}: is empty; pass at least one part")
+        raise ArgumentError(f"{path}: is empty; pass at least one part")
     parts = [
         to_part(item, path=f"{path}[{i}]" if items is value else path)
         for i, item in enumerate(items)
@@ -73,22 +88,55 @@ def to_part(value: Any, *, path: str = "contents") -> Part:
     if isinstance(value, Mapping):
         return _from_dict(Part, value, path)
     if _is_pil_image(value):
-        return image_part(value)
-    raise TypeError(f"{path}: expected {ACCEPTED}, got {type(value).__name__}")
+        return image_part(value, path=path)
+    raise ArgumentTypeError(f"{path}: expected {ACCEPTED}, got {type(value).__name__}")
 
 
-def image_part(image: Any) -> Part:
-    """Encode a PIL image as an inline part: JPEG stays JPEG, anything else becomes PNG."""
+def image_part(image: Any, *, path: str = "contents") -> Part:
+    """Encode a PIL image as an inline part: a JPEG without alpha stays JPEG, anything else
+    becomes PNG."""
+    frames = getattr(image, "n_frames", 1)
+    if frames > 1:
+        raise ArgumentError(
+            f"{path}: an animated image ({frames} frames) is not one picture; pass the frame "
+            "you mean (image.seek(i); image.copy()), or upload the file with the Files API"
+        )
+    if image.mode == "F":
+        raise ArgumentError(
+            f"{path}: a float image (mode 'F') has no scale a picture format agrees on; "
+            "convert it to 'L' or 'RGB' as you mean it"
+        )
     buffer = io.BytesIO()
-    if image.format == "JPEG":
+    if image.format == "JPEG" and image.mode in JPEG_MODES:
         image.save(buffer, format="JPEG", quality=95)
         mime_type = "image/jpeg"
     else:
         if image.mode not in PNG_MODES:
-            image = image.convert("RGBA")
+            image = image.convert(PNG_CONVERSIONS.get(image.mode, _opaque_or_not(image)))
         image.save(buffer, format="PNG")
         mime_type = "image/png"
     return Part(inline_data=Blob(mime_type=mime_type, data=buffer.getvalue()))
+
+
+def _opaque_or_not(image: Any) -> str:
+    return "RGBA" if "A" in image.getbands() else "RGB"
+
+
+def inline_bytes(content: Content) -> Iterator[bytes]:
+    """The inline data (images, files) of a turn."""
+    for part in content.parts or ():
+        if part.inline_data is not None and isinstance(part.inline_data.data, bytes):
+            yield part.inline_data.data
+
+
+def copied(content: Content) -> Content:
+    """A copy of ``content`` that shares nothing with it, made through its wire JSON: no
+    recursion in Python, however deep a ``functionCall.args`` nests."""
+    try:
+        return Content.from_dict(json.loads(json.dumps(content.to_dict())))
+    except RecursionError:
+        pass  # raised below, outside the handler, with its thousand frames gone
+    raise EncodeError("a turn is nested too deeply to be written as JSON")
 
 
 def _as_turn(value: Any, path: str) -> Content | None:
@@ -100,7 +148,7 @@ def _as_turn(value: Any, path: str) -> Content | None:
     if isinstance(value, Sequence) and not isinstance(value, (str, bytes)) and path.endswith("]"):
         # A list inside contents is a user turn of its own, as google-genai makes it.
         if not value:
-            raise ValueError(f"{path}: is empty; pass at least one part")
+            raise ArgumentError(f"{path}: is empty; pass at least one part")
         parts = [to_part(item, path=f"{path}[{index}]") for index, item in enumerate(value)]
         return Content(role="user", parts=parts)
     return None

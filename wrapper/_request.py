@@ -14,13 +14,21 @@ without a change here.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from gemwire._content import to_content, to_contents
+from gemwire import _arguments
+from gemwire._content import inline_bytes, to_content, to_contents
 from gemwire._serde import WireModel
 from gemwire._structured import schema_of
-from gemwire.errors import DecodeError, RequestValidationError
+from gemwire.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    DecodeError,
+    EncodeError,
+    RequestValidationError,
+)
 from gemwire.types import (
     Content,
     GenerateContentConfig,
@@ -60,12 +68,17 @@ GENERATION_FIELDS = tuple(
     if f.name in _CONFIG_FIELDS and f.name not in ("unknown_fields", "response_schema")
 )
 TOP_LEVEL_FIELDS = ("safety_settings", "tools", "tool_config", "cached_content")
+# What the API takes inline in one request, base64 included; larger media go through the
+# Files API.
+INLINE_LIMIT = 20 * 10**6
+MODEL_COLLECTIONS = ("models", "tunedModels")
 
 
 class Request(NamedTuple):
     """One API call, ready for the transport.
 
-    ``path`` is relative to the base URL (``v1beta/models/gemini-2.5-flash:generateContent``);
+    ``path`` is relative to the base URL (``v1beta/models/gemini-2.5-flash:generateContent``),
+    and always has that shape: its names were checked (:func:`model_path`);
     ``timeout`` is in seconds and ``retry_options`` overrides the client's retry policy, both
     for this call only (``None``: the client's).
     """
@@ -144,7 +157,7 @@ def as_http_options(options: HttpOptionsOrDict | None) -> HttpOptions:
 
 def _from_dict(cls: type[_Options], options: object, name: str) -> _Options:
     if not isinstance(options, Mapping):
-        raise TypeError(f"{name}: expected {cls.__name__} or dict, got {type(options).__name__}")
+        raise ArgumentTypeError(f"{name}: expected {cls.__name__} or dict, got {type(options).__name__}")
     try:
         decoded = cls.from_dict(options)
     except DecodeError as error:
@@ -161,23 +174,31 @@ def _refuse_unknown_options(options: WireModel, name: str) -> None:
     unknown = sorted(key for key in kept if key not in known)
     if unknown:
         names = ", ".join(map(repr, unknown))
-        raise TypeError(f"{name}: {type(options).__name__} has no option {names}")
+        raise ArgumentTypeError(f"{name}: {type(options).__name__} has no option {names}")
     for field in ("http_options", "retry_options"):
         inner = getattr(options, field, None)
         if isinstance(inner, WireModel) and type(inner) in _OPTION_NAMES:
             _refuse_unknown_options(inner, f"{name}.{field}")
 
 
-def timeout_seconds(options: HttpOptions) -> float | None:
+def timeout_seconds(options: HttpOptions, name: str = "http_options.timeout") -> float | None:
     """``options.timeout`` (milliseconds, as in google-genai) in seconds, or ``None``."""
-    return None if options.timeout is None else options.timeout / 1000
+    if options.timeout is None:
+        return None
+    return _arguments.seconds(name, options.timeout, unit="milliseconds") / 1000
 
 
 def model_path(model: str) -> str:
-    """``gemini-2.0-flash`` -> ``models/gemini-2.0-flash``; full resource names stay as given."""
-    if not model or not isinstance(model, str):
-        raise ValueError(f"model: expected a model name such as 'gemini-2.0-flash', got {model!r}")
-    return model if "/" in model else f"models/{model}"
+    """``gemini-2.0-flash`` -> ``models/gemini-2.0-flash``; ``models/...`` and
+    ``tunedModels/...`` stay as given. Anything else (``../files``, ``m?key=x``, ``m#f``) is
+    refused rather than sent into the path."""
+    collection, _, name = model.rpartition("/") if isinstance(model, str) else ("", "", model)
+    if collection and collection not in MODEL_COLLECTIONS:
+        raise ArgumentError(
+            f"model: expected 'NAME', 'models/NAME' or 'tunedModels/NAME', got {model!r}"
+        )
+    _arguments.path_segment("model", name, "gemini-2.0-flash")
+    return model if collection else f"models/{model}"
 
 
 def _generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any]:
@@ -186,6 +207,9 @@ def _generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, An
     generation: dict[str, Any] = {
         name: value for name in GENERATION_FIELDS if (value := getattr(config, name)) is not None
     }
+    for name, value in generation.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ArgumentError(f"config.{name}: expected a finite number, got {value!r}")
     if config.response_schema is not None:
         generation["response_schema"] = schema_of(config.response_schema)
         if config.response_mime_type is None:
@@ -200,7 +224,24 @@ def _generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, An
         ),
         **{name: getattr(config, name) for name in TOP_LEVEL_FIELDS},
     )
-    return request.to_dict()
+    _check_inline_size(request)
+    try:
+        return request.to_dict()
+    except RecursionError:
+        pass  # raised below, outside the handler, with its thousand frames gone
+    raise EncodeError("the request is nested too deeply to be written as JSON")
+
+
+def _check_inline_size(request: GenerateContentRequest) -> None:
+    """Refuse a request whose inline media the API would refuse, before encoding them."""
+    turns = [*(request.contents or ()), request.system_instruction]
+    size = sum(len(data) for turn in turns if turn is not None for data in inline_bytes(turn))
+    if size * 4 / 3 > INLINE_LIMIT:
+        raise ArgumentError(
+            f"contents: {size / 10**6:.1f} MB of inline data (images, files) is over the "
+            f"{INLINE_LIMIT // 10**6} MB the API takes inline in one request; upload large "
+            "files with the Files API and pass them as Part.from_uri(...)"
+        )
 
 
 def _request(

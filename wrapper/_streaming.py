@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Generator, Iterator
+import threading
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from gemwire._closeable import Closeable
 from gemwire._serde import decode_answer
-from gemwire.errors import IncompleteStreamError
+from gemwire.errors import IncompleteStreamError, UsageError
 from gemwire.types import (
     Candidate,
     Content,
@@ -34,13 +34,18 @@ class Stream(Closeable):
     them up: :meth:`get_final_response` gives the whole answer as one response.
 
     The HTTP connection goes back to the pool when the last chunk has been read, and is closed
-    when the loop ends early (``break``, an exception) or on :meth:`close`. Usable as a
-    context manager::
+    at once when a loop over the stream ends early (``break``, an exception), also while the
+    stream object is still referenced, or on :meth:`close` (also before any chunk was read).
+    Usable as a context manager::
 
         with client.models.generate_content_stream(model=..., contents=...) as stream:
             for chunk in stream:
                 print(chunk.text, end="")
         response = stream.get_final_response()
+
+    A stream is one iterator: ``next(stream)`` and loops take turns over the same chunks, and
+    a loop after one that was left early finds the stream closed. Reading it from two threads
+    at the same time raises :class:`~gemwire.errors.UsageError`.
 
     A stream that ends before any chunk carried a ``finishReason`` (or a prompt
     ``blockReason``) raises :class:`~gemwire.errors.IncompleteStreamError`. A failure before
@@ -50,27 +55,37 @@ class Stream(Closeable):
 
     def __init__(self, events: Events, *, config: GenerateContentConfig | None = None) -> None:
         self._events = events
+        self._source = iter(events)
         self._config = config
         self._answer = _Answer()
         self._finished = False
-        chunks = self._iterate()
-        # Held strongly only until a loop takes it (``__iter__``): from then on the loop owns
-        # it, so that leaving the loop (``break``) frees it, which closes the connection, even
-        # while the stream object itself is still referenced.
-        self._chunks: Generator[GenerateContentResponse, None, None] | None = chunks
-        self._chunks_ref = weakref.ref(chunks)
+        self._closed = False
+        self._reading = threading.Lock()
 
     def __iter__(self) -> Iterator[GenerateContentResponse]:
-        chunks = self._current()
-        self._chunks = None
-        return chunks
+        # A generator of its own per loop: when the loop is left, it is freed at once and
+        # closes the stream, however long the stream object itself lives; unless the loop
+        # failed because another thread is reading the stream, which is then left to it.
+        owner = True
+        try:
+            while True:
+                try:
+                    chunk = self._next()
+                except UsageError:
+                    owner = False
+                    raise
+                if chunk is None:
+                    return
+                yield chunk
+        finally:
+            if owner:
+                self.close()
 
     def __next__(self) -> GenerateContentResponse:
-        return next(self._current())
-
-    def _current(self) -> Iterator[GenerateContentResponse]:
-        chunks = self._chunks or self._chunks_ref()
-        return iter(()) if chunks is None else chunks
+        chunk = self._next()
+        if chunk is None:
+            raise StopIteration
+        return chunk
 
     @property
     def finished(self) -> bool:
@@ -93,7 +108,7 @@ class Stream(Closeable):
         :class:`~gemwire.errors.IncompleteStreamError` if the stream was closed or ended
         before the model finished.
         """
-        for _ in self:
+        while self._next() is not None:
             pass
         if not self._finished:
             raise IncompleteStreamError("the stream was closed before the model finished")
@@ -104,22 +119,38 @@ class Stream(Closeable):
 
     def close(self) -> None:
         """Stop reading and close the connection (a no-op once the stream is done)."""
-        chunks = self._chunks or self._chunks_ref()
-        if chunks is not None:
-            chunks.close()
+        self._closed = True
         self._events.close()
 
-    def _iterate(self) -> Generator[GenerateContentResponse, None, None]:
+    def _next(self) -> GenerateContentResponse | None:
+        """The next chunk, or ``None`` at the end (or once closed)."""
+        if not self._reading.acquire(blocking=False):
+            raise UsageError(
+                "this stream is being read by another thread; read a stream in one place"
+            )
         try:
-            for payload in self._events:
-                chunk = decode_answer(GenerateContentResponse, payload)
-                self._answer.add(chunk)
-                self._finished = self._finished or _is_final(chunk)
-                yield chunk
+            if self._closed:
+                return None
+            payload = next(self._source, _END)
+            if payload is _END:
+                self.close()
+                if not self._finished:
+                    raise IncompleteStreamError(
+                        "the stream ended before the model finished its answer"
+                    )
+                return None
+            chunk = decode_answer(GenerateContentResponse, payload)
+            self._answer.add(chunk)
+            self._finished = self._finished or _is_final(chunk)
+            return chunk
+        except BaseException:
+            self.close()
+            raise
         finally:
-            self._events.close()
-        if not self._finished:
-            raise IncompleteStreamError("the stream ended before the model finished its answer")
+            self._reading.release()
+
+
+_END: Any = object()
 
 
 def _is_final(chunk: GenerateContentResponse) -> bool:

@@ -16,6 +16,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
+from gemwire.errors import ArgumentTypeError
 from gemwire.types import Schema, Type
 
 __all__ = ["parse_as", "schema_of"]
@@ -45,13 +46,13 @@ def parse_as(text: str, schema: Any) -> Any:
     """
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python goes
         return None
     if isinstance(schema, (Schema, Mapping)) or schema is None:
         return value
     try:
         return _instance_of(schema, value)
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, RecursionError):
         return None
 
 
@@ -85,7 +86,7 @@ def _schema_of_type(hint: Any, path: str) -> Schema:
             property_ordering=list(fields),
             required=required or None,
         )
-    raise TypeError(f"{path}: cannot describe {hint!r} as a response schema")
+    raise ArgumentTypeError(f"{path}: cannot describe {hint!r} as a response schema")
 
 
 def _record_fields(hint: Any) -> tuple[dict[str, Any], list[str]] | None:

@@ -1,46 +1,63 @@
 """Every HTTP byte gemwire sends or receives goes through :class:`Transport`.
 
-It owns the urllib3 pool, builds requests (URL, headers with the API key, JSON body), applies
-timeouts, retries what is worth retrying with exponential backoff and full jitter, logs each
-exchange at DEBUG with the key redacted, and turns failures into :mod:`gemwire.errors`
-exceptions with the cause chained. Nothing above this module sees urllib3.
+It builds requests (URL, headers with the API key, JSON body), sends them over the origin's
+connection pool (:mod:`gemwire._connection`: deadlines, fork safety, proxies), reads answers
+within the size limits, retries what is worth retrying with exponential backoff and full
+jitter, logs each exchange at DEBUG with the key redacted, and turns failures into
+:mod:`gemwire.errors` exceptions. Nothing above this module sees urllib3.
+
+Deadlines: ``timeout`` bounds each attempt of a call as a whole (connect, request, status,
+headers and body); for a stream it bounds the wait for the first event and then each gap
+between complete events (bytes that do not complete an event do not count). ``total_timeout``,
+if set, bounds the whole call: every attempt, the waits between them and the whole stream.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
 import math
 import random
 import time
-from collections.abc import Generator, Iterator, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Callable, Generator, Iterator, Mapping
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlencode
 
 import urllib3
+from urllib3 import HTTPHeaderDict
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
+    LocationParseError,
     NewConnectionError,
     ProtocolError,
     ReadTimeoutError,
     SSLError,
 )
-from urllib3.util import parse_url
+from urllib3.util import Url, parse_url
 
+from gemwire import _arguments
 from gemwire._closeable import Closeable
+from gemwire._connection import Deadline, Origin, proxy_for
 from gemwire._request import Request
-from gemwire._secrets import REDACTED, is_loopback, redact_headers, redact_url
-from gemwire._sse import iter_sse_json
+from gemwire._secrets import is_loopback, redact_headers, redact_url, redactor
+from gemwire._sse import MAX_EVENT_BYTES, iter_sse_json
 from gemwire._version import __version__
 from gemwire.errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    ArgumentError,
+    ArgumentTypeError,
+    EncodeError,
     GemwireError,
     IncompleteStreamError,
     InvalidResponseError,
+    ResponseTooLargeError,
+    UsageError,
+    error_in,
 )
 from gemwire.types import HttpRetryOptions
 
@@ -52,6 +69,10 @@ USER_AGENT = f"gemwire/{__version__}"
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 NEVER_RETRIED = frozenset({400, 401, 403, 404})  # the same request can only fail the same way
 LOGGED_BODY = 2000  # characters of a body a DEBUG record shows
+MAX_RESPONSE_BYTES = 128 * 2**20  # an answer's body, or a whole stream, after decompression
+READ_SIZE = 65536
+PLAIN = (None, "", "/")  # a URL without a path
+_T = TypeVar("_T")
 
 
 class RetryPolicy(NamedTuple):
@@ -63,8 +84,13 @@ class RetryPolicy(NamedTuple):
     server said how long to wait (``Retry-After`` or a ``google.rpc.RetryInfo`` detail), which
     is honoured up to ``max_delay``.
 
-    Retried: connection failures (refused, reset, dropped, connect timeout) and the HTTP
-    ``statuses``, never 400, 401, 403 or 404. Not retried: read timeouts (the server may still
+    Retried: the HTTP ``statuses`` (never 400, 401, 403 or 404, also when an error object
+    carries them in a success answer or a stream), connections that could not be made
+    (refused, connect timeout), and, if ``retry_unanswered``, requests that may have reached
+    the server but got no answer: the connection dropped or was reset after the request was
+    sent, or a stream was cut off before its first event. The server may have received those
+    and be generating (and billing) an answer nobody reads; ``retry_unanswered=False`` never
+    sends them twice. Not retried: timeouts once the request was sent (the server may still
     be working; a retry would double the wait) and TLS failures.
     """
 
@@ -75,6 +101,7 @@ class RetryPolicy(NamedTuple):
     exp_base: float = 2.0
     jitter: float = 1.0
     statuses: frozenset[int] = RETRYABLE_STATUSES
+    retry_unanswered: bool = True
 
     def delay(self, retry: int, server_hint: float | None) -> float:
         """Seconds to wait before retry number ``retry`` (0 for the first)."""
@@ -90,11 +117,11 @@ class RetryPolicy(NamedTuple):
         """Whether ``failure`` is worth another attempt (the budget aside)."""
         if isinstance(failure, APIError):
             return failure.code in self.statuses and failure.code not in NEVER_RETRIED
-        if isinstance(failure, APITimeoutError):
-            return isinstance(failure.__cause__, ConnectTimeoutError)
-        return isinstance(failure, APIConnectionError) and not isinstance(
-            failure.__cause__, SSLError
-        )
+        if not isinstance(failure, APIConnectionError) or _is_tls(failure):
+            return False
+        if _never_sent(failure):
+            return True
+        return self.retry_unanswered and not isinstance(failure, APITimeoutError)
 
     def with_options(self, options: HttpRetryOptions | Mapping[str, Any] | None) -> RetryPolicy:
         """This policy with google-genai's ``HttpRetryOptions`` applied; unset fields stay.
@@ -105,11 +132,14 @@ class RetryPolicy(NamedTuple):
         if options is None:
             return self
         if isinstance(options, Mapping):
-            options = HttpRetryOptions(**options)
+            try:
+                options = HttpRetryOptions(**options)
+            except TypeError as error:
+                raise ArgumentTypeError(f"retry_options: {error}") from None
         changes: dict[str, Any] = {}
         if options.attempts is not None:
             if isinstance(options.attempts, bool) or options.attempts < 1:
-                raise ValueError(
+                raise ArgumentError(
                     f"retry_options.attempts counts the first try: expected >= 1, "
                     f"got {options.attempts!r}"
                 )
@@ -121,8 +151,8 @@ class RetryPolicy(NamedTuple):
             ("exp_base", options.exp_base),
         ):
             if value is not None:
-                if value < 0:
-                    raise ValueError(f"retry_options: expected seconds >= 0, got {value!r}")
+                if not math.isfinite(value) or value < 0:
+                    raise ArgumentError(f"retry_options: expected seconds >= 0, got {value!r}")
                 changes[name] = float(value)
         if options.jitter is not None:
             changes["jitter"] = min(max(float(options.jitter), 0.0), 1.0)
@@ -135,6 +165,8 @@ class _Call:
     """One logical request: what is sent, under which policy, and the retries spent on it."""
 
     __slots__ = (
+        "deadline",
+        "end",
         "headers",
         "method",
         "path",
@@ -143,7 +175,6 @@ class _Call:
         "retries",
         "seconds",
         "target",
-        "timeout",
         "url",
     )
 
@@ -157,7 +188,7 @@ class _Call:
         payload: bytes | None,
         headers: dict[str, str],
         seconds: float,
-        timeout: urllib3.Timeout,
+        end: float | None,
         policy: RetryPolicy,
     ) -> None:
         self.method = method
@@ -166,14 +197,23 @@ class _Call:
         self.target = target  # what the request line carries: the path under base_url, and query
         self.payload = payload
         self.headers = headers
-        self.seconds = seconds
-        self.timeout = timeout
+        self.seconds = seconds  # the timeout of an attempt (of a wait, in a stream)
+        self.end = end  # when the total limit runs out (time.monotonic()), if there is one
         self.policy = policy
         self.retries = 0
 
+    deadline: Deadline  # the current attempt's, made by each attempt
+
 
 class Transport:
-    """Sends JSON requests to the Gemini API over one thread-safe urllib3 pool."""
+    """Sends JSON requests to the Gemini API over one thread-safe connection pool.
+
+    ``base_url`` must be ``http(s)://host[:port][/path]``: user-info (``user@``), a query, a
+    fragment, backslashes and whitespace are refused, and plain ``http`` carries the key only
+    to a loopback host (through a loopback proxy, if any) unless ``allow_insecure_http``.
+    ``proxy`` (``None``: the environment's ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY``;
+    ``""``: none) is an ``http(s)://[user:password@]host:port`` URL.
+    """
 
     def __init__(
         self,
@@ -184,57 +224,61 @@ class Transport:
         retry: RetryPolicy,
         headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
+        proxy: str | None = None,
+        total_timeout: float | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        max_event_bytes: int = MAX_EVENT_BYTES,
         pool_size: int = 32,
     ) -> None:
-        base_url = base_url.rstrip("/")
-        # Parsed as urllib3 parses it, so that the host checked is the host connected to.
-        url = parse_url(base_url)
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(f"base_url must be an http(s) URL, got {redact_url(base_url)!r}")
-        if url.scheme == "http" and not is_loopback(url.host) and not allow_insecure_http:
-            raise ValueError(
-                f"refusing to send the API key in clear text to {url.host}: use https, "
-                "or pass allow_insecure_http=True if you really mean it"
-            )
+        _arguments.text("api_key", api_key)
         if not api_key.isascii() or not api_key.isprintable() or api_key != api_key.strip():
-            raise ValueError("the API key has characters an HTTP header cannot carry")
+            raise ArgumentError("api_key: has characters an HTTP header cannot carry")
+        self._redact = redactor(api_key)
+        base_url = _arguments.text("base_url", base_url).rstrip("/")
+        url = _checked_url("base_url", base_url)
+        proxy_url = proxy_for(url, None if proxy is None else _arguments.text("proxy", proxy))
+        if proxy_url is not None:
+            proxy_url = _checked_url("proxy", proxy_url.url, proxy=True)
+        if url.scheme == "http" and not allow_insecure_http:
+            for what, where in (("base_url", url), ("proxy", proxy_url)):
+                if where is not None and not is_loopback(where.host):
+                    raise ArgumentError(
+                        f"{what}: refusing to send the API key in clear text to {where.host}: "
+                        "use https, or pass allow_insecure_http=True if you really mean it"
+                    )
         self.base_url = base_url
-        self.timeout = timeout
-        self._timeout = _timeout(timeout)
+        self.timeout = _arguments.seconds("timeout", timeout)
+        self.total_timeout = (
+            None if total_timeout is None else _arguments.seconds("total_timeout", total_timeout)
+        )
+        self.max_response_bytes = _arguments.count(
+            "max_response_bytes", max_response_bytes, minimum=1
+        )
+        self.max_event_bytes = _arguments.count("max_event_bytes", max_event_bytes, minimum=1)
         self.retry = retry
         self._secret = api_key
+        self._closed = False
         self._headers = {
             "content-type": "application/json",
             "user-agent": USER_AGENT,
             **_lower(headers or {}),
             "x-goog-api-key": api_key,
         }
-        # TLS certificates are always verified, against the system's CA store.
-        self._pool = urllib3.PoolManager(
-            maxsize=pool_size, retries=False, cert_reqs="CERT_REQUIRED"
-        )
-        # Every request goes to the origin of base_url: look its connection pool up once
-        # rather than parse and normalise the URL on every request.
-        self._origin = self._pool.connection_from_url(base_url)
+        self._origin = Origin(url, proxy=proxy_url, pool_size=pool_size)
         self._prefix = (url.path or "").rstrip("/")  # a base URL may carry a path (a proxy's)
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r})"
 
     def close(self) -> None:
-        """Close every pooled connection."""
-        self._pool.clear()
+        """Close every pooled connection; calls made afterwards raise ``UsageError``."""
+        self._closed = True
+        self._origin.close()
 
     def request(self, request: Request) -> Any:
         """Send ``request`` (retrying as the policy says) and return its decoded JSON answer."""
         call = self._call(request)
-        response = self._send(call, stream=False)
-        try:
-            return json.loads(response.data)
-        except (ValueError, RecursionError) as error:
-            raise InvalidResponseError(
-                f"the answer to {call.method} {call.path} is not JSON ({len(response.data)} bytes)"
-            ) from error
+        return self._retrying(call, self._answer)
 
     def stream(self, request: Request) -> EventStream:
         """Send ``request`` and return its server-sent events once the status is a success.
@@ -244,39 +288,59 @@ class Transport:
         by sending the request again; after that, a failure raises.
         """
         call = self._call(request)
-        return EventStream(self, call, self._send(call, stream=True))
+        return EventStream(self, call, self._retrying(call, self._open))
 
     def _call(self, request: Request) -> _Call:
+        if self._closed:
+            raise UsageError("this client was closed; make a new one")
         path = request.path
         target = f"{self._prefix}/{path}"
         if request.query:
             target += "?" + urlencode(request.query)
-        timeout = request.timeout
+        seconds = self.timeout if request.timeout is None else request.timeout
         return _Call(
             method=request.method,
             path=path,
             url=self.base_url.removesuffix(self._prefix) + target,
             target=target,
-            payload=(
-                None
-                if request.body is None
-                else json.dumps(request.body, separators=(",", ":")).encode()
-            ),
+            payload=None if request.body is None else _json_bytes(request.body),
             headers=(
                 {**self._headers, **_lower(request.headers)} if request.headers else self._headers
             ),
-            seconds=self.timeout if timeout is None else timeout,
-            timeout=self._timeout if timeout is None else _timeout(timeout),
+            seconds=seconds,
+            end=None if self.total_timeout is None else time.monotonic() + self.total_timeout,
             policy=self.retry.with_options(request.retry_options),
         )
 
-    def _send(self, call: _Call, *, stream: bool) -> urllib3.BaseHTTPResponse:
-        """Attempt ``call`` until it succeeds, fails in a way not retried, or runs out."""
+    def _retrying(self, call: _Call, attempt: Callable[[_Call], _T]) -> _T:
+        """``attempt(call)`` until it succeeds, fails in a way not retried, or runs out."""
         while True:
             try:
-                return self._attempt(call, stream=stream)
+                return attempt(call)
             except GemwireError as failure:
                 self._back_off(call, failure)
+
+    def _answer(self, call: _Call) -> Any:
+        """One attempt of a unary call: its JSON answer (an error object in it raises)."""
+        response, body = self._attempt(call)
+        try:
+            payload = json.loads(body)
+        except (ValueError, RecursionError) as error:
+            # Raised below with only the reason: the decoder's error holds the whole body,
+            # which may echo the key, and so would the exception's context.
+            problem = str(error)
+        else:
+            carried = error_in(payload, response.headers)
+            if carried is not None:
+                raise carried
+            return payload
+        raise InvalidResponseError(
+            f"the answer to {call.method} {call.path} is not JSON ({len(body)} bytes)"
+        ) from ValueError(problem)
+
+    def _open(self, call: _Call) -> urllib3.BaseHTTPResponse:
+        """One attempt of a stream: its response, the body left to read."""
+        return self._attempt(call, stream=True)[0]
 
     def _back_off(self, call: _Call, failure: GemwireError, *, retry: bool = True) -> None:
         """Sleep before the next attempt of ``call``, or raise ``failure`` if there is none:
@@ -290,6 +354,8 @@ class Transport:
             raise failure
         hint = _server_delay(failure) if isinstance(failure, APIError) else None
         delay = call.policy.delay(call.retries, hint)
+        if call.end is not None and time.monotonic() + delay >= call.end:
+            raise failure  # the total limit would run out before the next attempt
         call.retries += 1
         logger.info(
             "retrying %s %s in %.3f s (retry %d of %d) after: %s",
@@ -302,8 +368,11 @@ class Transport:
         )
         time.sleep(delay)
 
-    def _attempt(self, call: _Call, *, stream: bool) -> urllib3.BaseHTTPResponse:
-        """One HTTP exchange; a failure raises the matching gemwire error."""
+    def _attempt(
+        self, call: _Call, *, stream: bool = False
+    ) -> tuple[urllib3.BaseHTTPResponse, bytes]:
+        """One HTTP exchange: the response and its body (``b""`` for a stream's success,
+        left to read); a failure raises the matching gemwire error."""
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
             logger.debug(
@@ -314,20 +383,18 @@ class Transport:
                 self._excerpt(call.payload),
             )
         started = time.monotonic()
+        call.deadline = deadline = Deadline(call.seconds, call.end)
         try:
-            response = self._origin.urlopen(
+            left = deadline.remaining()
+            response = self._origin.open(
+                deadline,
                 call.method,
                 call.target,
                 body=call.payload,
                 headers=call.headers,
-                timeout=call.timeout,
-                preload_content=not stream,
-                redirect=False,
-                retries=False,
+                timeout=urllib3.Timeout(connect=left, read=left),
             )
-            if response.status >= 400 and stream:
-                response.data  # noqa: B018  # read the error body here, where failures are caught
-        except HTTPError as error:
+        except (HTTPError, TimeoutError) as error:
             failure = self._failure(call, error)
             if debug:
                 logger.debug(
@@ -338,6 +405,8 @@ class Transport:
                     failure,
                 )
             raise failure from error
+        streamed = stream and response.status < 400
+        body = b"" if streamed else self._read(call, response, "answer")
         if debug:
             logger.debug(
                 "response %s %s -> %d in %.3f s headers=%s body=%s",
@@ -346,44 +415,92 @@ class Transport:
                 response.status,
                 time.monotonic() - started,
                 self._redact_headers(response.headers),
-                "<streamed>" if stream and response.status < 400 else self._excerpt(response.data),
+                "<streamed>" if streamed else self._excerpt(body),
             )
-        if response.status < 400:
-            return response
-        body = response.data
-        response.release_conn()
-        raise APIError.from_response(response.status, body, response.headers)
+        if response.status >= 400:
+            raise APIError.from_response(response.status, body, response.headers)
+        return response, body
 
-    def _failure(self, call: _Call, error: HTTPError) -> GemwireError:
+    def _read(self, call: _Call, response: urllib3.BaseHTTPResponse, waiting: str) -> bytes:
+        """The whole body of ``response``; the connection goes back to the pool."""
+        body = b"".join(self._body(call, response, waiting))
+        response.release_conn()
+        return body
+
+    def _body(
+        self, call: _Call, response: urllib3.BaseHTTPResponse, waiting: str
+    ) -> Iterator[bytes]:
+        """The body of ``response`` as it arrives (decompressed, at most the size limit, each
+        read within the deadline); a failure becomes a gemwire error ("no ``waiting`` within
+        the timeout") and closes the connection."""
+        what = f"the answer to {call.method} {call.path}"
+        size = 0
+        try:
+            while chunk := response.read1(READ_SIZE):
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    raise ResponseTooLargeError(
+                        f"{what} is larger than the limit of {self.max_response_bytes} bytes "
+                        "(max_response_bytes)"
+                    )
+                yield chunk
+            return
+        except (ReadTimeoutError, TimeoutError) as error:
+            failure: GemwireError = APITimeoutError(f"{what}: no {waiting} within {_limit(call)}")
+            cause: BaseException | None = error
+        except ProtocolError as error:  # the connection ended before the body did
+            failure, cause = IncompleteStreamError(f"{what} was cut off: {_describe(error)}"), error
+        except HTTPError as error:
+            failure = APIConnectionError(f"{what} broke: {self._redact(_describe(error))}")
+            cause = error
+        except BaseException:
+            response.close()  # unread bytes may follow: this connection cannot be reused
+            raise
+        response.close()
+        raise failure from cause
+
+    def _failure(self, call: _Call, error: HTTPError | TimeoutError) -> GemwireError:
         """The gemwire error for a urllib3 failure (the caller chains ``error`` as its cause)."""
         what = f"{call.method} {call.path}"
         # NewConnectionError subclasses ConnectTimeoutError: test it first.
         if isinstance(error, NewConnectionError):
             return APIConnectionError(f"{what}: could not connect: {_describe(error)}")
         if isinstance(error, ConnectTimeoutError):
-            return APITimeoutError(f"{what}: connecting timed out after {call.seconds:g} s")
-        if isinstance(error, ReadTimeoutError):
-            return APITimeoutError(f"{what}: no answer within the timeout of {call.seconds:g} s")
+            return APITimeoutError(f"{what}: connecting timed out after {_limit(call)}")
+        if isinstance(error, (ReadTimeoutError, TimeoutError)) or isinstance(
+            _reason(error), TimeoutError
+        ):
+            return APITimeoutError(f"{what}: no answer within {_limit(call)}")
         return APIConnectionError(f"{what} failed: {self._redact(_describe(error))}")
 
     def _redacted(self, failure: GemwireError) -> GemwireError:
         """``failure`` with the key replaced wherever the server echoed it back (an error
-        message, a proxy page, an error event of a stream)."""
-        payload = failure.response_json if isinstance(failure, APIError) else None
-        if self._secret not in repr(failure.args) and self._secret not in repr(payload):
-            return failure
-        failure.args = tuple(self._redact(a) if isinstance(a, str) else a for a in failure.args)
-        if isinstance(failure, APIError):
-            failure.message = self._redact(failure.message)
-            failure.response_json = json.loads(self._redact(json.dumps(payload)))
-            failure.details = json.loads(self._redact(json.dumps(failure.details)))
+        message or body, a header, a proxy page, an event of a stream), down its chain of
+        causes."""
+        chain: list[BaseException] = []
+        current: BaseException | None = failure
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = current.__cause__ or current.__context__
+        for error in chain:
+            self._scrub(error)
         return failure
 
-    def _redact(self, text: str) -> str:
-        return text.replace(self._secret, REDACTED)
+    def _scrub(self, error: BaseException) -> None:
+        secret, redact = self._secret, self._redact
+        if secret in repr(error.args):
+            error.args = tuple(redact(a) if isinstance(a, str) else a for a in error.args)
+        for name, value in list(vars(error).items()):
+            if isinstance(value, str) and secret in value:
+                setattr(error, name, redact(value))
+        if isinstance(error, APIError):
+            if secret in repr(error.response_json) or secret in repr(error.details):
+                error.response_json = json.loads(redact(json.dumps(error.response_json)))
+                error.details = json.loads(redact(json.dumps(error.details)))
+            error.headers = HTTPHeaderDict(self._redact_headers(error.headers))
 
     def _redact_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
-        return redact_headers(headers, self._secret)
+        return redact_headers(headers, self._redact)
 
     def _excerpt(self, body: bytes | None) -> str:
         if not body:
@@ -398,10 +515,11 @@ class EventStream(Closeable):
     """The JSON events of a streamed answer (``alt=sse``), decoded as they arrive.
 
     Iterate it once. The connection goes back to the pool when the body has been read to the
-    end, and is closed by :meth:`close` (also before any event was read) or when iteration
-    stops early. The rule of retries lives here: a failure before the first event has been
-    handed out is sent to the transport's retry policy (which may send the request again);
-    after it, the failure raises.
+    end, and is closed by :meth:`close` (also before any event was read, and from another
+    thread) or when iteration stops early. Each wait for an event gets the call's timeout
+    anew (within its total limit). The rule of retries lives here: a failure before the first
+    event has been handed out is sent to the transport's retry policy (which may send the
+    request again); after it, the failure raises.
     """
 
     def __init__(
@@ -410,6 +528,7 @@ class EventStream(Closeable):
         self._transport = transport
         self._call = call
         self._response: urllib3.BaseHTTPResponse | None = response
+        self._closed = False
         self._events = self._read()
 
     def __iter__(self) -> Iterator[Any]:
@@ -417,26 +536,33 @@ class EventStream(Closeable):
 
     def close(self) -> None:
         """Stop reading and close the connection (a no-op once the body has been read)."""
-        self._events.close()
+        self._closed = True
         response, self._response = self._response, None
         if response is not None:
+            with contextlib.suppress(ValueError, RuntimeError, OSError):
+                response.shutdown()  # wakes a thread blocked reading it
             response.close()
+        if not getattr(self._events, "gi_running", False):  # else its reader ends it
+            self._events.close()
 
     def _read(self) -> Generator[Any, None, None]:
-        call, handed = self._call, False
-        while self._response is not None:
-            response = self._response
+        call, transport, handed = self._call, self._transport, False
+        while (response := self._response) is not None:
             try:
-                for event in iter_sse_json(_iter_body(response, call.path)):
+                body = transport._body(call, response, "event")
+                for event in iter_sse_json(body, max_event=transport.max_event_bytes):
                     handed = True
                     yield event
+                    call.deadline.restart()  # the wait for the next event starts now
                 if not handed:
                     raise IncompleteStreamError(f"the stream of {call.path} ended with no event")
             except GemwireError as failure:
                 self._response = None
                 response.close()  # unread bytes may follow: this connection cannot be reused
-                self._transport._back_off(call, failure, retry=not handed)  # raises if not
-                self._response = self._transport._send(call, stream=True)
+                if self._closed:
+                    return
+                transport._back_off(call, failure, retry=not handed)  # raises if not
+                self._response = transport._retrying(call, transport._open)
                 continue
             except BaseException:  # GeneratorExit when the reader stops early, ^C, ...
                 self._response = None
@@ -446,31 +572,83 @@ class EventStream(Closeable):
             response.release_conn()
 
 
-def _iter_body(response: urllib3.BaseHTTPResponse, path: str) -> Iterator[bytes]:
-    """The body of a streamed response, as it arrives; transport failures become gemwire errors."""
+def _checked_url(name: str, text: str, *, proxy: bool = False) -> Url:
+    """``text`` parsed as urllib3 parses it (the parser of the connection made), if it is a
+    plain ``http(s)://host[:port][/path]`` (a proxy: ``http(s)://[user:password@]host:port``)."""
+    shown = redact_url(text)
+    if "\\" in text or any(c.isspace() or not c.isprintable() for c in text):
+        raise ArgumentError(f"{name}: has backslashes, whitespace or control characters")
     try:
-        yield from response.stream(65536)
-    except ReadTimeoutError as error:
-        raise APITimeoutError(f"reading the stream of {path} timed out") from error
-    except ProtocolError as error:  # the connection ended before the body did
-        raise IncompleteStreamError(
-            f"the stream of {path} was cut off: {_describe(error)}"
-        ) from error
-    except HTTPError as error:
-        raise APIConnectionError(f"the stream of {path} broke: {_describe(error)}") from error
+        url = parse_url(text)
+    except LocationParseError:
+        raise ArgumentError(f"{name}: is not a URL") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ArgumentError(f"{name}: expected an http(s) URL, got {shown!r}")
+    if url.auth is not None and not proxy:
+        raise ArgumentError(f"{name}: must not carry a user name or password (user@host)")
+    if url.query is not None or url.fragment is not None or (proxy and url.path not in PLAIN):
+        raise ArgumentError(f"{name}: must not carry a query, fragment or path here")
+    return url
+
+
+def _json_bytes(body: Any) -> bytes:
+    """``body`` as compact JSON; a value JSON cannot carry raises ``EncodeError``."""
+    try:
+        return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+    except ValueError:
+        problem = "holds NaN or infinity, which JSON cannot carry"
+    except RecursionError:
+        problem = "is nested too deeply to be written as JSON"
+    raise EncodeError(f"the request {problem}")
+
+
+def _limit(call: _Call) -> str:
+    total = "" if call.end is None else " (or the total limit)"
+    return f"the timeout of {call.seconds:g} s{total}"
+
+
+def _never_sent(failure: GemwireError) -> bool:
+    """Whether ``failure`` happened before the request could leave (no connection)."""
+    return any(isinstance(e, (NewConnectionError, ConnectTimeoutError)) for e in _chain(failure))
+
+
+def _is_tls(failure: GemwireError) -> bool:
+    return any(isinstance(e, SSLError) for e in _chain(failure))
+
+
+def _chain(failure: GemwireError) -> Iterator[BaseException]:
+    """The urllib3 error a failure was raised from, and the reasons it wraps, outermost first."""
+    error: object = failure.__cause__
+    while isinstance(error, BaseException):
+        yield error
+        if not isinstance(error, HTTPError):
+            return
+        error = getattr(error, "reason", None) or getattr(error, "original_error", None)
+
+
+def _reason(error: BaseException) -> BaseException:
+    """The innermost reason a urllib3 error wraps."""
+    while isinstance(error, HTTPError) and isinstance(
+        inner := getattr(error, "reason", None) or getattr(error, "original_error", None),
+        BaseException,
+    ):
+        error = inner
+    return error
 
 
 def _server_delay(error: APIError) -> float | None:
-    """How long the server asked us to wait: ``Retry-After`` or ``google.rpc.RetryInfo``."""
+    """How long the server asked us to wait: ``Retry-After`` or ``google.rpc.RetryInfo``;
+    ``None`` (our own backoff) for anything but a finite number of seconds >= 0."""
     retry_after = error.headers.get("retry-after")
     if retry_after:
         seconds = _seconds(retry_after)
         if seconds is not None:
             return seconds
         try:
-            return email.utils.parsedate_to_datetime(retry_after).timestamp() - time.time()
+            when = email.utils.parsedate_to_datetime(retry_after).timestamp() - time.time()
         except (TypeError, ValueError, OverflowError):
-            pass  # neither seconds nor an HTTP date: fall back to our own backoff
+            when = -1.0  # neither seconds nor an HTTP date
+        return when if when >= 0 else None
     for detail in error.details:
         if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("RetryInfo"):
             delay = detail.get("retryDelay")
@@ -480,26 +658,19 @@ def _server_delay(error: APIError) -> float | None:
 
 
 def _seconds(text: str) -> float | None:
-    """A number of seconds, or ``None`` if ``text`` is none (``nan`` and ``inf`` are none)."""
+    """A number of seconds >= 0, or ``None`` if ``text`` is none (``nan``, ``inf`` and ``-1``
+    are none)."""
     try:
         seconds = float(text)
     except ValueError:
         return None
-    return seconds if math.isfinite(seconds) else None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def _describe(error: BaseException) -> str:
     """The innermost reason of a urllib3 failure, without its object reprs."""
-    reason: object = error
-    while isinstance(reason, HTTPError) and (inner := getattr(reason, "reason", None)):
-        reason = inner
-    text = str(reason)
+    text = str(_reason(error))
     return text.split(": ", 1)[1] if text.startswith("<") and ": " in text else text
-
-
-def _timeout(seconds: float) -> urllib3.Timeout:
-    """The same limit for connecting and for each read."""
-    return urllib3.Timeout(connect=seconds, read=seconds)
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:

@@ -4,19 +4,23 @@ The history holds the model's whole ``Content`` of each turn (thought parts and
 ``thoughtSignature`` included, which thinking models need back). A streamed turn is merged
 into one model ``Content`` once its stream completes. A turn that fails, is blocked (no
 candidate content) or is abandoned mid-stream leaves the history exactly as it was.
+
+The history holds copies of its own, made once when a turn is recorded: changing a
+``Content`` passed in, a returned response or what ``get_history()`` returned changes
+nothing in it.
 """
 
 from __future__ import annotations
 
-import copy
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from gemwire._closeable import Closeable
-from gemwire._content import to_content
+from gemwire._content import copied, to_content
 from gemwire._request import as_config
 from gemwire._streaming import Stream
+from gemwire.errors import ArgumentTypeError
 from gemwire.models import Models
 from gemwire.types import Content, GenerateContentConfig, GenerateContentResponse
 
@@ -40,8 +44,13 @@ class Chats:
         history: Iterable[Content | ContentDict] | None = None,
     ) -> Chat:
         """Start a conversation with ``model``, optionally from an earlier ``history``."""
+        if isinstance(history, (str, bytes, Mapping, Content)):
+            raise ArgumentTypeError(
+                f"history: expected a list of turns (Content or dict), got {type(history).__name__}"
+            )
         turns = [
-            to_content(turn, path=f"history[{index}]") for index, turn in enumerate(history or ())
+            copied(to_content(turn, path=f"history[{index}]"))
+            for index, turn in enumerate(history or ())
         ]
         return Chat(self._models, model=model, config=as_config(config), history=turns)
 
@@ -67,7 +76,7 @@ class Chat:
         self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None = None
     ) -> GenerateContentResponse:
         """Send a user turn (text, parts, images) and record it with the model's answer."""
-        user = to_content(message, path="message")
+        user = copied(to_content(message, path="message"))
         response = self._models.generate_content(
             model=self._model,
             contents=self._next_contents(user),
@@ -81,7 +90,7 @@ class Chat:
     ) -> ChatStream:
         """Send a user turn and stream the answer; the turn is recorded once the model has
         finished it (the chunk with its ``finishReason``)."""
-        user = to_content(message, path="message")
+        user = copied(to_content(message, path="message"))
         stream = self._models.generate_content_stream(
             model=self._model,
             contents=self._next_contents(user),
@@ -96,7 +105,8 @@ class Chat:
         is accepted for google-genai compatibility.
         """
         with self._lock:
-            return copy.deepcopy(self._history)
+            history = list(self._history)
+        return [copied(turn) for turn in history]
 
     def _next_contents(self, user: Content) -> list[Content]:
         with self._lock:
@@ -166,4 +176,4 @@ def _model_content(response: GenerateContentResponse) -> Content | None:
     content = response.candidates[0].content
     if not content.parts:
         return None
-    return Content(role=content.role or "model", parts=content.parts)
+    return copied(Content(role=content.role or "model", parts=content.parts))

@@ -5,10 +5,14 @@
     │   ├── ClientError           4xx: fix the request; never retried (except 408 and 429)
     │   └── ServerError           5xx: the service failed; retried
     ├── APIConnectionError        no (complete) answer: refused, reset, cut off
-    │   ├── APITimeoutError       the connect or read timeout ran out
+    │   ├── APITimeoutError       the timeout (or total_timeout) ran out
     │   └── IncompleteStreamError a stream ended before the model finished
     ├── InvalidResponseError      a success answer that is not JSON or does not fit the types
-    ├── MissingAPIKeyError        no key in the arguments or the environment      (ValueError)
+    │   └── ResponseTooLargeError an answer or one event over the client's size limit
+    ├── ArgumentError             a wrong argument, named; nothing was sent       (ValueError)
+    │   ├── ArgumentTypeError     ... of the wrong type                (ValueError, TypeError)
+    │   └── MissingAPIKeyError    no key in the arguments or the environment
+    ├── UsageError                a closed client, a stream read by two threads (RuntimeError)
     ├── RequestValidationError    Client(validate=True): the request breaks the spec (ValueError)
     ├── DecodeError               wire JSON that does not fit a type, with its path (ValueError)
     └── EncodeError               a value that cannot be written to the wire       (ValueError)
@@ -28,6 +32,8 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "ArgumentError",
+    "ArgumentTypeError",
     "ClientError",
     "DecodeError",
     "EncodeError",
@@ -36,7 +42,9 @@ __all__ = [
     "InvalidResponseError",
     "MissingAPIKeyError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "ServerError",
+    "UsageError",
 ]
 
 PathItem = Union[str, int]  # noqa: UP007 - a runtime alias, and 3.10 has no `type X = ...`
@@ -122,6 +130,8 @@ class APIError(GemwireError):
             message = str(error.get("message") or "")
             status = error.get("status") if isinstance(error.get("status"), str) else None
             details = error.get("details") if isinstance(error.get("details"), list) else None
+        elif isinstance(error, str) and error:
+            message, status, details = error, None, None
         else:
             message = _summarise_body(body) or "(empty response body)"
             status, details = None, None
@@ -134,6 +144,20 @@ class APIError(GemwireError):
             response_json=payload,
             headers=headers,
         )
+
+
+def error_in(payload: Any, headers: Mapping[str, str] | None = None) -> APIError | None:
+    """The error a success answer (or one event of a stream) carries in place of a response:
+    an ``error`` member, alone or beside other keys, also as an item of a list (a stream
+    written as a JSON array). Its code is the error's own, else 500."""
+    if type(payload) is list:
+        payload = next(
+            (item for item in payload if type(item) is dict and item.get("error") is not None),
+            None,
+        )
+    if type(payload) is dict and payload.get("error") is not None:
+        return APIError.from_payload(500, payload, headers=headers)
+    return None
 
 
 class ClientError(APIError):
@@ -161,8 +185,27 @@ class InvalidResponseError(GemwireError):
     types (the :class:`DecodeError` naming the path is the ``__cause__``). Not retried."""
 
 
-class MissingAPIKeyError(GemwireError, ValueError):
+class ResponseTooLargeError(InvalidResponseError):
+    """An answer, or one event of a stream, is larger than the client's limit
+    (``max_response_bytes``, ``max_event_bytes``), counted after decompression. Not retried."""
+
+
+class ArgumentError(GemwireError, ValueError):
+    """An argument gemwire was given is wrong; the message names it. Raised before anything
+    is sent."""
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An argument is of the wrong type (``api_key=123``, ``history="hello"``)."""
+
+
+class MissingAPIKeyError(ArgumentError):
     """No API key: pass ``api_key=`` or set ``GEMINI_API_KEY`` (or ``GOOGLE_API_KEY``)."""
+
+
+class UsageError(GemwireError, RuntimeError):
+    """gemwire was used in a way it cannot serve: a call on a closed client, or one stream
+    read from two threads (or two loops) at the same time."""
 
 
 class RequestValidationError(GemwireError, ValueError):
