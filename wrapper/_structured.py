@@ -19,7 +19,7 @@ from typing import Any
 from gemwire.errors import ArgumentTypeError
 from gemwire.types import Schema, Type
 
-__all__ = ["parse_as", "schema_of"]
+__all__ = ["instance_of", "parse_as", "schema_of", "schema_of_type"]
 
 SIMPLE_TYPES: dict[Any, Type] = {
     str: Type.STRING,
@@ -35,7 +35,7 @@ def schema_of(value: Any) -> Schema:
         return value
     if isinstance(value, Mapping):
         return Schema.from_dict(value)
-    return _schema_of_type(value, "response_schema")
+    return schema_of_type(value, "response_schema")
 
 
 def parse_as(text: str, schema: Any) -> Any:
@@ -51,25 +51,29 @@ def parse_as(text: str, schema: Any) -> Any:
     if isinstance(schema, (Schema, Mapping)) or schema is None:
         return value
     try:
-        return _instance_of(schema, value)
+        return instance_of(schema, value)
     except (TypeError, ValueError, KeyError, RecursionError):
         return None
 
 
-def _schema_of_type(hint: Any, path: str) -> Schema:
+def schema_of_type(hint: Any, path: str) -> Schema:
+    """The ``Schema`` of a Python type (see the module docstring for the types taken);
+    ``path`` names the place in errors."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, pytypes.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         if len(args) == 1:
-            inner = _schema_of_type(args[0], path)
+            inner = schema_of_type(args[0], path)
             inner.nullable = True
             return inner
-        return Schema(any_of=[_schema_of_type(a, path) for a in args])
+        return Schema(any_of=[schema_of_type(a, path) for a in args])
     if origin in (list, tuple, set, frozenset):
         (item, *_) = typing.get_args(hint) or (str,)
-        return Schema(type=Type.ARRAY, items=_schema_of_type(item, f"{path}[]"))
+        return Schema(type=Type.ARRAY, items=schema_of_type(item, f"{path}[]"))
     if origin is typing.Literal:
         return Schema(type=Type.STRING, enum=[str(v) for v in typing.get_args(hint)])
+    if hint is dict or origin is dict:
+        return Schema(type=Type.OBJECT)
     if hint in SIMPLE_TYPES:
         return Schema(type=SIMPLE_TYPES[hint])
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -80,7 +84,7 @@ def _schema_of_type(hint: Any, path: str) -> Schema:
         return Schema(
             type=Type.OBJECT,
             properties={
-                name: _schema_of_type(annotation, f"{path}.{name}")
+                name: schema_of_type(annotation, f"{path}.{name}")
                 for name, annotation in fields.items()
             },
             property_ordering=list(fields),
@@ -121,7 +125,9 @@ def _is_typeddict(hint: type) -> bool:
     return issubclass(hint, dict) and hasattr(hint, "__required_keys__")
 
 
-def _instance_of(hint: Any, value: Any) -> Any:
+def instance_of(hint: Any, value: Any) -> Any:
+    """``value`` (decoded JSON) as an instance of the Python type ``hint``; ``TypeError``,
+    ``ValueError`` or ``KeyError`` when it does not fit."""
     origin = typing.get_origin(hint)
     if value is None:
         return None
@@ -129,18 +135,22 @@ def _instance_of(hint: Any, value: Any) -> Any:
         for arg in typing.get_args(hint):
             if arg is not type(None):
                 try:
-                    return _instance_of(arg, value)
+                    return instance_of(arg, value)
                 except (TypeError, ValueError, KeyError):
                     continue
         raise ValueError(f"{value!r} fits none of {hint!r}")
     if origin in (list, tuple, set, frozenset):
         (item, *_) = typing.get_args(hint) or (Any,)
-        items = [_instance_of(item, v) for v in _expect(value, list)]
+        items = [instance_of(item, v) for v in _expect(value, list)]
         return items if origin is list else origin(items)
     if origin is typing.Literal or hint is Any:
         return value
+    if hint is dict or origin is dict:
+        return _expect(value, dict)
     if hint is float:
         return float(_expect(value, (int, float)))
+    if hint is int and isinstance(value, float) and value.is_integer():
+        return int(value)  # JSON numbers often arrive as floats
     if hint in SIMPLE_TYPES:
         return _expect(value, hint)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -151,7 +161,7 @@ def _instance_of(hint: Any, value: Any) -> Any:
     if record is not None:
         fields, _ = record
         data = _expect(value, dict)
-        parsed = {name: _instance_of(fields[name], data[name]) for name in fields if name in data}
+        parsed = {name: instance_of(fields[name], data[name]) for name in fields if name in data}
         return parsed if _is_typeddict(hint) else hint(**parsed)
     raise TypeError(f"cannot parse into {hint!r}")
 
