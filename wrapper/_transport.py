@@ -44,7 +44,7 @@ from gemwire.errors import (
 )
 from gemwire.types import HttpRetryOptions
 
-__all__ = ["EventStream", "RetryPolicy", "Transport"]
+__all__ = ["POOL_SIZE", "EventStream", "RetryPolicy", "Transport"]
 
 logger = logging.getLogger("gemwire")
 
@@ -52,6 +52,7 @@ USER_AGENT = f"gemwire/{__version__}"
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 NEVER_RETRIED = frozenset({400, 401, 403, 404})  # the same request can only fail the same way
 LOGGED_BODY = 2000  # characters of a body a DEBUG record shows
+POOL_SIZE = 32  # connections kept open to the origin for reuse
 
 
 class RetryPolicy(NamedTuple):
@@ -184,7 +185,7 @@ class Transport:
         retry: RetryPolicy,
         headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
-        pool_size: int = 32,
+        pool_size: int = POOL_SIZE,
     ) -> None:
         base_url = base_url.rstrip("/")
         # Parsed as urllib3 parses it, so that the host checked is the host connected to.
