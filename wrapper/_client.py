@@ -1,11 +1,12 @@
 """``Client``: resolves the settings (key, base URL, version, timeout, retries) and owns the
-transport and the resources (``client.models``, ``client.chats``)."""
+transport and the resources (``client.models``, ``client.chats``, ``client.aio``)."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gemwire._closeable import Closeable
 from gemwire._request import as_http_options, timeout_seconds
@@ -14,6 +15,9 @@ from gemwire.chats import Chats
 from gemwire.errors import MissingAPIKeyError
 from gemwire.models import Models
 from gemwire.types import HttpOptions
+
+if TYPE_CHECKING:
+    from gemwire._async_client import AsyncClient
 
 __all__ = ["Client"]
 
@@ -103,6 +107,14 @@ class Client(Closeable):
         )
         self.models = Models(self._transport, self.api_version, validate=validate)
         self.chats = Chats(self.models)
+
+    @functools.cached_property
+    def aio(self) -> AsyncClient:
+        """The async twin of this client: the same methods, awaited (``await
+        client.aio.models.generate_content(...)``), on the same settings and connections."""
+        from gemwire._async_client import AsyncClient  # asyncio takes ~30 ms to import
+
+        return AsyncClient(self)
 
     def close(self) -> None:
         """Close the pooled connections. The client must not be used afterwards."""
