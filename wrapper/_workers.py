@@ -28,11 +28,11 @@ __all__ = ["Workers"]
 
 T = TypeVar("T")
 
-_thread = threading.local()  # .worker is True on the pool's threads
+_here = threading.local()  # .worker is True on the pool's threads
 
 
 def _mark_worker() -> None:
-    _thread.worker = True
+    _here.worker = True
 
 
 class Workers:
@@ -84,7 +84,7 @@ class Workers:
             future.set_running_or_notify_cancel()
 
         def go(_: object = None) -> None:
-            if getattr(_thread, "worker", False):  # ``after`` ended on a worker: go on there
+            if getattr(_here, "worker", False):  # ``after`` ended on a worker: go on there
                 _settle(future, job)
                 return
             try:
@@ -102,7 +102,7 @@ class Workers:
         return future
 
     def close(self) -> None:
-        """Refuse new work; the threads end once the jobs already started are done."""
+        """Refuse new work; the threads end once the jobs already handed to them are done."""
         self._closed = True
         self._executor.shutdown(wait=False)
 
