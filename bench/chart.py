@@ -12,7 +12,11 @@ import matplotlib.pyplot as plt
 
 COLORS = {"raw": "#9e9e9e", "gemwire": "#1f77b4", "google-genai": "#e45756"}
 LABELS = {"raw": "raw urllib3 (floor)", "gemwire": "gemwire", "google-genai": "google-genai"}
-RATE_PANEL = [("calls_per_s", "calls/s", 0.85), ("chunks_per_s", "stream chunks/s", 0.5)]
+RATE_PANEL = [
+    ("calls_per_s", "calls/s", 0.85),
+    ("chunks_per_s", "stream chunks/s", 0.5),
+    ("aio_calls_per_s", "awaited calls/s\n(64 tasks)", None),
+]
 TIME_PANEL = [
     ("import_ms", "import", 1.3),
     ("decode_us", "decode 220 KB", 2.0),
@@ -57,7 +61,7 @@ def draw(document: dict, path: Path) -> None:
     results = document["results"]
     clients = list(results)
     figure, (rates, times, chat) = plt.subplots(
-        1, 3, figsize=(14, 4.6), gridspec_kw={"width_ratios": [2, 4, 3]}
+        1, 3, figsize=(14, 4.6), gridspec_kw={"width_ratios": [3, 4, 3]}
     )
     _bars(rates, rows, RATE_PANEL, clients, log=False)
     rates.set_title("throughput vs floor (higher is better)", fontsize=10)

@@ -10,6 +10,11 @@ Every client does the same work for a task, through its public API where it has 
   answer), reading the answer's text;
 * ``stream``: one 2,000-chunk ``generate_content_stream``, reading ``.text`` of every chunk;
 * ``chat``: a 20-turn conversation, timing each ``send_message``;
+* ``aio_calls``: ``tasks`` concurrent asyncio tasks, each awaiting ``per_task``
+  ``generate_content`` calls (the SDKs: ``client.aio``; raw: its calls on ``THREADS`` threads,
+  gemwire's design without gemwire);
+* ``aio_lag``: the same with more tasks, while a coroutine measures how late the event loop
+  wakes it up every millisecond;
 * ``decode``: the bytes of a ~220 KB answer -> typed objects, in-process (no HTTP);
 * ``encode``: a 40-turn history + a prompt + a 1 MB image -> request body bytes, in-process.
 
@@ -19,12 +24,15 @@ internal functions their ``generate_content`` runs (named below, per client).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gc
 import json
 import random
 import sys
 import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import payloads
@@ -35,6 +43,7 @@ CHAT_MESSAGES = [
 ]
 LARGE_RESPONSE = payloads.dumps(payloads.large_response())
 HISTORY, IMAGE_PROMPT, IMAGE = payloads.large_request()
+THREADS = 32  # raw's async floor: as many threads and pooled connections as gemwire's client.aio
 
 
 class Raw:
@@ -43,7 +52,8 @@ class Raw:
     def __init__(self, base_url: str) -> None:
         import urllib3
 
-        self.pool = urllib3.PoolManager()
+        self.pool = urllib3.PoolManager(maxsize=THREADS)
+        self.threads = ThreadPoolExecutor(THREADS)
         self.base_url = base_url
         self.headers = {"content-type": "application/json", "x-goog-api-key": payloads.API_KEY}
 
@@ -60,6 +70,9 @@ class Raw:
         body = {"contents": [{"role": "user", "parts": [{"text": PROMPT}]}]}
         answer = json.loads(self._post(payloads.SMALL_MODEL, "generateContent", body).data)
         return answer["candidates"][0]["content"]["parts"][0]["text"]
+
+    async def acall(self) -> str:
+        return await asyncio.get_running_loop().run_in_executor(self.threads, self.call)
 
     def stream(self) -> int:
         body = {"contents": [{"role": "user", "parts": [{"text": PROMPT}]}]}
@@ -112,6 +125,12 @@ class _SdkClient:
 
     def call(self) -> str:
         return self.client.models.generate_content(model=payloads.SMALL_MODEL, contents=PROMPT).text
+
+    async def acall(self) -> str:
+        response = await self.client.aio.models.generate_content(
+            model=payloads.SMALL_MODEL, contents=PROMPT
+        )
+        return response.text
 
     def stream(self) -> int:
         count = 0
@@ -221,11 +240,48 @@ def _per_op(function: Any, budget: float) -> float:
             return elapsed / count
 
 
-def run(client: Any, task: dict) -> dict:
+async def _concurrently(call: Callable[[], Awaitable[str]], tasks: int, per_task: int) -> float:
+    """Seconds for ``tasks`` concurrent tasks to await ``per_task`` calls each."""
+
+    async def task() -> None:
+        for _ in range(per_task):
+            await call()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(task() for _ in range(tasks)))
+    return time.perf_counter() - started
+
+
+async def _lag(
+    call: Callable[[], Awaitable[str]], tasks: int, per_task: int, tick: float
+) -> list[float]:
+    """How late (ms) a coroutine that sleeps ``tick`` seconds at a time is woken up, each time,
+    while ``_concurrently`` runs: the event loop's lag."""
+    lags: list[float] = []
+    calls = asyncio.ensure_future(_concurrently(call, tasks, per_task))
+    while not calls.done():
+        started = time.perf_counter()
+        await asyncio.sleep(tick)
+        lags.append((time.perf_counter() - started - tick) * 1000)
+    calls.result()  # raises what a call raised
+    return lags
+
+
+def run(client: Any, task: dict, loop: asyncio.AbstractEventLoop) -> dict:
     kind = task["task"]
     gc.collect()
     if kind in ("calls", "stream", "chat"):
         client.call()  # untimed: wakes the connection, the server thread and the caches up
+    if kind in ("aio_calls", "aio_lag"):  # untimed: one call per task opens the connections
+        loop.run_until_complete(_concurrently(client.acall, task["tasks"], 1))
+    if kind == "aio_calls":
+        seconds = loop.run_until_complete(
+            _concurrently(client.acall, task["tasks"], task["per_task"])
+        )
+        return {"per_second": task["tasks"] * task["per_task"] / seconds}
+    if kind == "aio_lag":
+        lags = _lag(client.acall, task["tasks"], task["per_task"], task["tick"])
+        return {"lags_ms": loop.run_until_complete(lags)}
     if kind == "calls":
         count = task["count"]
         started = time.perf_counter()
@@ -251,6 +307,7 @@ def run(client: Any, task: dict) -> dict:
         inline = inline.get("inlineData") or inline.get("inline_data")
         return {
             "text": client.call(),
+            "awaited_text": loop.run_until_complete(client.acall()),
             "decoded_text_length": len(client.decoded_text(client.decode(LARGE_RESPONSE))),
             "encoded_turns": len(body["contents"]),
             "encoded_image_bytes": len(base64.urlsafe_b64decode(inline["data"])),
@@ -261,9 +318,10 @@ def run(client: Any, task: dict) -> dict:
 def main() -> None:
     name, port = sys.argv[1], int(sys.argv[2])
     client = CLIENTS[name](f"http://127.0.0.1:{port}")
+    loop = asyncio.new_event_loop()  # one for the whole run: google-genai's pool is bound to it
     print(json.dumps({"ready": name}), flush=True)
     for line in sys.stdin:
-        print(json.dumps(run(client, json.loads(line))), flush=True)
+        print(json.dumps(run(client, json.loads(line), loop)), flush=True)
 
 
 if __name__ == "__main__":

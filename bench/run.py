@@ -29,6 +29,9 @@ GENAI = ("google-genai", "3.6.1")
 CLIENTS = ("raw", "gemwire", "google-genai")
 REPEATS = 9  # median of these, after one warm-up round
 CALLS = 600  # sequential generate_content calls per repeat
+AIO_TASKS, AIO_CALLS = 64, 10  # concurrent tasks, and awaited calls per task, per repeat
+LAG_TASKS, LAG_CALLS = 256, 3  # the same while the event loop's lag is measured
+LAG_TICK = 0.001  # seconds the lag probe sleeps each time
 BUDGET = 0.12  # seconds of decode / encode loops per repeat
 IMPORT_ROUNDS = 11  # fresh interpreters per package for the import time
 RSS_ROUNDS = 3
@@ -225,6 +228,8 @@ TASKS: dict[str, dict[str, Any]] = {
     "decode": {"budget": BUDGET},
     "encode": {"budget": BUDGET},
     "chat": {},
+    "aio_calls": {"tasks": AIO_TASKS, "per_task": AIO_CALLS},
+    "aio_lag": {"tasks": LAG_TASKS, "per_task": LAG_CALLS, "tick": LAG_TICK},
 }
 
 
@@ -264,8 +269,20 @@ def measure_clients(clients: list[str]) -> dict[str, dict[str, Any]]:
             "encode_us": statistics.median(s["seconds"] for s in tasks["encode"]) * 1e6,
             "chat_ms": statistics.median(sum(t) for t in turns) * 1000,
             "chat_turn_ms": [statistics.median(t) * 1000 for t in zip(*turns, strict=True)],
+            "aio_calls_per_s": statistics.median(s["per_second"] for s in tasks["aio_calls"]),
+            **_lag_figures(sorted(lag for s in tasks["aio_lag"] for lag in s["lags_ms"])),
         }
     return results
+
+
+def _lag_figures(lags: list[float]) -> dict[str, float]:
+    """Median and 99th percentile of the loop-lag samples of all repeats (sorted): the worse
+    the lag, the fewer samples a repeat gets, so they are pooled rather than taken per repeat."""
+    return {
+        "lag_median_ms": statistics.median(lags),
+        "lag_p99_ms": lags[int(len(lags) * 0.99)],
+        "lag_samples": len(lags),
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,6 +299,15 @@ ROWS = [
     ("decode_us", "decode 220 KB answer (raw: json.loads)", "us", "{:,.0f}", "time"),
     ("encode_us", "encode 40 turns + 1 MB image -> bytes", "us", "{:,.0f}", "time"),
     ("chat_ms", "chat, 20 turns", "ms", "{:.1f}", "time"),
+    (
+        "aio_calls_per_s",
+        f"awaited generate_content, {AIO_TASKS} tasks",
+        "calls/s",
+        "{:,.0f}",
+        "rate",
+    ),
+    ("lag_median_ms", f"event loop lag, {LAG_TASKS} calls at once, median", "ms", "{:.1f}", "lag"),
+    ("lag_p99_ms", f"event loop lag, {LAG_TASKS} calls at once, p99", "ms", "{:.1f}", "lag"),
 ]
 TARGET_OF = {
     "import_ms": "import",
@@ -294,9 +320,12 @@ TARGET_OF = {
 
 
 def compare(key: str, kind: str, value: float, floor: float) -> tuple[float, str]:
-    """The figure vs the floor: a ratio (rates and times) or a difference in MB (memory)."""
+    """The figure vs the floor: a ratio (rates and times) or a difference (memory in MB, loop
+    lag in ms: a ratio of two small delays says little)."""
     if kind == "rss":
         return value - floor, f"{value - floor:+.1f} MB"
+    if kind == "lag":
+        return value - floor, f"{value - floor:+.1f} ms"
     ratio = value / floor
     shown = f"{ratio:.3f}x" if ratio < 2 else f"{ratio:.2f}x" if ratio < 10 else f"{ratio:.1f}x"
     return ratio, shown
@@ -344,6 +373,8 @@ def report(results: dict[str, Any], clients: list[str]) -> list[dict[str, Any]]:
                 "target": mark,
             }
         )
+    samples = ", ".join(f"{c} {results[c]['lag_samples']}" for c in clients)
+    print(f"\nevent loop lag: how late a {LAG_TICK * 1000:g} ms sleep wakes up; samples {samples}")
     print()
     print("chat, ms per turn (median over repeats), turn 1 -> 20:")
     for client in clients:

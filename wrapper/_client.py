@@ -1,8 +1,9 @@
 """``Client``: resolves the settings (key, base URL, version, timeout, retries) and owns the
-transport and the resources (``client.models``, ``client.chats``)."""
+transport and the resources (``client.models``, ``client.chats``, ``client.aio``)."""
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,9 @@ from gemwire.models import Models
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
     from gemwire.types import HttpOptionsOrDict
+
+if TYPE_CHECKING:
+    from gemwire._async_client import AsyncClient
 
 __all__ = ["Client"]
 
@@ -149,6 +153,14 @@ class Client(Closeable):
         )
         self.models = Models(self._transport, self.api_version, validate=validate)
         self.chats = Chats(self.models)
+
+    @functools.cached_property
+    def aio(self) -> AsyncClient:
+        """The async twin of this client: the same methods, awaited (``await
+        client.aio.models.generate_content(...)``), on the same settings and connections."""
+        from gemwire._async_client import AsyncClient  # asyncio takes ~30 ms to import
+
+        return AsyncClient(self)
 
     def close(self) -> None:
         """Close the pooled connections; calls made afterwards raise ``UsageError``."""

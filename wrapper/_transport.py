@@ -61,7 +61,7 @@ from gemwire.errors import (
 )
 from gemwire.types import HttpRetryOptions
 
-__all__ = ["EventStream", "RetryPolicy", "Transport"]
+__all__ = ["POOL_SIZE", "EventStream", "RetryPolicy", "Transport"]
 
 logger = logging.getLogger("gemwire")
 
@@ -72,6 +72,7 @@ LOGGED_BODY = 2000  # characters of a body a DEBUG record shows
 MAX_RESPONSE_BYTES = 128 * 2**20  # an answer's body, or a whole stream, after decompression
 READ_SIZE = 65536
 PLAIN = (None, "", "/")  # a URL without a path
+POOL_SIZE = 32  # connections kept open to the origin for reuse
 _T = TypeVar("_T")
 
 
@@ -228,7 +229,7 @@ class Transport:
         total_timeout: float | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         max_event_bytes: int = MAX_EVENT_BYTES,
-        pool_size: int = 32,
+        pool_size: int = POOL_SIZE,
     ) -> None:
         _arguments.text("api_key", api_key)
         if not api_key.isascii() or not api_key.isprintable() or api_key != api_key.strip():

@@ -76,14 +76,22 @@ class Chat:
         self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None = None
     ) -> GenerateContentResponse:
         """Send a user turn (text, parts, images) and record it with the model's answer."""
+        user, response = self._exchange(message, config)
+        self._record(user, response)
+        return response
+
+    def _exchange(
+        self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None
+    ) -> tuple[Content, GenerateContentResponse]:
+        """Send a user turn after the history; return it and the answer, recording nothing (the
+        async chat records them only if the task that asked is still waiting)."""
         user = copied(to_content(message, path="message"))
         response = self._models.generate_content(
             model=self._model,
             contents=self._next_contents(user),
             config=self._config if config is None else config,
         )
-        self._record(user, response)
-        return response
+        return user, response
 
     def send_message_stream(
         self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None = None

@@ -1,0 +1,72 @@
+"""``client.aio.models``: the methods of ``client.models``, awaited."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from gemwire._async_streaming import AsyncStream
+from gemwire._streaming import Stream
+from gemwire._workers import Workers
+from gemwire.models import Models
+from gemwire.types import CountTokensResponse, GenerateContentResponse
+
+if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
+    from gemwire.types import ContentListUnionDict, GenerateContentConfigOrDict
+
+__all__ = ["AsyncModels"]
+
+
+class AsyncModels:
+    """The generation methods of ``client.aio``. Each runs the same method of
+    :class:`~gemwire.models.Models` on a worker thread: the same request, retries, timeouts,
+    errors and answer."""
+
+    def __init__(self, models: Models, workers: Workers) -> None:
+        self._models = models
+        self._workers = workers
+
+    async def generate_content(
+        self,
+        *,
+        model: str,
+        contents: ContentListUnionDict,
+        config: GenerateContentConfigOrDict | None = None,
+    ) -> GenerateContentResponse:
+        """Generate a response to ``contents`` (see :meth:`Models.generate_content`)."""
+        return await self._workers.run(
+            partial(self._models.generate_content, model=model, contents=contents, config=config)
+        )
+
+    async def generate_content_stream(
+        self,
+        *,
+        model: str,
+        contents: ContentListUnionDict,
+        config: GenerateContentConfigOrDict | None = None,
+    ) -> AsyncStream:
+        """Send the request and return the answer as an async iterator of chunks, as
+        google-genai's ``client.aio`` does: ``async for chunk in await ...``.
+
+        The request is sent before this returns, so an error answer raises here (see
+        :meth:`Models.generate_content_stream`).
+        """
+        stream = await self._workers.run(
+            partial(
+                self._models.generate_content_stream, model=model, contents=contents, config=config
+            ),
+            release=Stream.close,
+        )
+        return AsyncStream(stream, self._workers)
+
+    async def count_tokens(
+        self,
+        *,
+        model: str,
+        contents: ContentListUnionDict,
+        config: GenerateContentConfigOrDict | None = None,
+    ) -> CountTokensResponse:
+        """Count the tokens ``contents`` costs (see :meth:`Models.count_tokens`)."""
+        return await self._workers.run(
+            partial(self._models.count_tokens, model=model, contents=contents, config=config)
+        )
