@@ -258,3 +258,16 @@ def test_google_api_key_wins_over_gemini_api_key_as_in_google_genai(
     )
     assert emu.requests[-1]["headers"].get("x-goog-api-key") is None  # the log drops keys
     assert genai.Client()._transport._secret == "google-key"
+
+
+def test_the_public_modules_are_google_genais() -> None:
+    from gemwire import chats, client, errors, models, types  # noqa: F401
+
+    assert client.Client is genai.Client
+    assert {client.AsyncClient.__name__, models.AsyncModels.__name__, chats.AsyncChat.__name__} == {
+        "AsyncClient",
+        "AsyncModels",
+        "AsyncChat",
+    }
+    with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
+        client.Nope  # noqa: B018

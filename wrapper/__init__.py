@@ -9,10 +9,10 @@ print(response.text)
 """
 
 from gemwire import errors, types
-from gemwire._client import Client
 from gemwire._streaming import Stream
 from gemwire._version import __version__
 from gemwire.chats import Chat, ChatStream
+from gemwire.client import Client
 from gemwire.errors import (
     APIError,
     ClientError,

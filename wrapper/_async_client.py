@@ -11,7 +11,7 @@ from gemwire._transport import POOL_SIZE
 from gemwire._workers import Workers
 
 if TYPE_CHECKING:
-    from gemwire._client import Client
+    from gemwire.client import Client
 
 __all__ = ["AsyncClient"]
 

@@ -185,3 +185,13 @@ def _model_content(response: GenerateContentResponse) -> Content | None:
     if not content.parts:
         return None
     return copied(Content(role=content.role or "model", parts=content.parts))
+
+
+def __getattr__(name: str) -> object:
+    # The async twins, as google-genai's module has them; imported on first use, since
+    # asyncio takes ~30 ms to import.
+    if name in {"AsyncChats", "AsyncChat"}:
+        from gemwire._async_chats import AsyncChat, AsyncChats
+
+        return {"AsyncChat": AsyncChat, "AsyncChats": AsyncChats}[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -89,3 +89,13 @@ class Models:
             validate=self._validate,
         )
         return decode_answer(CountTokensResponse, self._transport.request(request))
+
+
+def __getattr__(name: str) -> object:
+    # The async twins, as google-genai's module has them; imported on first use, since
+    # asyncio takes ~30 ms to import.
+    if name in {"AsyncModels"}:
+        from gemwire._async_models import AsyncModels
+
+        return {"AsyncModels": AsyncModels}[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

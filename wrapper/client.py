@@ -197,3 +197,13 @@ def _refuse_vertex_ai(
             + (" and unset GOOGLE_GENAI_USE_VERTEXAI" if from_environment else "")
             + "."
         )
+
+
+def __getattr__(name: str) -> object:
+    # The async twins, as google-genai's module has them; imported on first use, since
+    # asyncio takes ~30 ms to import.
+    if name in {"AsyncClient"}:
+        from gemwire._async_client import AsyncClient
+
+        return {"AsyncClient": AsyncClient}[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
