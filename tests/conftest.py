@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import urllib3
 
 import gemwire as genai
 from gemwire import types
 from gemwire.emulator import Emulator
+from tests.emulator_http import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -63,6 +65,18 @@ def emu(emulator: Emulator) -> Emulator:
     """The emulator, with its script and request log cleared for this test."""
     emulator.reset()
     return emulator
+
+
+@pytest.fixture(scope="session")
+def http() -> urllib3.PoolManager:
+    """One urllib3 pool for raw HTTP to the emulator."""
+    return urllib3.PoolManager(retries=False, timeout=30)
+
+
+@pytest.fixture
+def api(emu: Emulator, http: urllib3.PoolManager) -> Client:
+    """Raw HTTP calls to the emulator with a test key (tests/emulator_http.py)."""
+    return Client(emu, http)
 
 
 @pytest.fixture

@@ -18,63 +18,7 @@ import pytest
 import urllib3
 
 from gemwire.emulator import Emulator
-
-MODEL = "gemini-2.5-flash"
-KEY = {"x-goog-api-key": "test-key-123", "Content-Type": "application/json"}
-GENERATE = f"/v1beta/models/{MODEL}:generateContent"
-STREAM = f"/v1beta/models/{MODEL}:streamGenerateContent"
-COUNT = f"/v1beta/models/{MODEL}:countTokens"
-
-
-def user(*parts: Any) -> dict[str, Any]:
-    return {"role": "user", "parts": [{"text": p} if isinstance(p, str) else p for p in parts]}
-
-
-def ask(text: str = "Why is the sky blue?", **extra: Any) -> dict[str, Any]:
-    return {"contents": [user(text)], **extra}
-
-
-@pytest.fixture(scope="module")
-def http() -> urllib3.PoolManager:
-    return urllib3.PoolManager(retries=False, timeout=30)
-
-
-class Client:
-    """The few calls the tests need, over one urllib3 pool."""
-
-    def __init__(self, emu: Emulator, http: urllib3.PoolManager) -> None:
-        self.emu, self.http = emu, http
-
-    def post(
-        self, path: str, body: Any, headers: dict[str, str] | None = None
-    ) -> urllib3.BaseHTTPResponse:
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        return self.http.request(
-            "POST", self.emu.base_url + path, body=data, headers=KEY if headers is None else headers
-        )
-
-    def get(self, path: str, headers: dict[str, str] | None = None) -> urllib3.BaseHTTPResponse:
-        return self.http.request(
-            "GET", self.emu.base_url + path, headers=KEY if headers is None else headers
-        )
-
-    def generate(self, body: Any, path: str = GENERATE) -> dict[str, Any]:
-        response = self.post(path, body)
-        assert response.status == 200, response.data
-        return json.loads(response.data)
-
-    def sse(self, body: Any, path: str = STREAM) -> list[dict[str, Any]]:
-        response = self.post(path + "?alt=sse", body)
-        assert response.status == 200, response.data
-        return sse_events(response.data)
-
-
-def sse_events(data: bytes) -> list[dict[str, Any]]:
-    """Google's framing, strictly: `data: {json}` events separated by CRLF CRLF."""
-    assert data.endswith(b"\r\n\r\n")
-    events = data[: -len(b"\r\n\r\n")].split(b"\r\n\r\n")
-    assert all(event.startswith(b"data: ") for event in events)
-    return [json.loads(event[len(b"data: ") :]) for event in events]
+from tests.emulator_http import COUNT, GENERATE, KEY, MODEL, STREAM, Client, ask, sse_events, user
 
 
 def text_of(chunks: list[dict[str, Any]]) -> str:
@@ -84,11 +28,6 @@ def text_of(chunks: list[dict[str, Any]]) -> str:
         for p in c["candidates"][0]["content"]["parts"]
         if not p.get("thought")
     )
-
-
-@pytest.fixture
-def api(emu: Emulator, http: urllib3.PoolManager) -> Client:
-    return Client(emu, http)
 
 
 # generateContent

@@ -1,0 +1,73 @@
+"""Raw HTTP to the emulator, as a client sees it: the helpers the emulator tests share."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import urllib3
+
+from gemwire.emulator import Emulator
+
+MODEL = "gemini-2.5-flash"
+KEY = {"x-goog-api-key": "test-key-123", "Content-Type": "application/json"}
+GENERATE = f"/v1beta/models/{MODEL}:generateContent"
+STREAM = f"/v1beta/models/{MODEL}:streamGenerateContent"
+COUNT = f"/v1beta/models/{MODEL}:countTokens"
+
+
+def user(*parts: Any) -> dict[str, Any]:
+    return {"role": "user", "parts": [{"text": p} if isinstance(p, str) else p for p in parts]}
+
+
+def ask(text: str = "Why is the sky blue?", **extra: Any) -> dict[str, Any]:
+    return {"contents": [user(text)], **extra}
+
+
+class Client:
+    """The few calls the tests need, over one urllib3 pool."""
+
+    def __init__(self, emu: Emulator, http: urllib3.PoolManager) -> None:
+        self.emu, self.http = emu, http
+
+    def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> urllib3.BaseHTTPResponse:
+        """`path` on the emulator; a body that is not bytes is sent as JSON; the test key."""
+        data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
+        url = path if path.startswith("http") else self.emu.base_url + path
+        return self.http.request(
+            method, url, body=data, headers=KEY if headers is None else headers
+        )
+
+    def json(self, method: str, path: str, body: Any = None, status: int = 200) -> Any:
+        """The JSON answer, which must come with `status`."""
+        response = self.request(method, path, body)
+        assert response.status == status, response.data
+        return json.loads(response.data)
+
+    def post(
+        self, path: str, body: Any, headers: dict[str, str] | None = None
+    ) -> urllib3.BaseHTTPResponse:
+        return self.request("POST", path, body, headers)
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> urllib3.BaseHTTPResponse:
+        return self.request("GET", path, None, headers)
+
+    def generate(self, body: Any, path: str = GENERATE) -> dict[str, Any]:
+        response = self.post(path, body)
+        assert response.status == 200, response.data
+        return json.loads(response.data)
+
+    def sse(self, body: Any, path: str = STREAM) -> list[dict[str, Any]]:
+        response = self.post(path + "?alt=sse", body)
+        assert response.status == 200, response.data
+        return sse_events(response.data)
+
+
+def sse_events(data: bytes) -> list[dict[str, Any]]:
+    """Google's framing, strictly: `data: {json}` events separated by CRLF CRLF."""
+    assert data.endswith(b"\r\n\r\n")
+    events = data[: -len(b"\r\n\r\n")].split(b"\r\n\r\n")
+    assert all(event.startswith(b"data: ") for event in events)
+    return [json.loads(event[len(b"data: ") :]) for event in events]
