@@ -343,13 +343,19 @@ def test_list_and_get_models(api: Client) -> None:
     names = [m["name"] for m in listing["models"]]
     assert "models/gemini-2.5-flash" in names and len(names) >= 3
     for model in listing["models"]:
-        assert "generateContent" in model["supportedGenerationMethods"]
+        methods = model["supportedGenerationMethods"]
+        assert ("generateContent" in methods) != ("embedContent" in methods)
         assert model["inputTokenLimit"] > 0 and model["displayName"]
     one = json.loads(api.get("/v1/models/gemini-2.5-flash").data)
     assert one["name"] == "models/gemini-2.5-flash" and one["outputTokenLimit"] == 65536
-    first = json.loads(api.get("/v1beta/models?pageSize=2").data)
-    rest = json.loads(api.get(f"/v1beta/models?pageSize=2&pageToken={first['nextPageToken']}").data)
-    assert [m["name"] for m in first["models"] + rest["models"]] == names
+    paged, token = [], ""
+    while True:
+        page = json.loads(api.get(f"/v1beta/models?pageSize=2&pageToken={token}").data)
+        paged += [m["name"] for m in page["models"]]
+        token = page.get("nextPageToken", "")
+        if not token:
+            break
+    assert paged == names
     missing = api.get("/v1beta/models/gpt-4o")
     assert missing.status == 404 and json.loads(missing.data)["error"]["status"] == "NOT_FOUND"
 

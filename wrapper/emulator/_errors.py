@@ -50,12 +50,27 @@ _UNREGISTERED = (
 _BAD_REQUEST = "type.googleapis.com/google.rpc.BadRequest"
 
 
-def error(code: int, message: str | None = None, details: Sequence[Any] = ()) -> dict[str, Any]:
-    """A Google error body for an HTTP status, with Google's default wording for it."""
+class ApiError(Exception):
+    """A request the service refuses: Google's error body, and headers to answer with."""
+
+    def __init__(self, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        super().__init__(body["error"]["message"])
+        self.body = body
+        self.headers = headers or {}
+
+
+def error(
+    code: int,
+    message: str | None = None,
+    details: Sequence[Any] = (),
+    status: str | None = None,
+) -> dict[str, Any]:
+    """A Google error body for an HTTP status, with Google's default wording for it;
+    `status` names the code where one HTTP status has several (400 FAILED_PRECONDITION)."""
     body: dict[str, Any] = {
         "code": code,
         "message": message if message is not None else _MESSAGES.get(code, "Unknown error."),
-        "status": STATUS_NAMES.get(code, "UNKNOWN"),
+        "status": status or STATUS_NAMES.get(code, "UNKNOWN"),
     }
     if details:
         body["details"] = list(details)
@@ -76,6 +91,11 @@ def bad_request(message: str, violations: Sequence[tuple[str, str]]) -> dict[str
     return error(400, message, [{"@type": _BAD_REQUEST, "fieldViolations": field_violations}])
 
 
+def invalid_field(field: str, description: str, message: str | None = None) -> ApiError:
+    """A 400 about one field: `message` (the description when not given) naming it."""
+    return ApiError(bad_request(message or description, [(field, description)]))
+
+
 def permission_denied() -> dict[str, Any]:
     """403: what Google answers to a request without an API key."""
     return error(403, _UNREGISTERED)
@@ -83,7 +103,8 @@ def permission_denied() -> dict[str, Any]:
 
 def model_not_found(model: str, version: str, method: str) -> dict[str, Any]:
     """404 for a model the emulator does not serve, in the recorded wording."""
-    listing = "ListModels" if method == "countTokens" else "ModelService.ListModels"
+    short = method in ("countTokens", "embedContent")
+    listing = "ListModels" if short else "ModelService.ListModels"
     return error(
         404,
         f"models/{model} is not found for API version {version}, or is not supported for "

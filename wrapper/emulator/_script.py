@@ -7,7 +7,7 @@ Each entry is a JSON object. The first pending entry that matches a request is u
 |---|---|
 | `match` | only requests whose path contains this string |
 | `kind` | only this kind of request: `generateContent`, `streamGenerateContent`, |
-| | `countTokens`, `listModels` or `getModel` |
+| | `countTokens`, `listModels`, `getModel`, `embedContent` or `batchEmbedContents` |
 | `times` | how many requests the entry applies to (default 1) |
 | `delay` | seconds to wait before answering (combines with every other key) |
 | `status` | answer this HTTP status with a Google error body (`message` overrides its text) |
@@ -35,7 +35,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KINDS = ("generateContent", "streamGenerateContent", "countTokens", "listModels", "getModel")
+KINDS = (
+    "generateContent",
+    "streamGenerateContent",
+    "countTokens",
+    "listModels",
+    "getModel",
+    "embedContent",
+    "batchEmbedContents",
+)
 _STREAM_KEYS = ("chunks", "chunk_delay", "stream_error_after", "truncate_after")
 _KEYS = frozenset(
     {"match", "kind", "times", "delay", "status", "message", "retry_delay", "headers", "html"}

@@ -8,6 +8,7 @@ nothing here logs a query string (where an API key can travel).
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import sys
 import threading
@@ -51,6 +52,12 @@ class Answer:
 
 
 App = Callable[[Request], Answer]
+
+
+def json_answer(payload: Any, headers: Mapping[str, str] | None = None) -> Answer:
+    """A 200 answer of `payload` as JSON."""
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    return Answer(200, body, headers=dict(headers or {}))
 
 
 class EmulatorServer(ThreadingHTTPServer):
