@@ -68,7 +68,7 @@ def emulator() -> Iterator[Emulator]:
 
 @pytest.fixture
 def emu(emulator: Emulator) -> Emulator:
-    """The emulator, with its script and request log cleared for this test."""
+    """The emulator, reset for this test: no script, log, files, caches or batches."""
     emulator.reset()
     return emulator
 

@@ -14,6 +14,7 @@ KEY = {"x-goog-api-key": "test-key-123", "Content-Type": "application/json"}
 GENERATE = f"/v1beta/models/{MODEL}:generateContent"
 STREAM = f"/v1beta/models/{MODEL}:streamGenerateContent"
 COUNT = f"/v1beta/models/{MODEL}:countTokens"
+UPLOAD = "/upload/v1beta/files"
 
 
 def user(*parts: Any) -> dict[str, Any]:
@@ -71,3 +72,37 @@ def sse_events(data: bytes) -> list[dict[str, Any]]:
     events = data[: -len(b"\r\n\r\n")].split(b"\r\n\r\n")
     assert all(event.startswith(b"data: ") for event in events)
     return [json.loads(event[len(b"data: ") :]) for event in events]
+
+
+def reply_text(answer: dict[str, Any]) -> str:
+    """The text of a whole answer's first candidate."""
+    return "".join(p.get("text", "") for p in answer["candidates"][0]["content"]["parts"])
+
+
+def start(
+    api: Client, size: int | None = None, mime: str = "text/plain", file: Any = None
+) -> urllib3.BaseHTTPResponse:
+    """Step 1 of a resumable upload: announce `size` bytes of `mime` with `file` metadata."""
+    headers = {**KEY, "X-Goog-Upload-Protocol": "resumable", "X-Goog-Upload-Command": "start"}
+    if size is not None:
+        headers["X-Goog-Upload-Header-Content-Length"] = str(size)
+    headers["X-Goog-Upload-Header-Content-Type"] = mime
+    return api.request("POST", UPLOAD, {} if file is None else {"file": file}, headers)
+
+
+def send(
+    api: Client, url: str, command: str, data: bytes = b"", offset: int | None = None
+) -> urllib3.BaseHTTPResponse:
+    """An `X-Goog-Upload-Command` to the session `url` (`upload`, `finalize`, `query`, ...)."""
+    headers = {**KEY, "X-Goog-Upload-Command": command}
+    if offset is not None:
+        headers["X-Goog-Upload-Offset"] = str(offset)
+    return api.request("POST", url, data, headers)
+
+
+def upload(api: Client, data: bytes, mime: str = "text/plain", **file: Any) -> dict[str, Any]:
+    """Upload `data` in one chunk; the `File` the service answers."""
+    url = start(api, len(data), mime, file or None).headers["x-goog-upload-url"]
+    finished = send(api, url, "upload, finalize", data, offset=0)
+    assert finished.status == 200, finished.data
+    return json.loads(finished.data)["file"]

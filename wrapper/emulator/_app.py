@@ -3,8 +3,8 @@
 Order of work for an API request: log it (without the key), take the first matching script
 entry (its `delay`, then `drop` / `html` / `status` / `body` answer at once), then as the real
 service would: route (unknown URL: Google's HTML 404), API key (403), model (404), JSON (400),
-then the method's handler: `_generation` for generate and count, `_embeddings`; handlers
-refuse with `ApiError`s.
+then the method's handler: `_generation` for generate and count, `_embeddings`, and the
+resources (`_files`, `_upload`), which refuse with `ApiError`s.
 """
 
 from __future__ import annotations
@@ -18,24 +18,40 @@ from typing import Any
 from gemwire._secrets import SECRET_HEADERS
 from gemwire.emulator import _embeddings, _errors, _models, _responder, _routes
 from gemwire.emulator._checks import Checker
+from gemwire.emulator._clock import Clock, timestamp
 from gemwire.emulator._errors import ApiError
+from gemwire.emulator._files import Files
 from gemwire.emulator._generation import Generation
 from gemwire.emulator._routes import Call, Route, parse_json
 from gemwire.emulator._script import Fault, Script
 from gemwire.emulator._server import JSON, Answer, Request, json_answer
+from gemwire.emulator._upload import Uploads
 
 SSE = "text/event-stream"
 HTML = "text/html; charset=UTF-8"
+_RAW_BODIES = frozenset({"uploadChunk", "queryUpload"})  # file bytes, not JSON
 
 
 class App:
-    """Answers every request the server receives; holds the script and the request log."""
+    """Answers every request the server receives; holds the script, the request log and the
+    resources (files, uploads) on the emulator's clock."""
 
-    def __init__(self, script: Script, *, validate: bool, log_limit: int) -> None:
+    def __init__(
+        self,
+        script: Script,
+        *,
+        validate: bool,
+        log_limit: int,
+        files_memory_limit: int,
+        chunk_granularity: int,
+    ) -> None:
         self.script = script
         self.closing = threading.Event()  # set on close: cuts delays short
+        self.clock = Clock()
         self.checker = Checker(validate)
-        self.generation = Generation(self.checker)
+        self.files = Files(self.clock, files_memory_limit)
+        self.uploads = Uploads(self.files, chunk_granularity)
+        self.generation = Generation(self.checker, self.files)
         self._log: deque[dict[str, Any]] = deque(maxlen=log_limit)
         self._log_lock = threading.Lock()
         self._handlers: dict[str, Callable[[Call], Answer]] = {
@@ -46,6 +62,8 @@ class App:
             "countTokens": self._count_tokens,
             "embedContent": self._embed,
             "batchEmbedContents": self._embed,
+            **self.files.handlers(),
+            **self.uploads.handlers(),
         }
 
     @property
@@ -59,16 +77,20 @@ class App:
             return list(self._log)
 
     def reset(self) -> None:
-        """Clear the script and the request log."""
+        """Clear the script, the request log, every resource, and the clock's advance."""
         self.script.clear()
         with self._log_lock:
             self._log.clear()
+        self.files.clear()
+        self.uploads.clear()
+        self.clock.reset()
 
     def __call__(self, request: Request) -> Answer:
         if request.path.startswith("/_emulator/"):
             return self._control(request)
         found = _routes.route(request)
-        body, problem = parse_json(request.body)
+        raw = found is not None and found.kind in _RAW_BODIES
+        body, problem = (None, None) if raw else parse_json(request.body)
         self._record(request, body if request.body.strip() else None)
         fault = self.script.take(found.kind if found else None, request.path)
         call = Call(request, found, body, problem, fault) if found else None
@@ -80,6 +102,8 @@ class App:
             answer = self._fault(fault, request, found, sse)
         if answer is None:
             answer = self._answer(request, call)
+            if fault is not None and fault.drop_after:
+                answer = Answer(drop=True)
         if fault is not None and fault.headers:
             answer.headers = {**answer.headers, **fault.headers}
         return answer
@@ -125,7 +149,9 @@ class App:
         if invalid is not None:
             raise ApiError(invalid)
         text = call.fault.text if call.fault else None
-        reply = self.generation.reply(call.route.model, body, call.request.body, text)
+        reply = self.generation.reply(
+            call.route.model, body, call.request.body, call.header("host"), text
+        )
         if kind == "generateContent":
             return json_answer(_responder.response(reply))
         return self._stream(reply, call.fault, call.sse)
@@ -173,12 +199,20 @@ class App:
         return None
 
     def _control(self, request: Request) -> Answer:
-        """`/_emulator/requests`, `/_emulator/script`, `/_emulator/reset`."""
+        """`/_emulator/requests`, `/_emulator/script`, `/_emulator/clock`, `/_emulator/reset`."""
         name, method = request.path.removeprefix("/_emulator/"), request.method
         if name == "requests" and method == "GET":
             return json_answer({"requests": self.requests()})
         if name == "script" and method == "GET":
             return json_answer({"script": self.script.pending()})
+        if name == "clock" and method == "POST":
+            body, _ = parse_json(request.body)
+            seconds = body.get("advance") if isinstance(body, dict) else None
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+                message = 'POST /_emulator/clock takes {"advance": <seconds, at least 0>}'
+                return Answer(400, _errors.encode(_errors.error(400, message)))
+            self.clock.advance(seconds)
+            return json_answer({"now": timestamp(self.clock.now())})
         if name == "script" and method == "POST":
             body, problem = parse_json(request.body)
             try:

@@ -113,6 +113,19 @@ def model_not_found(model: str, version: str, method: str) -> dict[str, Any]:
     )
 
 
+def file_not_found(file_id: str) -> dict[str, Any]:
+    """403: the service's answer for a file that does not exist (or is someone else's)."""
+    return error(
+        403, f"You do not have permission to access the File {file_id} or it may not exist."
+    )
+
+
+def file_not_active(file_id: str) -> dict[str, Any]:
+    """400 FAILED_PRECONDITION: a file still `PROCESSING` (or `FAILED`) used in a prompt."""
+    message = f"The File {file_id} is not in an ACTIVE state and usage is not allowed."
+    return error(400, message, status="FAILED_PRECONDITION")
+
+
 QUOTA_MESSAGE = "You exceeded your current quota, please check your plan."
 
 

@@ -1,7 +1,7 @@
 """Which API method a request is: its `Route`, and the `Call` the handlers receive.
 
-A route's `kind` is the script's name for the method (`generateContent`, `embedContent`, ...);
-a path the API has but with a method the emulator does not serve is a route of kind None.
+A route's `kind` is the script's name for the method (`generateContent`, `getFile`, ...); a
+path the API has but with a method the emulator does not serve is a route of kind None.
 """
 
 from __future__ import annotations
@@ -27,19 +27,32 @@ MODEL_METHODS = frozenset(
     }
 )
 _VERSION = r"(?P<version>v[0-9][A-Za-z0-9]*)"
+_ID = r"(?P<id>[^/:]+)"
 _MODELS = re.compile(rf"/{_VERSION}/models(?:/(?P<model>[^/:]+)(?::(?P<method>[A-Za-z]+))?)?")
+_UPLOAD = re.compile(rf"/upload/{_VERSION}/files")
 _NOT_A_MESSAGE = "Root element must be a message."
+
+_FILES = re.compile(rf"/{_VERSION}/files")
+_FILE = re.compile(rf"/{_VERSION}/files/{_ID}")
+# (path, HTTP method) -> kind, for the resources beside models; `id` is the resource's id.
+_RESOURCES = [
+    (_FILES, "GET", "listFiles"),
+    (_FILE, "GET", "getFile"),
+    (_FILE, "DELETE", "deleteFile"),
+    (re.compile(rf"/(?:download/)?{_VERSION}/files/{_ID}:download"), "GET", "downloadFile"),
+]
 
 
 @dataclass(frozen=True)
 class Route:
     """A request the API knows: `kind` is the script's name for it, None for other methods;
-    `model` and `method` for model methods."""
+    `model` and `method` for model methods, `resource` the id of a file, cache or batch."""
 
     kind: str | None
     version: str
     model: str = ""
     method: str = ""
+    resource: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,11 @@ class Call:
     def sse(self) -> bool:
         """Whether the answer is a server-sent event stream (`?alt=sse`)."""
         return self.route.kind == "streamGenerateContent" and self.query("alt") == "sse"
+
+    @property
+    def base_url(self) -> str:
+        """`http://<the Host the client used>`: where URLs in answers point."""
+        return f"http://{self.header('host') or 'localhost'}"
 
     def header(self, name: str) -> str:
         """A request header by its lower-case name ("" when absent)."""
@@ -83,6 +101,13 @@ def route(request: Request) -> Route | None:
     found = _MODELS.fullmatch(path)
     if found is not None:
         return _model_route(verb, found["version"], found["model"], found["method"])
+    found = _UPLOAD.fullmatch(path)
+    if found is not None:
+        return Route(_upload_kind(request), found["version"]) if verb == "POST" else None
+    for pattern, method, kind in _RESOURCES:
+        found = pattern.fullmatch(path)
+        if found is not None and verb == method:
+            return Route(kind, found["version"], resource=found.groupdict().get("id") or "")
     return None
 
 
@@ -94,6 +119,16 @@ def _model_route(verb: str, version: str, model: str | None, method: str | None)
     if verb != "POST":
         return None
     return Route(method if method in MODEL_METHODS else None, version, model, method)
+
+
+def _upload_kind(request: Request) -> str:
+    """`startUpload` without an `upload_id`; then `queryUpload` or `uploadChunk` by command."""
+    if "upload_id" not in request.query:
+        return "startUpload"
+    command = next(
+        (v for k, v in request.headers.items() if k.lower() == "x-goog-upload-command"), ""
+    )
+    return "queryUpload" if command.strip().lower() == "query" else "uploadChunk"
 
 
 def parse_json(raw: bytes) -> tuple[Any, str | None]:
