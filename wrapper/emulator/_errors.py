@@ -126,6 +126,11 @@ def file_not_active(file_id: str) -> dict[str, Any]:
     return error(400, message, status="FAILED_PRECONDITION")
 
 
+def cache_not_found() -> dict[str, Any]:
+    """403: a cached content that does not exist, has expired or was deleted."""
+    return error(403, "CachedContent not found (or permission denied)")
+
+
 QUOTA_MESSAGE = "You exceeded your current quota, please check your plan."
 
 

@@ -1,25 +1,37 @@
 """A `generateContent` request checked and answered, with what it refers to resolved.
 
 The checks the service makes before answering: the spec (through `Checker`), `contents` and
-their `parts` present; then a `fileData.fileUri` of the emulator's must be an `ACTIVE` file.
-The reply is `_responder`'s, describing uploaded files like inline media.
+their `parts` present; then a `cachedContent` must be live (403 otherwise), must not come with
+`systemInstruction`, `tools` or `toolConfig` (400, in the service's reported words) and must be
+for the same model; a `fileData.fileUri` of the emulator's must be an `ACTIVE` file. The reply
+is `_responder`'s, with the cache's turns before the request's and its tokens reported.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from gemwire.emulator import _errors, _responder
+from gemwire.emulator import _errors, _models, _responder
 from gemwire.emulator import _fields as fields
+from gemwire.emulator._caches import Caches
 from gemwire.emulator._checks import Checker
+from gemwire.emulator._errors import ApiError
 from gemwire.emulator._files import Files
+
+_CACHE_CONFLICT = (
+    "CachedContent can not be used with GenerateContent request setting system_instruction, "
+    "tools or tool_config.\n\nProposed fix: move those values to CachedContent from "
+    "GenerateContent request."
+)
+_NOT_WITH_A_CACHE = ("systemInstruction", "tools", "toolConfig")
 
 
 class Generation:
     """Checks and answers of generate and count requests."""
 
-    def __init__(self, checker: Checker, files: Files) -> None:
+    def __init__(self, checker: Checker, caches: Caches, files: Files) -> None:
         self.checker = checker
+        self.caches = caches
         self.files = files
 
     def check(self, kind: str, body: dict[str, Any], raw: bytes) -> dict[str, Any] | None:
@@ -42,6 +54,26 @@ class Generation:
     def reply(
         self, model: str, body: dict[str, Any], raw: bytes, host: str, text: str | None = None
     ) -> _responder.Reply:
-        """The reply to a checked request; ApiError for a file it cannot use."""
+        """The reply to a checked request; ApiError for a cache or file it cannot use."""
+        cached = None
+        name = fields.get(body, "cachedContent")
+        if isinstance(name, str) and name:
+            cache = self.caches.find(name)
+            if any(fields.get(body, k) is not None for k in _NOT_WITH_A_CACHE):
+                raise ApiError(_errors.error(400, _CACHE_CONFLICT))
+            cache_model = _models.model_version(cache.model.removeprefix("models/"))
+            if cache_model != _models.model_version(model):
+                message = (
+                    f"Model used by GenerateContent request (models/{model}) and CachedContent "
+                    f"({cache.model}) has to be the same."
+                )
+                raise ApiError(_errors.error(400, message))
+            contents = fields.items(cache.members.get("contents"))
+            body = {
+                **body,
+                **cache.members,
+                "contents": contents + fields.items(fields.get(body, "contents")),
+            }
+            cached = cache.tokens
         files = self.files.attachments(fields.items(fields.get(body, "contents")), host)
-        return _responder.compose(model, body, raw, text, files=files)
+        return _responder.compose(model, body, raw, text, cached=cached, files=files)

@@ -20,6 +20,10 @@ value; `stopSequences` cut the text before the first one found; `maxOutputTokens
 tokens and sets `finishReason: MAX_TOKENS`; `candidateCount` repeats the candidate;
 `thinkingConfig.includeThoughts` adds a thought part first and a `thoughtSignature` on the answer.
 
+With a cached content, its turns come before the request's and its system instruction is the
+one noted; `usageMetadata` then reports `cachedContentTokenCount` and `cacheTokensDetails`, and
+`promptTokenCount` includes the cached tokens.
+
 `responseId` and the signature are hashes of the request bytes: the same request gets the same
 answer. Streams send the text in pieces of 4 words (the thought, if any, first); every chunk
 carries the prompt usage, the last one `finishReason` and the full `usageMetadata`.
@@ -70,6 +74,7 @@ class Reply:
     thought: str | None
     signature: str | None
     candidate_count: int
+    cached: PromptTokens | None = None
 
 
 def compose(
@@ -78,10 +83,14 @@ def compose(
     raw: bytes,
     text: str | None = None,
     *,
+    cached: PromptTokens | None = None,
     files: Mapping[str, Attachment] = _NO_FILES,
 ) -> Reply:
-    """The answer to a `generateContent` request body; `text` replaces the reply text;
-    `files` describes the uploaded files `fileData` parts refer to, by URI."""
+    """The answer to a `generateContent` request body; `text` replaces the reply text.
+
+    `cached` counts the part of the prompt that came from a cached content (its turns are
+    already in `request`); `files` describes the uploaded files `fileData` parts refer to, by
+    URI."""
     contents = fields.items(fields.get(request, "contents"))
     system = _system_text(fields.get(request, "systemInstruction"))
     config = fields.get(request, "generationConfig")
@@ -114,6 +123,7 @@ def compose(
         thought=_thought(last, contents) if thoughts else None,
         signature=base64.b64encode(digest + digest[:16]).decode() if thoughts else None,
         candidate_count=min(count, _MAX_CANDIDATES) if isinstance(count, int) and count > 1 else 1,
+        cached=cached,
     )
 
 
@@ -192,8 +202,12 @@ def _chunk(
     if last and candidates_tokens:
         usage["candidatesTokenCount"] = candidates_tokens
     usage["totalTokenCount"] = reply.prompt.total + (candidates_tokens or 0) + thoughts
+    if reply.cached is not None:
+        usage["cachedContentTokenCount"] = reply.cached.total
     if reply.prompt.details:
         usage["promptTokensDetails"] = reply.prompt.details
+    if reply.cached is not None and reply.cached.details:
+        usage["cacheTokensDetails"] = reply.cached.details
     if thoughts:
         usage["thoughtsTokenCount"] = thoughts
     return {

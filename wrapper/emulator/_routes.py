@@ -34,12 +34,19 @@ _NOT_A_MESSAGE = "Root element must be a message."
 
 _FILES = re.compile(rf"/{_VERSION}/files")
 _FILE = re.compile(rf"/{_VERSION}/files/{_ID}")
+_CACHES = re.compile(rf"/{_VERSION}/cachedContents")
+_CACHE = re.compile(rf"/{_VERSION}/cachedContents/{_ID}")
 # (path, HTTP method) -> kind, for the resources beside models; `id` is the resource's id.
 _RESOURCES = [
     (_FILES, "GET", "listFiles"),
     (_FILE, "GET", "getFile"),
     (_FILE, "DELETE", "deleteFile"),
     (re.compile(rf"/(?:download/)?{_VERSION}/files/{_ID}:download"), "GET", "downloadFile"),
+    (_CACHES, "POST", "createCachedContent"),
+    (_CACHES, "GET", "listCachedContents"),
+    (_CACHE, "GET", "getCachedContent"),
+    (_CACHE, "PATCH", "updateCachedContent"),
+    (_CACHE, "DELETE", "deleteCachedContent"),
 ]
 
 

@@ -52,6 +52,11 @@ KINDS = (
     "listFiles",
     "deleteFile",
     "downloadFile",
+    "createCachedContent",
+    "getCachedContent",
+    "listCachedContents",
+    "updateCachedContent",
+    "deleteCachedContent",
 )
 _STREAM_KEYS = ("chunks", "chunk_delay", "stream_error_after", "truncate_after")
 _GENERATE = frozenset({"generateContent", "streamGenerateContent"})
