@@ -229,6 +229,10 @@ def test_bytes_over_the_memory_limit_are_not_kept(small: Client) -> None:
     big = upload(small, bytes(100), "application/jsonl")
     assert big["sizeBytes"] == "100" and big["state"] == "ACTIVE"
     assert base64.b64decode(big["sha256Hash"]).decode() == hashlib.sha256(bytes(100)).hexdigest()
+    batch = {"batch": {"displayName": "b", "inputConfig": {"fileName": big["name"]}}}
+    refused = small.post("/v1beta/models/gemini-2.5-flash:batchGenerateContent", batch)
+    assert refused.status == 400
+    assert "did not keep the bytes" in json.loads(refused.data)["error"]["message"]
 
 
 def test_the_log_keeps_neither_keys_nor_file_bytes(api: Client) -> None:

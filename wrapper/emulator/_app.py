@@ -4,7 +4,7 @@ Order of work for an API request: log it (without the key), take the first match
 entry (its `delay`, then `drop` / `html` / `status` / `body` answer at once), then as the real
 service would: route (unknown URL: Google's HTML 404), API key (403), model (404), JSON (400),
 then the method's handler: `_generation` for generate and count, `_embeddings`, and the
-resources (`_files`, `_upload`, `_caches`), which refuse with `ApiError`s.
+resources (`_files`, `_upload`, `_caches`, `_batches`), which refuse with `ApiError`s.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from gemwire._secrets import SECRET_HEADERS
 from gemwire.emulator import _embeddings, _errors, _models, _responder, _routes
+from gemwire.emulator._batches import Batches
 from gemwire.emulator._caches import Caches
 from gemwire.emulator._checks import Checker
 from gemwire.emulator._clock import Clock, timestamp
@@ -35,7 +36,7 @@ _RAW_BODIES = frozenset({"uploadChunk", "queryUpload"})  # file bytes, not JSON
 
 class App:
     """Answers every request the server receives; holds the script, the request log and the
-    resources (files, uploads, cached contents) on the emulator's clock."""
+    resources (files, uploads, cached contents, batches) on the emulator's clock."""
 
     def __init__(
         self,
@@ -54,6 +55,7 @@ class App:
         self.uploads = Uploads(self.files, chunk_granularity)
         self.caches = Caches(self.clock, self.checker, self.files)
         self.generation = Generation(self.checker, self.caches, self.files)
+        self.batches = Batches(self.clock, self.generation, self.files)
         self._log: deque[dict[str, Any]] = deque(maxlen=log_limit)
         self._log_lock = threading.Lock()
         self._handlers: dict[str, Callable[[Call], Answer]] = {
@@ -67,6 +69,7 @@ class App:
             **self.files.handlers(),
             **self.uploads.handlers(),
             **self.caches.handlers(),
+            **self.batches.handlers(),
         }
 
     @property
@@ -87,6 +90,7 @@ class App:
         self.files.clear()
         self.uploads.clear()
         self.caches.clear()
+        self.batches.clear()
         self.clock.reset()
 
     def __call__(self, request: Request) -> Answer:

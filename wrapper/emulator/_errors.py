@@ -43,6 +43,24 @@ _MESSAGES = {
     504: "Deadline expired before operation could complete.",
 }
 
+# google.rpc.Code: the numeric codes of a `Status` (batch results, operations, file errors).
+_RPC_CODES = {
+    "CANCELLED": 1,
+    "UNKNOWN": 2,
+    "INVALID_ARGUMENT": 3,
+    "DEADLINE_EXCEEDED": 4,
+    "NOT_FOUND": 5,
+    "ALREADY_EXISTS": 6,
+    "PERMISSION_DENIED": 7,
+    "RESOURCE_EXHAUSTED": 8,
+    "FAILED_PRECONDITION": 9,
+    "ABORTED": 10,
+    "UNIMPLEMENTED": 12,
+    "INTERNAL": 13,
+    "UNAVAILABLE": 14,
+    "UNAUTHENTICATED": 16,
+}
+
 _UNREGISTERED = (
     "Method doesn't allow unregistered callers (callers without established identity). "
     "Please use API Key or other form of API consumer identity to call this API."
@@ -99,6 +117,18 @@ def invalid_field(field: str, description: str, message: str | None = None) -> A
 def permission_denied() -> dict[str, Any]:
     """403: what Google answers to a request without an API key."""
     return error(403, _UNREGISTERED)
+
+
+def rpc_status(body: dict[str, Any]) -> dict[str, Any]:
+    """An error body as a `google.rpc.Status` (numeric code), as batch results carry it."""
+    inner = body["error"]
+    status: dict[str, Any] = {
+        "code": _RPC_CODES.get(inner["status"], _RPC_CODES["UNKNOWN"]),
+        "message": inner["message"],
+    }
+    if inner.get("details"):
+        status["details"] = inner["details"]
+    return status
 
 
 def model_not_found(model: str, version: str, method: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ their `parts` present; then a `cachedContent` must be live (403 otherwise), must
 `systemInstruction`, `tools` or `toolConfig` (400, in the service's reported words) and must be
 for the same model; a `fileData.fileUri` of the emulator's must be an `ACTIVE` file. The reply
 is `_responder`'s, with the cache's turns before the request's and its tokens reported.
+Batch jobs answer each of their requests through the same `response`.
 """
 
 from __future__ import annotations
@@ -77,3 +78,13 @@ class Generation:
             cached = cache.tokens
         files = self.files.attachments(fields.items(fields.get(body, "contents")), host)
         return _responder.compose(model, body, raw, text, cached=cached, files=files)
+
+    def response(self, model: str, body: Any, raw: bytes, host: str) -> dict[str, Any]:
+        """The `GenerateContentResponse` of a request in a batch; ApiError if it is refused."""
+        if not isinstance(body, dict):
+            message = "Invalid JSON payload received. The request must be an object."
+            raise ApiError(_errors.bad_request(message, [("", message)]))
+        invalid = self.check("generateContent", body, raw)
+        if invalid is not None:
+            raise ApiError(invalid)
+        return _responder.response(self.reply(model, body, raw, host))

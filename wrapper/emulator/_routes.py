@@ -24,6 +24,7 @@ MODEL_METHODS = frozenset(
         "countTokens",
         "embedContent",
         "batchEmbedContents",
+        "batchGenerateContent",
     }
 )
 _VERSION = r"(?P<version>v[0-9][A-Za-z0-9]*)"
@@ -36,6 +37,8 @@ _FILES = re.compile(rf"/{_VERSION}/files")
 _FILE = re.compile(rf"/{_VERSION}/files/{_ID}")
 _CACHES = re.compile(rf"/{_VERSION}/cachedContents")
 _CACHE = re.compile(rf"/{_VERSION}/cachedContents/{_ID}")
+_BATCHES = re.compile(rf"/{_VERSION}/batches")
+_BATCH = re.compile(rf"/{_VERSION}/batches/{_ID}")
 # (path, HTTP method) -> kind, for the resources beside models; `id` is the resource's id.
 _RESOURCES = [
     (_FILES, "GET", "listFiles"),
@@ -47,6 +50,10 @@ _RESOURCES = [
     (_CACHE, "GET", "getCachedContent"),
     (_CACHE, "PATCH", "updateCachedContent"),
     (_CACHE, "DELETE", "deleteCachedContent"),
+    (_BATCHES, "GET", "listBatches"),
+    (_BATCH, "GET", "getBatch"),
+    (_BATCH, "DELETE", "deleteBatch"),
+    (re.compile(rf"/{_VERSION}/batches/{_ID}:cancel"), "POST", "cancelBatch"),
 ]
 
 

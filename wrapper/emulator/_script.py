@@ -23,9 +23,12 @@ Each entry is a JSON object. The first pending entry that matches a request is u
 | `truncate_after` | stream: N chunks, half of the next one, then the connection is cut |
 | `processing_polls` | upload start: the file answers `PROCESSING` to this many `GET`s |
 | `file_state` | upload start: the state after processing, `ACTIVE` (default) or `FAILED` |
+| `batch_states` | batch create: the `BATCH_STATE_*`s it answers, one more each `GET` |
+| `failed_requests` | batch create: these requests (index or key) fail with a 500 status |
 
 Entries with stream keys apply to `streamGenerateContent` only, entries with `text` to the two
-generate methods, upload keys to `startUpload`, unless `kind` says otherwise.
+generate methods, upload keys to `startUpload`, batch keys to `batchGenerateContent`, unless
+`kind` says otherwise.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from gemwire.emulator._batches import STATES
 
 KINDS = (
     "generateContent",
@@ -57,6 +62,11 @@ KINDS = (
     "listCachedContents",
     "updateCachedContent",
     "deleteCachedContent",
+    "batchGenerateContent",
+    "getBatch",
+    "listBatches",
+    "cancelBatch",
+    "deleteBatch",
 )
 _STREAM_KEYS = ("chunks", "chunk_delay", "stream_error_after", "truncate_after")
 _GENERATE = frozenset({"generateContent", "streamGenerateContent"})
@@ -66,6 +76,8 @@ _KEY_KINDS = {
     "text": _GENERATE,
     "processing_polls": frozenset({"startUpload"}),
     "file_state": frozenset({"startUpload"}),
+    "batch_states": frozenset({"batchGenerateContent"}),
+    "failed_requests": frozenset({"batchGenerateContent"}),
 }
 _KEYS = frozenset(
     {"match", "kind", "times", "delay", "status", "message", "retry_delay", "headers", "html"}
@@ -98,6 +110,8 @@ class Fault:
     truncate_after: int | None = None
     processing_polls: int | None = None
     file_state: str | None = None
+    batch_states: tuple[str, ...] | None = None
+    failed_requests: tuple[int | str, ...] | None = None
 
     @classmethod
     def parse(cls, spec: Mapping[str, Any]) -> Fault:
@@ -139,6 +153,8 @@ class Fault:
             truncate_after=_integer(spec, "truncate_after", 0),
             processing_polls=_integer(spec, "processing_polls", 0),
             file_state=_choice(spec, "file_state", ("ACTIVE", "FAILED")),
+            batch_states=_names(spec, "batch_states", STATES, str),
+            failed_requests=_names(spec, "failed_requests", None, (int, str)),
         )
 
     def matches(self, kind: str | None, path: str) -> bool:
@@ -235,6 +251,24 @@ def _choice(spec: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str 
     if value not in allowed:
         raise ValueError(f"script key {key!r} must be one of {list(allowed)}, got {value!r}")
     return str(value)
+
+
+def _names(
+    spec: Mapping[str, Any],
+    key: str,
+    allowed: tuple[str, ...] | None,
+    kind: type | tuple[type, ...],
+) -> tuple[Any, ...] | None:
+    """A non-empty list of values of `kind` (each one of `allowed` if given), as a tuple."""
+    value = spec.get(key)
+    if value is None:
+        return None
+    valid = isinstance(value, list) and bool(value)
+    valid = valid and all(isinstance(v, kind) and not isinstance(v, bool) for v in value)
+    if not valid or (allowed is not None and not set(value) <= set(allowed)):
+        expected = f"one of {list(allowed)}" if allowed else "request indexes or keys"
+        raise ValueError(f"script key {key!r} must be a non-empty list of {expected}: {value!r}")
+    return tuple(value)
 
 
 def _seconds(spec: Mapping[str, Any], key: str) -> float:
