@@ -13,15 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import urllib3
 
 import gemwire as genai
 from gemwire import types
 from gemwire.emulator import Emulator
+from tests.emulator_http import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SPEC_PATH = ROOT / "spec" / "gemini.schema.json"
 CONTRACT_PATH = SHARED / "contract" / "interactions.jsonl.gz"
+ENDPOINTS_PATH = SHARED / "contract" / "endpoints.jsonl.gz"
 UPSTREAM_PATH = SHARED / "upstream" / "reachable.json"
 # Backoff of 10 ms, 20 ms, ... keeps retried faults fast; server-requested waits stay real.
 FAST_RETRIES = types.HttpRetryOptions(initial_delay=0.01)
@@ -48,17 +51,22 @@ def upstream() -> dict[str, Any]:
     return json.loads(UPSTREAM_PATH.read_text(encoding="utf-8"))
 
 
-def _read_contract() -> Iterator[dict[str, Any]]:
-    with gzip.open(CONTRACT_PATH, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            yield json.loads(line)
+def _read_contract(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        pytest.skip(f"{path} is not here (it sits beside the repository in CI)")
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
 
 
 @pytest.fixture(scope="session")
 def contract() -> list[dict[str, Any]]:
-    if not CONTRACT_PATH.exists():
-        pytest.skip(f"{CONTRACT_PATH} is not here (it sits beside the repository in CI)")
-    return list(_read_contract())
+    return _read_contract(CONTRACT_PATH)
+
+
+@pytest.fixture(scope="session")
+def endpoints() -> list[dict[str, Any]]:
+    """Recorded traffic of the other endpoints: embeddings, files, caches, batches, ..."""
+    return _read_contract(ENDPOINTS_PATH)
 
 
 @pytest.fixture(scope="session")
@@ -70,9 +78,21 @@ def emulator() -> Iterator[Emulator]:
 
 @pytest.fixture
 def emu(emulator: Emulator) -> Emulator:
-    """The emulator, with its script and request log cleared for this test."""
+    """The emulator, reset for this test: no script, log, files, caches or batches."""
     emulator.reset()
     return emulator
+
+
+@pytest.fixture(scope="session")
+def http() -> urllib3.PoolManager:
+    """One urllib3 pool for raw HTTP to the emulator."""
+    return urllib3.PoolManager(retries=False, timeout=30)
+
+
+@pytest.fixture
+def api(emu: Emulator, http: urllib3.PoolManager) -> Client:
+    """Raw HTTP calls to the emulator with a test key (tests/emulator_http.py)."""
+    return Client(emu, http)
 
 
 @pytest.fixture

@@ -276,8 +276,10 @@ def test_deep_free_json_decodes_or_raises_decode_error(value: Any) -> None:
 
 def _request_schema() -> dict[str, Any]:
     """``$defs.GenerateContentRequest``, inlined, with what the API requires beyond the schema:
-    at least one content, each with at least one part (the service answers 400 otherwise)."""
+    at least one content, each with at least one part (the service answers 400 otherwise), and
+    no ``cachedContent`` (naming a cache nobody made is the service's 403)."""
     schema = _inline(SPEC["$defs"]["GenerateContentRequest"], 0)
+    del schema["properties"]["cachedContent"]
     contents = schema["properties"]["contents"]
     contents["minItems"] = 1
     contents["maxItems"] = 3

@@ -14,7 +14,7 @@ import pytest
 import gemwire as genai
 from gemwire import _validation, errors, types
 from gemwire.emulator import Emulator
-from gemwire.emulator import _app as emulator_app
+from gemwire.emulator import _checks as emulator_checks
 
 MODEL = "gemini-2.5-flash"
 BAD_CODE = {
@@ -121,7 +121,7 @@ def test_an_explicit_argument_wins_over_the_environment(
 
 
 def test_one_implementation_serves_the_client_and_the_emulator() -> None:
-    assert emulator_app._validation is _validation
+    assert emulator_checks._validation is _validation
     assert importlib.util.find_spec("gemwire.emulator._validation") is None
 
 

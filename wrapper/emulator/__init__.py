@@ -8,7 +8,11 @@ A standard-library HTTP server on 127.0.0.1 that speaks the REST protocol of
   (chunked transfer encoding); without ``alt=sse`` one JSON array of the same chunks;
 - ``POST /{v}/models/{model}:countTokens``: ``{"totalTokens": N, "promptTokensDetails": ...}``
   for ``contents`` or a ``generateContentRequest``;
-- ``GET /{v}/models`` and ``GET /{v}/models/{model}``: a few Gemini models, Google's format.
+- ``GET /{v}/models`` and ``GET /{v}/models/{model}``: a few Gemini models, Google's format;
+- ``:embedContent`` / ``:batchEmbedContents``: deterministic vectors;
+- the Files API (resumable uploads under ``/upload/{v}/files``, ``files/{id}``, downloads),
+  ``cachedContents`` and batch jobs (``:batchGenerateContent``, ``batches/{id}``), held in
+  memory on the emulator's clock (``emu.advance(seconds)`` moves it).
 
 It behaves like the service where a client can tell: an ``x-goog-api-key`` header or ``key``
 query parameter must be present (any non-empty key; otherwise 403 ``PERMISSION_DENIED``); a
@@ -32,8 +36,9 @@ A script of canned replies and faults is consumed in order by the next matching 
 ``{"status": 503}``, ``{"status": 429, "headers": {"Retry-After": "1"}}``,
 ``{"retry_delay": 2}``, ``{"delay": 2.5}``, ``{"drop": true}``, ``{"html": true}``,
 ``{"stream_error_after": 2}``, ``{"truncate_after": 2}``, ``{"chunks": 2000}``,
-``{"body": {...}}``, ``{"text": "..."}``, optionally narrowed by ``match`` (a path substring),
-``kind`` and ``times`` (all keys: ``gemwire.emulator._script``). Set it with
+``{"body": {...}}``, ``{"text": "..."}``, ``{"processing_polls": 2}``,
+``{"batch_states": [...]}``, ``{"failed_requests": [1]}``, optionally narrowed by ``match`` (a
+path substring), ``kind`` and ``times`` (all keys: ``gemwire.emulator._script``). Set it with
 ``Emulator(script=[...])`` / ``emu.push(...)``, ``--script FILE``, or over HTTP:
 ``POST /_emulator/script`` (appends), ``POST /_emulator/reset`` (clears script and log),
 ``GET /_emulator/script``, ``GET /_emulator/requests`` (the log, API keys removed).

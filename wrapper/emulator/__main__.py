@@ -16,7 +16,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="gemwire-emulator",
         description="A local, offline Gemini API (generateContent, streamGenerateContent, "
-        "countTokens, models) with deterministic answers and scriptable faults.",
+        "countTokens, models, embeddings, files, cached contents, batches) with deterministic "
+        "answers and scriptable faults.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port, 0 for any (default: 8765)")

@@ -3,57 +3,79 @@
 Order of work for an API request: log it (without the key), take the first matching script
 entry (its `delay`, then `drop` / `html` / `status` / `body` answer at once), then as the real
 service would: route (unknown URL: Google's HTML 404), API key (403), model (404), JSON (400),
-schema (400), and finally the deterministic answer of `_responder`.
+then the method's handler: `_generation` for generate and count, `_embeddings`, and the
+resources (`_files`, `_upload`, `_caches`, `_batches`), which refuse with `ApiError`s.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from gemwire import _validation
 from gemwire._secrets import SECRET_HEADERS
-from gemwire.emulator import _errors, _models, _responder
+from gemwire.emulator import _embeddings, _errors, _models, _responder, _routes
+from gemwire.emulator._batches import Batches
+from gemwire.emulator._caches import Caches
+from gemwire.emulator._checks import Checker
+from gemwire.emulator._clock import Clock, timestamp
+from gemwire.emulator._errors import ApiError
+from gemwire.emulator._files import Files
+from gemwire.emulator._generation import Generation
+from gemwire.emulator._routes import Call, Route, parse_json
 from gemwire.emulator._script import Fault, Script
-from gemwire.emulator._server import JSON, Answer, Request
+from gemwire.emulator._server import JSON, Answer, Request, json_answer
+from gemwire.emulator._upload import Uploads
 
 SSE = "text/event-stream"
 HTML = "text/html; charset=UTF-8"
-GENERATE = {"generateContent", "streamGenerateContent"}
-# Validation results are kept for small bodies: benchmarks send the same request many times.
-_CACHED_BODY = 64 * 1024
-_CACHED_RESULTS = 1024
-_NOT_A_MESSAGE = "Root element must be a message."
-_ROUTE = re.compile(
-    r"/(?P<version>v[0-9][A-Za-z0-9]*)/models(?:/(?P<model>[^/:]+)(?::(?P<method>[A-Za-z]+))?)?"
-)
-
-
-@dataclass(frozen=True)
-class Route:
-    """A request the API knows: `kind` is the script's name for it, None for other methods."""
-
-    kind: str | None
-    version: str
-    model: str
-    method: str
+_RAW_BODIES = frozenset({"uploadChunk", "queryUpload"})  # file bytes, not JSON
 
 
 class App:
-    """Answers every request the server receives; holds the script and the request log."""
+    """Answers every request the server receives; holds the script, the request log and the
+    resources (files, uploads, cached contents, batches) on the emulator's clock."""
 
-    def __init__(self, script: Script, *, validate: bool, log_limit: int) -> None:
+    def __init__(
+        self,
+        script: Script,
+        *,
+        validate: bool,
+        log_limit: int,
+        files_memory_limit: int,
+        chunk_granularity: int,
+    ) -> None:
         self.script = script
-        self.validate = validate
         self.closing = threading.Event()  # set on close: cuts delays short
+        self.clock = Clock()
+        self.checker = Checker(validate)
+        self.files = Files(self.clock, files_memory_limit)
+        self.uploads = Uploads(self.files, chunk_granularity)
+        self.caches = Caches(self.clock, self.checker, self.files)
+        self.generation = Generation(self.checker, self.caches, self.files)
+        self.batches = Batches(self.clock, self.generation, self.files)
         self._log: deque[dict[str, Any]] = deque(maxlen=log_limit)
         self._log_lock = threading.Lock()
-        self._violations: dict[tuple[str, bytes], list[tuple[str, str]]] = {}
+        self._handlers: dict[str, Callable[[Call], Answer]] = {
+            "listModels": self._list_models,
+            "getModel": self._get_model,
+            "generateContent": self._generate,
+            "streamGenerateContent": self._generate,
+            "countTokens": self._count_tokens,
+            "embedContent": self._embed,
+            "batchEmbedContents": self._embed,
+            **self.files.handlers(),
+            **self.uploads.handlers(),
+            **self.caches.handlers(),
+            **self.batches.handlers(),
+        }
+
+    @property
+    def validate(self) -> bool:
+        """Whether request bodies are checked against the spec."""
+        return self.checker.validate
 
     def requests(self) -> list[dict[str, Any]]:
         """A copy of the request log, oldest first."""
@@ -61,106 +83,92 @@ class App:
             return list(self._log)
 
     def reset(self) -> None:
-        """Clear the script and the request log."""
+        """Clear the script, the request log, every resource, and the clock's advance."""
         self.script.clear()
         with self._log_lock:
             self._log.clear()
+        self.files.clear()
+        self.uploads.clear()
+        self.caches.clear()
+        self.batches.clear()
+        self.clock.reset()
 
     def __call__(self, request: Request) -> Answer:
         if request.path.startswith("/_emulator/"):
             return self._control(request)
-        route = _route(request)
-        body, problem = _parse(request.body)
+        found = _routes.route(request)
+        raw = found is not None and found.kind in _RAW_BODIES
+        body, problem = (None, None) if raw else parse_json(request.body)
         self._record(request, body if request.body.strip() else None)
-        sse = route is not None and route.kind == "streamGenerateContent"
-        sse = sse and request.query.get("alt") == "sse"
-        fault = self.script.take(route.kind if route else None, request.path)
+        fault = self.script.take(found.kind if found else None, request.path)
+        call = Call(request, found, body, problem, fault) if found else None
+        sse = call is not None and call.sse
         answer = None
         if fault is not None:
             if fault.delay:
                 self.closing.wait(fault.delay)
-            answer = self._fault(fault, request, route, sse)
+            answer = self._fault(fault, request, found, sse)
         if answer is None:
-            answer = self._api(request, route, body, problem, fault, sse)
+            answer = self._answer(request, call)
+            if fault is not None and fault.drop_after:
+                answer = Answer(drop=True)
         if fault is not None and fault.headers:
             answer.headers = {**answer.headers, **fault.headers}
         return answer
 
-    def _api(
-        self,
-        request: Request,
-        route: Route | None,
-        body: Any,
-        problem: str | None,
-        fault: Fault | None,
-        sse: bool,
-    ) -> Answer:
-        if route is None:
+    def _answer(self, request: Request, call: Call | None) -> Answer:
+        if call is None:
             return Answer(404, _errors.html_page(404, request.path), HTML)
-        if not (_header(request, "x-goog-api-key") or request.query.get("key")):
-            return _error(_errors.permission_denied(), sse)
-        if route.kind == "listModels":
-            size = request.query.get("pageSize", "")
-            page = _models.list_page(
-                int(size) if size.isdigit() else 0, request.query.get("pageToken", "")
-            )
-            return _json(page)
-        if not _models.is_served(route.model) or route.kind is None:
-            return _error(_errors.model_not_found(route.model, route.version, route.method), sse)
-        if route.kind == "getModel":
-            return _json(_models.get(route.model))
-        if problem is not None:
-            message = f"Invalid JSON payload received. {problem}"
-            return _error(_errors.bad_request(message, [("", message)]), sse)
-        if not isinstance(body, dict):
-            message = f'Invalid JSON payload received. Unknown name "": {_NOT_A_MESSAGE}'
-            return _error(_errors.bad_request(message, [("", message)]), sse)
-        invalid = self._check(route.kind, body, request.body)
+        if not (call.header("x-goog-api-key") or call.query("key")):
+            return _error(_errors.permission_denied(), call.sse)
+        try:
+            return self._api(call)
+        except ApiError as refused:
+            answer = _error(refused.body, call.sse)
+            answer.headers = refused.headers
+            return answer
+
+    def _api(self, call: Call) -> Answer:
+        kind, model = call.route.kind, call.route.model
+        if model and (kind is None or not _models.serves(model, call.route.method)):
+            method = "embedContent" if kind == "batchEmbedContents" else call.route.method
+            raise ApiError(_errors.model_not_found(model, call.route.version, method))
+        assert kind is not None  # only model methods have no kind
+        return self._handlers[kind](call)
+
+    def _list_models(self, call: Call) -> Answer:
+        size = call.query("pageSize")
+        page = _models.list_page(int(size) if size.isdigit() else 0, call.query("pageToken"))
+        return json_answer(page)
+
+    def _get_model(self, call: Call) -> Answer:
+        return json_answer(_models.get(call.route.model))
+
+    def _count_tokens(self, call: Call) -> Answer:
+        body = call.json_object()
+        invalid = self.generation.check("countTokens", body, call.request.body)
         if invalid is not None:
-            return _error(invalid, sse)
-        if route.kind == "countTokens":
-            return _json(_responder.count_tokens(body))
-        reply = _responder.compose(route.model, body, request.body, fault.text if fault else None)
-        if route.kind == "generateContent":
-            return _json(_responder.response(reply))
-        return self._stream(reply, fault, sse)
+            raise ApiError(invalid)
+        return json_answer(_responder.count_tokens(body))
 
-    def _check(self, kind: str, body: dict[str, Any], raw: bytes) -> dict[str, Any] | None:
-        """A 400 body if the request breaks the spec or sends no contents, else None."""
-        if self.validate:
-            message = "CountTokensRequest" if kind == "countTokens" else "GenerateContentRequest"
-            violations = self._violations_of(message, body, raw)
-            if violations:
-                described = [
-                    (path, f"Invalid value at '{path}': {why}") for path, why in violations
-                ]
-                text = "\n".join(d for _, d in described)
-                return _errors.bad_request(f"Invalid JSON payload received. {text}", described)
-        if kind == "countTokens":
-            return None
-        contents = body.get("contents")
-        if not contents:
-            message = "* GenerateContentRequest.contents: contents is not specified\n"
-            return _errors.bad_request(message, [("contents", "contents is not specified")])
-        for index, content in enumerate(contents if isinstance(contents, list) else [contents]):
-            if isinstance(content, dict) and not content.get("parts"):
-                field = f"contents[{index}].parts"
-                message = f"* GenerateContentRequest.{field}: contents.parts must not be empty.\n"
-                return _errors.bad_request(message, [(field, "contents.parts must not be empty.")])
-        return None
+    def _generate(self, call: Call) -> Answer:
+        body, kind = call.json_object(), str(call.route.kind)
+        invalid = self.generation.check(kind, body, call.request.body)
+        if invalid is not None:
+            raise ApiError(invalid)
+        text = call.fault.text if call.fault else None
+        reply = self.generation.reply(
+            call.route.model, body, call.request.body, call.header("host"), text
+        )
+        if kind == "generateContent":
+            return json_answer(_responder.response(reply))
+        return self._stream(reply, call.fault, call.sse)
 
-    def _violations_of(self, message: str, body: Any, raw: bytes) -> list[tuple[str, str]]:
-        """``_validation.check``, remembered for small bodies (keyed by their bytes)."""
-        key = (message, raw) if len(raw) <= _CACHED_BODY else None
-        known = self._violations.get(key) if key is not None else None
-        if known is not None:
-            return known
-        violations = _validation.check(message, body)
-        if key is not None:
-            if len(self._violations) >= _CACHED_RESULTS:
-                self._violations.clear()
-            self._violations[key] = violations
-        return violations
+    def _embed(self, call: Call) -> Answer:
+        body, model = call.json_object(), call.route.model
+        if call.route.kind == "embedContent":
+            return json_answer(_embeddings.embed(model, body, self.checker))
+        return json_answer(_embeddings.embed_batch(model, body, self.checker))
 
     def _stream(self, reply: _responder.Reply, fault: Fault | None, sse: bool) -> Answer:
         cut_at = fault.truncate_after if fault else None
@@ -199,24 +207,32 @@ class App:
         return None
 
     def _control(self, request: Request) -> Answer:
-        """`/_emulator/requests`, `/_emulator/script`, `/_emulator/reset`."""
+        """`/_emulator/requests`, `/_emulator/script`, `/_emulator/clock`, `/_emulator/reset`."""
         name, method = request.path.removeprefix("/_emulator/"), request.method
         if name == "requests" and method == "GET":
-            return _json({"requests": self.requests()})
+            return json_answer({"requests": self.requests()})
         if name == "script" and method == "GET":
-            return _json({"script": self.script.pending()})
+            return json_answer({"script": self.script.pending()})
+        if name == "clock" and method == "POST":
+            body, _ = parse_json(request.body)
+            seconds = body.get("advance") if isinstance(body, dict) else None
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+                message = 'POST /_emulator/clock takes {"advance": <seconds, at least 0>}'
+                return Answer(400, _errors.encode(_errors.error(400, message)))
+            self.clock.advance(seconds)
+            return json_answer({"now": timestamp(self.clock.now())})
         if name == "script" and method == "POST":
-            body, problem = _parse(request.body)
+            body, problem = parse_json(request.body)
             try:
                 if problem is not None:
                     raise ValueError(f"the script must be JSON: {problem}")
                 self.script.push(*(body if isinstance(body, list) else [body]))
             except ValueError as exc:
                 return Answer(400, _errors.encode(_errors.error(400, str(exc))))
-            return _json({"script": self.script.pending()})
+            return json_answer({"script": self.script.pending()})
         if name == "reset" and method == "POST":
             self.reset()
-            return _json({})
+            return json_answer({})
         return Answer(404, _errors.html_page(404, request.path), HTML)
 
     def _record(self, request: Request, body: Any) -> None:
@@ -233,43 +249,8 @@ class App:
             self._log.append(entry)
 
 
-def _route(request: Request) -> Route | None:
-    found = _ROUTE.fullmatch(request.path)
-    if found is None:
-        return None
-    version, model, method = found["version"], found["model"], found["method"]
-    if model is None:
-        return Route("listModels", version, "", "list") if request.method == "GET" else None
-    if method is None:
-        return Route("getModel", version, model, "get") if request.method == "GET" else None
-    if request.method != "POST":
-        return None
-    kind = method if method in GENERATE or method == "countTokens" else None
-    return Route(kind, version, model, method)
-
-
-def _header(request: Request, name: str) -> str:
-    return next((v for k, v in request.headers.items() if k.lower() == name), "")
-
-
-def _parse(raw: bytes) -> tuple[Any, str | None]:
-    """The JSON body (an empty body is `{}`), or None and what is wrong with it."""
-    if not raw.strip():
-        return {}, None
-    try:
-        return json.loads(raw), None
-    except UnicodeDecodeError:
-        return None, "The body is not UTF-8."
-    except json.JSONDecodeError as exc:
-        return None, f"{exc.msg} at line {exc.lineno} column {exc.colno}."
-
-
 def _dump(payload: Any) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode()
-
-
-def _json(payload: Any) -> Answer:
-    return Answer(200, _dump(payload))
 
 
 def _error(body: dict[str, Any], sse: bool) -> Answer:

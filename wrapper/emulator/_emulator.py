@@ -13,6 +13,7 @@ from gemwire._secrets import is_loopback
 from gemwire.emulator._app import App
 from gemwire.emulator._script import Script
 from gemwire.emulator._server import EmulatorServer, EmulatorServer6
+from gemwire.emulator._upload import GRANULARITY
 
 
 class Emulator:
@@ -31,6 +32,10 @@ class Emulator:
             default) checks when ``jsonschema`` is installed.
         verbose: print one line per request (method, path, status; never the query string).
         log_limit: how many requests ``requests`` keeps (the oldest are dropped first).
+        files_memory_limit: how many bytes of uploaded files to keep in memory; a file past it
+            keeps its metadata (size, hash) but not its bytes.
+        upload_chunk_granularity: the ``x-goog-upload-chunk-granularity`` announced to
+            uploads (8 MiB, as the service); every chunk but the last must be a multiple of it.
     """
 
     def __init__(
@@ -43,6 +48,8 @@ class Emulator:
         validate: bool | None = None,
         verbose: bool = False,
         log_limit: int = 100_000,
+        files_memory_limit: int = 256 * 1024 * 1024,
+        upload_chunk_granularity: int = GRANULARITY,
     ) -> None:
         if not allow_remote and not is_loopback(host):
             raise ValueError(
@@ -56,7 +63,13 @@ class Emulator:
         if validate:
             _validation.require()
         validating = _validation.available() if validate is None else validate
-        self._app = App(self._script, validate=validating, log_limit=log_limit)
+        self._app = App(
+            self._script,
+            validate=validating,
+            log_limit=log_limit,
+            files_memory_limit=files_memory_limit,
+            chunk_granularity=upload_chunk_granularity,
+        )
         self._server: EmulatorServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -131,8 +144,13 @@ class Emulator:
         self._script.push(*entries)
 
     def reset(self) -> None:
-        """Forget the pending script entries and the request log."""
+        """Forget the pending script entries, the request log, the files, cached contents and
+        batches, and any ``advance`` of the clock."""
         self._app.reset()
+
+    def advance(self, seconds: float) -> None:
+        """Move the emulator's clock forward: cached contents and files expire by it."""
+        self._app.clock.advance(seconds)
 
     def _bind(self) -> EmulatorServer:
         if self._server is None:

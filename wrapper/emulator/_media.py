@@ -1,15 +1,28 @@
 """Image headers: enough to describe an attachment without Pillow.
 
 `image_size` reads the pixel size from the first bytes of a PNG, JPEG, GIF or WebP file; it
-never decodes pixels.
+never decodes pixels. `Attachment` is what the reply knows of an uploaded file.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # JPEG start-of-frame markers carry the size; C4 (DHT), C8 (JPG) and CC (DAC) are not frames.
 _JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 _JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD9)})  # TEM, RSTn, SOI: no length field
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An uploaded file a `fileData` part refers to: its name, type, size and bytes (None when
+    the emulator did not keep them)."""
+
+    name: str
+    mime_type: str
+    size: int
+    data: bytes | None
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:

@@ -1,7 +1,9 @@
 """The models the emulator lists, in the shape of Google's `models.list` / `models.get`.
 
-Any model id starting with `gemini-` is served; the few below are what `GET /models` lists.
-`-latest` aliases resolve to a fixed version, which the answers report as `modelVersion`.
+Any model id starting with `gemini-` generates; any id containing `embedding`
+(`gemini-embedding-001`, `text-embedding-004`) embeds, and only that, as on the service; the
+few below are what `GET /models` lists. `-latest` aliases resolve to a fixed version, which the
+answers report as `modelVersion`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 _METHODS = ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"]
+_EMBEDDING_METHODS = ["embedContent", "countTextTokens", "countTokens", "asyncBatchEmbedContent"]
+_EMBEDS = frozenset({"embedContent", "batchEmbedContents"})
 
 _CATALOGUE: list[dict[str, Any]] = [
     {
@@ -69,6 +73,24 @@ _CATALOGUE: list[dict[str, Any]] = [
         "topK": 40,
         "maxTemperature": 2,
     },
+    {
+        "name": "models/gemini-embedding-001",
+        "version": "001",
+        "displayName": "Gemini Embedding 001",
+        "description": "Obtain a distributed representation of a text.",
+        "inputTokenLimit": 2048,
+        "outputTokenLimit": 1,
+        "supportedGenerationMethods": _EMBEDDING_METHODS,
+    },
+    {
+        "name": "models/gemini-embedding-2",
+        "version": "2",
+        "displayName": "Gemini Embedding 2",
+        "description": "Obtain a distributed representation of multimodal content.",
+        "inputTokenLimit": 8192,
+        "outputTokenLimit": 1,
+        "supportedGenerationMethods": _EMBEDDING_METHODS,
+    },
 ]
 _BY_ID = {entry["name"].removeprefix("models/"): entry for entry in _CATALOGUE}
 _ALIASES = {
@@ -78,9 +100,17 @@ _ALIASES = {
 }
 
 
-def is_served(model: str) -> bool:
-    """Whether the emulator answers for this model id (anything starting with `gemini-`)."""
-    return model.startswith("gemini-")
+def is_embedding(model: str) -> bool:
+    """Whether the model id names an embedding model (`gemini-embedding-001`, ...)."""
+    return "embedding" in model
+
+
+def serves(model: str, method: str) -> bool:
+    """Whether the emulator answers `method` (`generateContent`, `embedContent`, `get`, ...)
+    for this model id: Gemini models generate, embedding models embed, both count tokens."""
+    if is_embedding(model):
+        return method in _EMBEDS or method in ("countTokens", "get")
+    return model.startswith("gemini-") and method not in _EMBEDS
 
 
 def model_version(model: str) -> str:
@@ -93,11 +123,21 @@ def get(model: str) -> dict[str, Any]:
     entry = _BY_ID.get(model_version(model))
     if entry is not None:
         return {**entry, "name": f"models/{model}"}
-    return {
+    generic = {
         "name": f"models/{model}",
         "version": "001",
         "displayName": model.replace("-", " ").title(),
         "description": f"{model}, served by the gemwire emulator",
+    }
+    if is_embedding(model):
+        return {
+            **generic,
+            "inputTokenLimit": 2048,
+            "outputTokenLimit": 1,
+            "supportedGenerationMethods": _EMBEDDING_METHODS,
+        }
+    return {
+        **generic,
         "inputTokenLimit": 1048576,
         "outputTokenLimit": 65536,
         "supportedGenerationMethods": _METHODS,

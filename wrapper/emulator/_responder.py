@@ -9,7 +9,8 @@ The reply text describes what the model was sent, so a demo reads naturally:
 - the number of turns in `contents` and the system instruction, if any, are noted, and so are
   `temperature`, `topP`, `topK` and `maxOutputTokens` when set;
 - each `inlineData` / `fileData` part of that turn is described: MIME type, pixel size of PNG,
-  JPEG, GIF and WebP images (read from their headers), byte count; a file's URI;
+  JPEG, GIF and WebP images (read from their headers), byte count; an uploaded file the same
+  way, with its name (`files/abc`); another file's URI;
 - each `functionResponse` of that turn is reported with its JSON.
 
 `generationConfig` shapes it: `responseMimeType: application/json` makes the text a JSON value
@@ -18,6 +19,10 @@ The reply text describes what the model was sent, so a demo reads naturally:
 value; `stopSequences` cut the text before the first one found; `maxOutputTokens` keeps that many
 tokens and sets `finishReason: MAX_TOKENS`; `candidateCount` repeats the candidate;
 `thinkingConfig.includeThoughts` adds a thought part first and a `thoughtSignature` on the answer.
+
+With a cached content, its turns come before the request's and its system instruction is the
+one noted; `usageMetadata` then reports `cachedContentTokenCount` and `cacheTokensDetails`, and
+`promptTokenCount` includes the cached tokens.
 
 `responseId` and the signature are hashes of the request bytes: the same request gets the same
 answer. Streams send the text in pieces of 4 words (the thought, if any, first); every chunk
@@ -31,18 +36,22 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from gemwire._serde import decode_base64
 from gemwire.emulator import _fields as fields
 from gemwire.emulator import _media, _models, _tokens
 from gemwire.emulator._instance import instance
+from gemwire.emulator._media import Attachment
 from gemwire.errors import DecodeError
 
 _WORDS_PER_CHUNK = 4
 _PIECE = re.compile(r"\s*\S{1,32}\s*")  # a word with its spacing; long runs (JSON) cut at 32
 _MAX_CANDIDATES = 8
+_NO_FILES: Mapping[str, Attachment] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -65,10 +74,23 @@ class Reply:
     thought: str | None
     signature: str | None
     candidate_count: int
+    cached: PromptTokens | None = None
 
 
-def compose(model: str, request: dict[str, Any], raw: bytes, text: str | None = None) -> Reply:
-    """The answer to a `generateContent` request body; `text` replaces the reply text."""
+def compose(
+    model: str,
+    request: dict[str, Any],
+    raw: bytes,
+    text: str | None = None,
+    *,
+    cached: PromptTokens | None = None,
+    files: Mapping[str, Attachment] = _NO_FILES,
+) -> Reply:
+    """The answer to a `generateContent` request body; `text` replaces the reply text.
+
+    `cached` counts the part of the prompt that came from a cached content (its turns are
+    already in `request`); `files` describes the uploaded files `fileData` parts refer to, by
+    URI."""
     contents = fields.items(fields.get(request, "contents"))
     system = _system_text(fields.get(request, "systemInstruction"))
     config = fields.get(request, "generationConfig")
@@ -77,7 +99,7 @@ def compose(model: str, request: dict[str, Any], raw: bytes, text: str | None = 
         (c for c in reversed(contents) if fields.get(c, "role") != "model"), {}
     )
     if text is None:
-        text = _json_reply(config, last, contents, system)
+        text = _json_reply(config, last, contents, system, files)
     finish = "STOP"
     stops = fields.get(config, "stopSequences")
     for stop in stops if isinstance(stops, list) else []:
@@ -101,6 +123,7 @@ def compose(model: str, request: dict[str, Any], raw: bytes, text: str | None = 
         thought=_thought(last, contents) if thoughts else None,
         signature=base64.b64encode(digest + digest[:16]).decode() if thoughts else None,
         candidate_count=min(count, _MAX_CANDIDATES) if isinstance(count, int) and count > 1 else 1,
+        cached=cached,
     )
 
 
@@ -175,21 +198,18 @@ def _chunk(
         candidate["index"] = index
         candidates.append(candidate)
     usage: dict[str, Any] = {"promptTokenCount": reply.prompt.total}
-    total = reply.prompt.total
-    if last:
-        thoughts = _tokens.count(reply.thought) if reply.thought is not None else 0
-        if candidates_tokens:
-            usage["candidatesTokenCount"] = candidates_tokens
-        total += (candidates_tokens or 0) + thoughts
-        usage["totalTokenCount"] = total
-        if reply.prompt.details:
-            usage["promptTokensDetails"] = reply.prompt.details
-        if thoughts:
-            usage["thoughtsTokenCount"] = thoughts
-    else:
-        usage["totalTokenCount"] = total
-        if reply.prompt.details:
-            usage["promptTokensDetails"] = reply.prompt.details
+    thoughts = _tokens.count(reply.thought) if last and reply.thought is not None else 0
+    if last and candidates_tokens:
+        usage["candidatesTokenCount"] = candidates_tokens
+    usage["totalTokenCount"] = reply.prompt.total + (candidates_tokens or 0) + thoughts
+    if reply.cached is not None:
+        usage["cachedContentTokenCount"] = reply.cached.total
+    if reply.prompt.details:
+        usage["promptTokensDetails"] = reply.prompt.details
+    if reply.cached is not None and reply.cached.details:
+        usage["cacheTokensDetails"] = reply.cached.details
+    if thoughts:
+        usage["thoughtsTokenCount"] = thoughts
     return {
         "candidates": candidates,
         "usageMetadata": usage,
@@ -220,7 +240,11 @@ def _split(words: list[str], count: int | None) -> list[str]:
 
 
 def _json_reply(
-    config: dict[str, Any], last: dict[str, Any], contents: list[dict[str, Any]], system: str
+    config: dict[str, Any],
+    last: dict[str, Any],
+    contents: list[dict[str, Any]],
+    system: str,
+    files: Mapping[str, Attachment],
 ) -> str:
     mime = fields.get(config, "responseMimeType")
     schema = fields.get(config, "responseJsonSchema")
@@ -228,14 +252,14 @@ def _json_reply(
         schema = fields.get(config, "responseSchema")
     if mime == "application/json":
         if schema is None:
-            reply = _describe(last, contents, system, config)
+            reply = _describe(last, contents, system, config, files)
             return json.dumps({"reply": reply}, ensure_ascii=False)
         return json.dumps(instance(schema), ensure_ascii=False)
     if mime == "text/x.enum" and isinstance(schema, dict):
         enum = schema.get("enum")
         if isinstance(enum, list) and enum:
             return str(enum[0])
-    return _describe(last, contents, system, config)
+    return _describe(last, contents, system, config, files)
 
 
 # Generation settings the reply mentions, and how.
@@ -248,7 +272,11 @@ _SETTINGS = (
 
 
 def _describe(
-    last: dict[str, Any], contents: list[dict[str, Any]], system: str, config: dict[str, Any]
+    last: dict[str, Any],
+    contents: list[dict[str, Any]],
+    system: str,
+    config: dict[str, Any],
+    files: Mapping[str, Attachment],
 ) -> str:
     """The plain reply text: an echo of the last user turn and what came with it."""
     parts = fields.items(fields.get(last, "parts"))
@@ -266,7 +294,7 @@ def _describe(
     ]
     if settings:
         sentences.append(f"You asked for {' and '.join(settings)}.")
-    media = [d for d in map(_describe_media, parts) if d is not None]
+    media = [d for d in (_describe_media(p, files) for p in parts) if d is not None]
     if media:
         images = sum(1 for noun, _ in media if noun == "image")
         nouns = [_plural(images, "image"), _plural(len(media) - images, "file")]
@@ -288,25 +316,36 @@ def _bytes_of(data: object) -> bytes | None:
         return None
 
 
-def _describe_media(part: dict[str, Any]) -> tuple[str, str] | None:
+def _describe_media(
+    part: dict[str, Any], files: Mapping[str, Attachment] = _NO_FILES
+) -> tuple[str, str] | None:
     """("image" or "file", "image/png, 640x480 pixels, 12,345 bytes") for a media part."""
     blob = fields.get(part, "inlineData")
     if isinstance(blob, dict):
         mime = str(fields.get(blob, "mimeType") or "application/octet-stream")
-        data = fields.get(blob, "data")
-        raw = _bytes_of(data)
-        size = f"{len(raw):,} bytes" if raw is not None else "unreadable bytes"
-        if not mime.startswith("image/"):
-            return "file", f"{mime}, {size}"
-        pixels = _media.image_size(raw) if raw else None
-        shape = f"{pixels[0]}x{pixels[1]} pixels" if pixels else "unknown pixel size"
-        return "image", f"{mime}, {shape}, {size}"
+        raw = _bytes_of(fields.get(blob, "data"))
+        return _describe_bytes(mime, raw, None if raw is None else len(raw))
     file = fields.get(part, "fileData")
     if isinstance(file, dict):
+        uri = fields.get(file, "fileUri")
+        attachment = files.get(uri) if isinstance(uri, str) else None
+        if attachment is not None:
+            mime = str(fields.get(file, "mimeType") or attachment.mime_type)
+            noun, text = _describe_bytes(mime, attachment.data, attachment.size)
+            return noun, f"{text}, uploaded as {attachment.name}"
         mime = str(fields.get(file, "mimeType") or "application/octet-stream")
         noun = "image" if mime.startswith("image/") else "file"
-        return noun, f"{mime} at {fields.get(file, 'fileUri')}"
+        return noun, f"{mime} at {uri}"
     return None
+
+
+def _describe_bytes(mime: str, raw: bytes | None, size: int | None) -> tuple[str, str]:
+    shown = f"{size:,} bytes" if size is not None else "unreadable bytes"
+    if not mime.startswith("image/"):
+        return "file", f"{mime}, {shown}"
+    pixels = _media.image_size(raw) if raw else None
+    shape = f"{pixels[0]}x{pixels[1]} pixels" if pixels else "unknown pixel size"
+    return "image", f"{mime}, {shape}, {shown}"
 
 
 def _thought(last: dict[str, Any], contents: list[dict[str, Any]]) -> str:

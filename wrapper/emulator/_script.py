@@ -6,8 +6,7 @@ Each entry is a JSON object. The first pending entry that matches a request is u
 | key | effect |
 |---|---|
 | `match` | only requests whose path contains this string |
-| `kind` | only this kind of request: `generateContent`, `streamGenerateContent`, |
-| | `countTokens`, `listModels` or `getModel` |
+| `kind` | only this kind of request (`KINDS`: `generateContent`, `embedContent`, `getFile`, ...) |
 | `times` | how many requests the entry applies to (default 1) |
 | `delay` | seconds to wait before answering (combines with every other key) |
 | `status` | answer this HTTP status with a Google error body (`message` overrides its text) |
@@ -15,15 +14,21 @@ Each entry is a JSON object. The first pending entry that matches a request is u
 | `headers` | extra response headers, e.g. `{"Retry-After": "1"}` |
 | `html` | answer an HTML page (a proxy's 502 unless `status` says otherwise) |
 | `drop` | close the connection without answering |
+| `drop_after` | handle the request, then close the connection without answering |
 | `body` | answer this JSON (a list is sent as the chunks of a stream) with `status` (200) |
 | `text` | the normal answer, with this reply text |
 | `chunks` | stream: this many chunks (the reply's pieces repeated) |
 | `chunk_delay` | stream: seconds to wait before each chunk |
 | `stream_error_after` | stream: an `{"error": ...}` event (`status`, default 500) after N chunks |
 | `truncate_after` | stream: N chunks, half of the next one, then the connection is cut |
+| `processing_polls` | upload start: the file answers `PROCESSING` to this many `GET`s |
+| `file_state` | upload start: the state after processing, `ACTIVE` (default) or `FAILED` |
+| `batch_states` | batch create: the `BATCH_STATE_*`s it answers, one more each `GET` |
+| `failed_requests` | batch create: these requests (index or key) fail with a 500 status |
 
 Entries with stream keys apply to `streamGenerateContent` only, entries with `text` to the two
-generate methods, unless `kind` says otherwise.
+generate methods, upload keys to `startUpload`, batch keys to `batchGenerateContent`, unless
+`kind` says otherwise.
 """
 
 from __future__ import annotations
@@ -35,11 +40,48 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KINDS = ("generateContent", "streamGenerateContent", "countTokens", "listModels", "getModel")
+from gemwire.emulator._batches import STATES
+
+KINDS = (
+    "generateContent",
+    "streamGenerateContent",
+    "countTokens",
+    "listModels",
+    "getModel",
+    "embedContent",
+    "batchEmbedContents",
+    "startUpload",
+    "uploadChunk",
+    "queryUpload",
+    "getFile",
+    "listFiles",
+    "deleteFile",
+    "downloadFile",
+    "createCachedContent",
+    "getCachedContent",
+    "listCachedContents",
+    "updateCachedContent",
+    "deleteCachedContent",
+    "batchGenerateContent",
+    "getBatch",
+    "listBatches",
+    "cancelBatch",
+    "deleteBatch",
+)
 _STREAM_KEYS = ("chunks", "chunk_delay", "stream_error_after", "truncate_after")
+_GENERATE = frozenset({"generateContent", "streamGenerateContent"})
+# keys that only make sense for some kinds of request
+_KEY_KINDS = {
+    **{key: frozenset({"streamGenerateContent"}) for key in _STREAM_KEYS},
+    "text": _GENERATE,
+    "processing_polls": frozenset({"startUpload"}),
+    "file_state": frozenset({"startUpload"}),
+    "batch_states": frozenset({"batchGenerateContent"}),
+    "failed_requests": frozenset({"batchGenerateContent"}),
+}
 _KEYS = frozenset(
     {"match", "kind", "times", "delay", "status", "message", "retry_delay", "headers", "html"}
-    | {"drop", "body", "text", *_STREAM_KEYS}
+    | {"drop", "drop_after", "body", "text", *_KEY_KINDS}
 )
 
 
@@ -58,6 +100,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     html: bool = False
     drop: bool = False
+    drop_after: bool = False
     body: Any = None
     has_body: bool = False
     text: str | None = None
@@ -65,6 +108,10 @@ class Fault:
     chunk_delay: float = 0.0
     stream_error_after: int | None = None
     truncate_after: int | None = None
+    processing_polls: int | None = None
+    file_state: str | None = None
+    batch_states: tuple[str, ...] | None = None
+    failed_requests: tuple[int | str, ...] | None = None
 
     @classmethod
     def parse(cls, spec: Mapping[str, Any]) -> Fault:
@@ -96,6 +143,7 @@ class Fault:
             headers={str(k): str(v) for k, v in (_typed(spec, "headers", dict) or {}).items()},
             html=bool(_typed(spec, "html", bool)),
             drop=bool(_typed(spec, "drop", bool)),
+            drop_after=bool(_typed(spec, "drop_after", bool)),
             body=spec.get("body"),
             has_body="body" in spec,
             text=_typed(spec, "text", str),
@@ -103,6 +151,10 @@ class Fault:
             chunk_delay=_seconds(spec, "chunk_delay"),
             stream_error_after=_integer(spec, "stream_error_after", 0),
             truncate_after=_integer(spec, "truncate_after", 0),
+            processing_polls=_integer(spec, "processing_polls", 0),
+            file_state=_choice(spec, "file_state", ("ACTIVE", "FAILED")),
+            batch_states=_names(spec, "batch_states", STATES, str),
+            failed_requests=_names(spec, "failed_requests", None, (int, str)),
         )
 
     def matches(self, kind: str | None, path: str) -> bool:
@@ -164,11 +216,14 @@ def load(path: str | Path) -> list[dict[str, Any]]:
 
 
 def _implied_kinds(spec: Mapping[str, Any]) -> frozenset[str]:
-    if any(key in spec for key in _STREAM_KEYS):
-        return frozenset({"streamGenerateContent"})
-    if "text" in spec:
-        return frozenset({"generateContent", "streamGenerateContent"})
-    return frozenset(KINDS)
+    kinds = frozenset(KINDS)
+    for key, only in _KEY_KINDS.items():
+        if key in spec:
+            kinds &= only
+    if not kinds:
+        used = sorted(key for key in _KEY_KINDS if key in spec)
+        raise ValueError(f"script keys {used} apply to different kinds of request")
+    return kinds
 
 
 def _typed(spec: Mapping[str, Any], key: str, kind: type) -> Any:
@@ -187,6 +242,33 @@ def _integer(spec: Mapping[str, Any], key: str, low: int, high: int | None = Non
     if high is not None and value > high:
         raise ValueError(f"script key {key!r} must be an integer <= {high}, got {value!r}")
     return value
+
+
+def _choice(spec: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str | None:
+    value = spec.get(key)
+    if value is None:
+        return None
+    if value not in allowed:
+        raise ValueError(f"script key {key!r} must be one of {list(allowed)}, got {value!r}")
+    return str(value)
+
+
+def _names(
+    spec: Mapping[str, Any],
+    key: str,
+    allowed: tuple[str, ...] | None,
+    kind: type | tuple[type, ...],
+) -> tuple[Any, ...] | None:
+    """A non-empty list of values of `kind` (each one of `allowed` if given), as a tuple."""
+    value = spec.get(key)
+    if value is None:
+        return None
+    valid = isinstance(value, list) and bool(value)
+    valid = valid and all(isinstance(v, kind) and not isinstance(v, bool) for v in value)
+    if not valid or (allowed is not None and not set(value) <= set(allowed)):
+        expected = f"one of {list(allowed)}" if allowed else "request indexes or keys"
+        raise ValueError(f"script key {key!r} must be a non-empty list of {expected}: {value!r}")
+    return tuple(value)
 
 
 def _seconds(spec: Mapping[str, Any], key: str) -> float:

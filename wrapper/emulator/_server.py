@@ -8,6 +8,7 @@ nothing here logs a query string (where an API key can travel).
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import sys
 import threading
@@ -22,6 +23,7 @@ from gemwire.emulator import _errors
 
 JSON = "application/json; charset=UTF-8"
 MAX_BODY = 20 * 1024 * 1024  # the API's request size limit
+MAX_UPLOAD = 2 * 1024 * 1024 * 1024  # the Files API's limit per file, for `/upload/` paths
 _MAX_DRAIN = 16 * MAX_BODY  # beyond this, refuse without reading the body
 
 
@@ -51,6 +53,12 @@ class Answer:
 
 
 App = Callable[[Request], Answer]
+
+
+def json_answer(payload: Any, headers: Mapping[str, str] | None = None) -> Answer:
+    """A 200 answer of `payload` as JSON."""
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    return Answer(200, body, headers=dict(headers or {}))
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -130,10 +138,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         server = cast(EmulatorServer, self.server)
         url = urlsplit(self.path)
+        limit = MAX_UPLOAD if url.path.startswith("/upload/") else MAX_BODY
         try:
-            body = self._read_body()
+            body = self._read_body(limit)
         except _BodyTooLarge:
-            message = f"Request payload size exceeds the limit: {MAX_BODY} bytes."
+            message = f"Request payload size exceeds the limit: {limit} bytes."
             answer = Answer(400, _errors.encode(_errors.error(400, message)))
         except ValueError:
             bad = _errors.error(400, "Invalid Content-Length or chunked request body.")
@@ -155,21 +164,21 @@ class _Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"{self.command} {unquote(url.path)} {answer.status}\n")
         self._write(answer)
 
-    def _read_body(self) -> bytes:
-        """The request body; one over the limit is read to its end and dropped (_BodyTooLarge),
+    def _read_body(self, limit: int) -> bytes:
+        """The request body; one over `limit` is read to its end and dropped (_BodyTooLarge),
         so the answer reaches the client and the connection stays usable."""
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            return self._read_chunked()
+            return self._read_chunked(limit)
         length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            if length > _MAX_DRAIN:
+        if length > limit:
+            if length > max(limit, _MAX_DRAIN):
                 self.close_connection = True  # not worth reading: answer and hang up
             else:
                 self._discard(length)
             raise _BodyTooLarge
         return self.rfile.read(length) if length > 0 else b""
 
-    def _read_chunked(self) -> bytes:
+    def _read_chunked(self, limit: int) -> bytes:
         body = bytearray()
         too_large = False
         while True:
@@ -180,7 +189,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if too_large:
                     raise _BodyTooLarge
                 return bytes(body)
-            if too_large or len(body) + size > MAX_BODY:
+            if too_large or len(body) + size > limit:
                 too_large = True
                 self._discard(size)
             else:
