@@ -580,3 +580,22 @@ def test_nonsensical_retry_options_are_refused(options: dict[str, Any]) -> None:
 def test_an_unknown_retry_option_is_refused() -> None:
     with pytest.raises(TypeError, match="attempt"):
         genai.Client(api_key="k", http_options={"retry_options": {"attempt": 3}})
+
+
+def test_api_errors_are_built_as_google_genai_builds_them() -> None:
+    body = {"error": {"code": 429, "message": "slow down", "status": "RESOURCE_EXHAUSTED"}}
+    error = errors.ClientError(429, body)
+    assert (error.code, error.status, error.message) == (429, "RESOURCE_EXHAUSTED", "slow down")
+    assert error.response is None and error.details == []
+    assert str(error) == "429 RESOURCE_EXHAUSTED. slow down"
+
+    class Response:  # any HTTP library's response
+        status_code = 503
+        headers = {"retry-after": "2"}
+        text = '{"error": {"code": 503, "message": "busy", "status": "UNAVAILABLE"}}'
+
+    with pytest.raises(errors.ServerError, match="busy") as caught:
+        errors.APIError.raise_for_response(Response())
+    assert caught.value.headers["retry-after"] == "2"
+    Response.status_code = 200
+    errors.APIError.raise_for_response(Response())  # a success raises nothing

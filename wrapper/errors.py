@@ -81,33 +81,69 @@ class GemwireError(Exception):
 class APIError(GemwireError):
     """The API answered with an error.
 
+    Built as google-genai builds it, ``APIError(code, response_json, response=None)``.
     Attributes mirror Google's ``google.rpc.Status`` error body: ``code`` (the HTTP status),
     ``status`` (e.g. ``"INVALID_ARGUMENT"``), ``message`` and ``details`` (the typed detail
     objects, e.g. ``google.rpc.RetryInfo``). ``response_json`` is the whole decoded body, or
-    ``None`` when the body was not JSON (a proxy's HTML page); ``headers`` the response headers.
+    ``None`` when the body was not JSON (a proxy's HTML page); ``response`` the HTTP response
+    (``types.HttpResponse``: ``headers`` and ``body``) when there was one; ``headers`` its
+    headers.
     """
 
     def __init__(
         self,
         code: int,
-        message: str,
+        response_json: Any,
+        response: Any = None,
         *,
-        status: str | None = None,
-        details: list[Any] | None = None,
-        response_json: Any = None,
+        message: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
+        error = response_json.get("error") if isinstance(response_json, dict) else None
+        fields: dict[str, Any] = (
+            error
+            if isinstance(error, dict)
+            else response_json
+            if isinstance(response_json, dict)
+            else {}
+        )
+        if message is None:
+            message = error if isinstance(error, str) else str(fields.get("message") or "")
         super().__init__(code, message)
         self.code = code
         self.message = message
-        self.status = status
-        self.details: list[Any] = details or []
+        self.status: str | None = (
+            fields["status"] if isinstance(fields.get("status"), str) else None
+        )
+        self.details: list[Any] = (
+            fields["details"] if isinstance(fields.get("details"), list) else []
+        )
         self.response_json = response_json
-        self.headers: Mapping[str, str] = headers or {}
+        self.response = response
+        self.headers: Mapping[str, str] = (
+            headers if headers is not None else getattr(response, "headers", None) or {}
+        )
 
     def __str__(self) -> str:
         status = f" {self.status}" if self.status else ""
         return f"{self.code}{status}. {self.message}"
+
+    @classmethod
+    def raise_for_response(cls, response: Any) -> None:
+        """Raise the right subclass if ``response`` (an HTTP response of any client library:
+        ``status_code`` or ``status``, and ``json()`` or ``text`` / ``content`` / ``data``) is
+        an error, as google-genai's ``APIError.raise_for_response`` does."""
+        status: Any = getattr(response, "status_code", None) or getattr(response, "status", 200)
+        code = int(status)
+        if code < 400:
+            return
+        body: Any = None
+        for name in ("content", "data", "text", "body"):
+            body = getattr(response, name, None)
+            if body is not None:
+                break
+        raw = body.encode() if isinstance(body, str) else body if isinstance(body, bytes) else b""
+        raise APIError.from_response(code, raw, getattr(response, "headers", None))
 
     @staticmethod
     def from_response(code: int, body: bytes, headers: Mapping[str, str] | None = None) -> APIError:
@@ -122,28 +158,17 @@ class APIError(GemwireError):
     def from_payload(
         code: int, payload: Any, body: bytes = b"", headers: Mapping[str, str] | None = None
     ) -> APIError:
-        """Build the right subclass from a decoded ``{"error": {...}}`` object."""
+        """Build the right subclass from a decoded ``{"error": {...}}`` object (or from a body
+        that is not one, such as a proxy's HTML page)."""
         error = payload.get("error") if isinstance(payload, dict) else None
+        message = None
         if isinstance(error, dict):
             if isinstance(error.get("code"), int):
                 code = error["code"]
-            message = str(error.get("message") or "")
-            status = error.get("status") if isinstance(error.get("status"), str) else None
-            details = error.get("details") if isinstance(error.get("details"), list) else None
-        elif isinstance(error, str) and error:
-            message, status, details = error, None, None
-        else:
+        elif not (isinstance(error, str) and error):
             message = _summarise_body(body) or "(empty response body)"
-            status, details = None, None
         cls = ServerError if code >= 500 else ClientError if code >= 400 else APIError
-        return cls(
-            code,
-            message,
-            status=status,
-            details=details,
-            response_json=payload,
-            headers=headers,
-        )
+        return cls(code, payload, message=message, headers=headers)
 
 
 def error_in(payload: Any, headers: Mapping[str, str] | None = None) -> APIError | None:
