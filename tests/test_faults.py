@@ -590,12 +590,12 @@ def test_api_errors_are_built_as_google_genai_builds_them() -> None:
     assert str(error) == "429 RESOURCE_EXHAUSTED. slow down"
 
     class Response:  # any HTTP library's response
-        status_code = 503
-        headers = {"retry-after": "2"}
-        text = '{"error": {"code": 503, "message": "busy", "status": "UNAVAILABLE"}}'
+        def __init__(self, status_code: int) -> None:
+            self.status_code = status_code
+            self.headers = {"retry-after": "2"}
+            self.text = '{"error": {"code": 503, "message": "busy", "status": "UNAVAILABLE"}}'
 
     with pytest.raises(errors.ServerError, match="busy") as caught:
-        errors.APIError.raise_for_response(Response())
+        errors.APIError.raise_for_response(Response(503))
     assert caught.value.headers["retry-after"] == "2"
-    Response.status_code = 200
-    errors.APIError.raise_for_response(Response())  # a success raises nothing
+    errors.APIError.raise_for_response(Response(200))  # a success raises nothing
