@@ -123,7 +123,7 @@ def run_datamodel_codegen(spec: dict[str, Any], spec_file: Path, output: Path) -
             "--base-class-map",
             json.dumps(MIXINS),
             "--additional-imports",
-            "dataclasses.field,typing.Any,gemwire._serde.OpenEnum",
+            "typing.Any,gemwire._serde.OpenEnum,gemwire._serde.wire_type",
             "--snake-case-field",
             "--capitalise-enum-members",
             "--use-standard-collections",
@@ -156,7 +156,7 @@ def message_classes(tree: ast.Module) -> list[ast.ClassDef]:
         node
         for node in tree.body
         if isinstance(node, ast.ClassDef)
-        and any(ast.unparse(d).startswith("dataclass(") for d in node.decorator_list)
+        and any(ast.unparse(d).startswith("wire_type(") for d in node.decorator_list)
     ]
 
 

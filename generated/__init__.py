@@ -3,32 +3,48 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gemwire._mixins import GenerateContentResponseMixin, PartMixin
-from gemwire._serde import OpenEnum, WireModel
+from gemwire._serde import OpenEnum, WireModel, wire_type
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "attempts": {"json": "attempts"},
+        "initial_delay": {"json": "initialDelay"},
+        "max_delay": {"json": "maxDelay"},
+        "exp_base": {"json": "expBase"},
+        "jitter": {"json": "jitter"},
+        "http_status_codes": {"json": "httpStatusCodes"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class HttpRetryOptions(WireModel):
     """Retries of failed requests: exponential backoff with jitter, as in google-genai."""
 
-    attempts: int | None = field(default=None, metadata={"json": "attempts"})
-    """Total attempts, the first one included; 1 disables retries."""
-    initial_delay: float | None = field(default=None, metadata={"json": "initialDelay"})
-    """Backoff before the first retry, in seconds."""
-    max_delay: float | None = field(default=None, metadata={"json": "maxDelay"})
-    """Longest wait between attempts in seconds, a server's Retry-After or RetryInfo included."""
-    exp_base: float | None = field(default=None, metadata={"json": "expBase"})
-    """Growth factor of the backoff from one retry to the next."""
-    jitter: float | None = field(default=None, metadata={"json": "jitter"})
-    """Share of each backoff drawn at random, 0 to 1; 1 is full jitter."""
-    http_status_codes: list[int] | None = field(default=None, metadata={"json": "httpStatusCodes"})
-    """HTTP statuses to retry; 400, 401, 403 and 404 never are."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "attempts",
+        "exp_base",
+        "http_status_codes",
+        "initial_delay",
+        "jitter",
+        "max_delay",
+        "unknown_fields",
     )
+    attempts: int | None
+    """Total attempts, the first one included; 1 disables retries."""
+    initial_delay: float | None
+    """Backoff before the first retry, in seconds."""
+    max_delay: float | None
+    """Longest wait between attempts in seconds, a server's Retry-After or RetryInfo included."""
+    exp_base: float | None
+    """Growth factor of the backoff from one retry to the next."""
+    jitter: float | None
+    """Share of each backoff drawn at random, 0 to 1; 1 is full jitter."""
+    http_status_codes: list[int] | None
+    """HTTP statuses to retry; 400, 401, 403 and 404 never are."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -51,17 +67,26 @@ class HttpRetryOptions(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "passage_id": {"json": "passageId"},
+        "part_index": {"json": "partIndex"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class AttributionSourceIdGroundingPassageId(WireModel):
     """Points at a part of a grounding passage supplied inline in the request."""
 
-    passage_id: str | None = field(default=None, metadata={"json": "passageId"})
-    """Identifier of the passage, as given in the request."""
-    part_index: int | None = field(default=None, metadata={"json": "partIndex"})
-    """Index of the part within the passage."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "part_index",
+        "passage_id",
+        "unknown_fields",
     )
+    passage_id: str | None
+    """Identifier of the passage, as given in the request."""
+    part_index: int | None
+    """Index of the part within the passage."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -76,17 +101,26 @@ class AttributionSourceIdGroundingPassageId(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "source": {"json": "source"},
+        "chunk": {"json": "chunk"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class AttributionSourceIdSemanticRetrieverChunk(WireModel):
     """Points at a chunk fetched through the Semantic Retriever."""
 
-    source: str | None = field(default=None, metadata={"json": "source"})
-    """Name of the corpus or document the retrieval was run against."""
-    chunk: str | None = field(default=None, metadata={"json": "chunk"})
-    """Name of the chunk that holds the attributed text."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "chunk",
+        "source",
+        "unknown_fields",
     )
+    source: str | None
+    """Name of the corpus or document the retrieval was run against."""
+    chunk: str | None
+    """Name of the chunk that holds the attributed text."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -101,17 +135,26 @@ class AttributionSourceIdSemanticRetrieverChunk(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "mime_type": {"json": "mimeType"},
+        "data": {"json": "data"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class Blob(WireModel):
     """Raw bytes with their IANA media type, sent inline (base64 on the wire)."""
 
-    mime_type: str | None = field(default=None, metadata={"json": "mimeType"})
-    """IANA media type of the data, e.g. image/png."""
-    data: bytes | None = field(default=None, metadata={"json": "data"})
-    """The raw bytes."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "data",
+        "mime_type",
+        "unknown_fields",
     )
+    mime_type: str | None
+    """IANA media type of the data, e.g. image/png."""
+    data: bytes | None
+    """The raw bytes."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -152,21 +195,34 @@ class CandidateFinishReason(OpenEnum):
 FinishReason = CandidateFinishReason
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "start_index": {"json": "startIndex"},
+        "end_index": {"json": "endIndex"},
+        "uri": {"json": "uri"},
+        "license": {"json": "license"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class CitationSource(WireModel):
     """One source cited for a span of the generated content."""
 
-    start_index: int | None = field(default=None, metadata={"json": "startIndex"})
-    """Start of the cited span of the response (offset in bytes)."""
-    end_index: int | None = field(default=None, metadata={"json": "endIndex"})
-    """End of the cited span of the response, exclusive (offset in bytes)."""
-    uri: str | None = field(default=None, metadata={"json": "uri"})
-    """URI of the source."""
-    license: str | None = field(default=None, metadata={"json": "license"})
-    """License of the source, for code citations such as those to GitHub projects."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "end_index",
+        "license",
+        "start_index",
+        "unknown_fields",
+        "uri",
     )
+    start_index: int | None
+    """Start of the cited span of the response (offset in bytes)."""
+    end_index: int | None
+    """End of the cited span of the response, exclusive (offset in bytes)."""
+    uri: str | None
+    """URI of the source."""
+    license: str | None
+    """License of the source, for code citations such as those to GitHub projects."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -185,13 +241,16 @@ class CitationSource(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "unknown_fields": {"unknown": True},
+    }
+)
 class CodeExecution(WireModel):
     """Tool that lets the model write and run code itself; it has no settings."""
 
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    __slots__ = ("unknown_fields",)
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -231,17 +290,26 @@ class ExecutableCodeLanguage(OpenEnum):
 Language = ExecutableCodeLanguage
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "mime_type": {"json": "mimeType"},
+        "file_uri": {"json": "fileUri"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FileData(WireModel):
     """Reference to a file by URI (such as one uploaded through the Files API)."""
 
-    mime_type: str | None = field(default=None, metadata={"json": "mimeType"})
-    """IANA media type of the file, e.g. application/pdf."""
-    file_uri: str | None = field(default=None, metadata={"json": "fileUri"})
-    """URI of the file."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "file_uri",
+        "mime_type",
+        "unknown_fields",
     )
+    mime_type: str | None
+    """IANA media type of the file, e.g. application/pdf."""
+    file_uri: str | None
+    """URI of the file."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -256,17 +324,26 @@ class FileData(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "top_k": {"json": "topK"},
+        "metadata_filter": {"json": "metadataFilter"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FileSearchRetrievalConfig(WireModel):
     """How many chunks file search retrieves and which documents it may use."""
 
-    top_k: int | None = field(default=None, metadata={"json": "topK"})
-    """Number of chunks to retrieve."""
-    metadata_filter: str | None = field(default=None, metadata={"json": "metadataFilter"})
-    """Filter expression on document metadata that limits which documents are searched."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "metadata_filter",
+        "top_k",
+        "unknown_fields",
     )
+    top_k: int | None
+    """Number of chunks to retrieve."""
+    metadata_filter: str | None
+    """Filter expression on document metadata that limits which documents are searched."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -281,15 +358,22 @@ class FileSearchRetrievalConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "rag_store_name": {"json": "ragStoreName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FileSearchRetrievalResource(WireModel):
     """One store that file search retrieves from."""
 
-    rag_store_name: str | None = field(default=None, metadata={"json": "ragStoreName"})
-    """Resource name of the store to retrieve from."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "rag_store_name",
+        "unknown_fields",
     )
+    rag_store_name: str | None
+    """Resource name of the store to retrieve from."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -302,19 +386,30 @@ class FileSearchRetrievalResource(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "id": {"json": "id"},
+        "name": {"json": "name"},
+        "args": {"json": "args"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FunctionCall(WireModel):
     """A call the model asks your code to make: function name and arguments."""
 
-    id: str | None = field(default=None, metadata={"json": "id"})
-    """Identifier of this call; send it back in the matching function response."""
-    name: str | None = field(default=None, metadata={"json": "name"})
-    """Name of the function to call."""
-    args: dict[str, Any] | None = field(default=None, metadata={"json": "args"})
-    """Arguments for the function, as a JSON object."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "args",
+        "id",
+        "name",
+        "unknown_fields",
     )
+    id: str | None
+    """Identifier of this call; send it back in the matching function response."""
+    name: str | None
+    """Name of the function to call."""
+    args: dict[str, Any] | None
+    """Arguments for the function, as a JSON object."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -352,17 +447,26 @@ class FunctionDeclarationBehavior(OpenEnum):
 Behavior = FunctionDeclarationBehavior
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "mime_type": {"json": "mimeType"},
+        "data": {"json": "data"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FunctionResponseBlob(WireModel):
     """Raw bytes returned by a function, with their media type (base64 on the wire)."""
 
-    mime_type: str | None = field(default=None, metadata={"json": "mimeType"})
-    """IANA media type of the data, e.g. image/png."""
-    data: bytes | None = field(default=None, metadata={"json": "data"})
-    """The raw bytes."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "data",
+        "mime_type",
+        "unknown_fields",
     )
+    mime_type: str | None
+    """IANA media type of the data, e.g. image/png."""
+    data: bytes | None
+    """The raw bytes."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -377,19 +481,30 @@ class FunctionResponseBlob(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "mime_type": {"json": "mimeType"},
+        "file_uri": {"json": "fileUri"},
+        "display_name": {"json": "displayName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FunctionResponseFileData(WireModel):
     """File returned by a function, referenced by URI."""
 
-    mime_type: str | None = field(default=None, metadata={"json": "mimeType"})
-    """IANA media type of the file."""
-    file_uri: str | None = field(default=None, metadata={"json": "fileUri"})
-    """URI of the file."""
-    display_name: str | None = field(default=None, metadata={"json": "displayName"})
-    """Human-readable name of the file."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "display_name",
+        "file_uri",
+        "mime_type",
+        "unknown_fields",
     )
+    mime_type: str | None
+    """IANA media type of the file."""
+    file_uri: str | None
+    """URI of the file."""
+    display_name: str | None
+    """Human-readable name of the file."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -406,17 +521,26 @@ class FunctionResponseFileData(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "inline_data": {"json": "inlineData"},
+        "file_data": {"json": "fileData"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FunctionResponsePart(WireModel):
     """One piece of media inside a function response."""
 
-    inline_data: FunctionResponseBlob | None = field(default=None, metadata={"json": "inlineData"})
-    """Media given inline as bytes."""
-    file_data: FunctionResponseFileData | None = field(default=None, metadata={"json": "fileData"})
-    """Media given as a file URI."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "file_data",
+        "inline_data",
+        "unknown_fields",
     )
+    inline_data: FunctionResponseBlob | None
+    """Media given inline as bytes."""
+    file_data: FunctionResponseFileData | None
+    """Media given as a file URI."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -475,15 +599,22 @@ class GenerationConfigModality(OpenEnum):
     AUDIO = "AUDIO"
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "enable_widget": {"json": "enableWidget"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GoogleMaps(WireModel):
     """Tool that grounds answers in Google Maps place data."""
 
-    enable_widget: bool | None = field(default=None, metadata={"json": "enableWidget"})
-    """Whether to return a context token for rendering a Google Maps widget."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "enable_widget",
+        "unknown_fields",
     )
+    enable_widget: bool | None
+    """Whether to return a context token for rendering a Google Maps widget."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -496,19 +627,30 @@ class GoogleMaps(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "review_id": {"json": "reviewId"},
+        "google_maps_uri": {"json": "googleMapsUri"},
+        "title": {"json": "title"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(WireModel):
     """Google Maps user review quoted as a source about a place."""
 
-    review_id: str | None = field(default=None, metadata={"json": "reviewId"})
-    """Identifier of the review."""
-    google_maps_uri: str | None = field(default=None, metadata={"json": "googleMapsUri"})
-    """Link to the review on Google Maps."""
-    title: str | None = field(default=None, metadata={"json": "title"})
-    """Title of the review."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "google_maps_uri",
+        "review_id",
+        "title",
+        "unknown_fields",
     )
+    review_id: str | None
+    """Identifier of the review."""
+    google_maps_uri: str | None
+    """Link to the review on Google Maps."""
+    title: str | None
+    """Title of the review."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -525,17 +667,26 @@ class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "uri": {"json": "uri"},
+        "title": {"json": "title"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingChunkWeb(WireModel):
     """Web page used to ground the answer."""
 
-    uri: str | None = field(default=None, metadata={"json": "uri"})
-    """URI of the web page."""
-    title: str | None = field(default=None, metadata={"json": "title"})
-    """Title of the web page."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "title",
+        "unknown_fields",
+        "uri",
     )
+    uri: str | None
+    """URI of the web page."""
+    title: str | None
+    """Title of the web page."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -567,15 +718,22 @@ class HarmCategory(OpenEnum):
     HARM_CATEGORY_CIVIC_INTEGRITY = "HARM_CATEGORY_CIVIC_INTEGRITY"
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "aspect_ratio": {"json": "aspectRatio"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ImageConfig(WireModel):
     """Settings for images the model generates."""
 
-    aspect_ratio: str | None = field(default=None, metadata={"json": "aspectRatio"})
-    """Aspect ratio of generated images, such as 1:1 or 16:9."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "aspect_ratio",
+        "unknown_fields",
     )
+    aspect_ratio: str | None
+    """Aspect ratio of generated images, such as 1:1 or 16:9."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -588,17 +746,26 @@ class ImageConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "start_time": {"json": "startTime"},
+        "end_time": {"json": "endTime"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class Interval(WireModel):
     """Span of time between two instants (start inclusive, end exclusive)."""
 
-    start_time: str | None = field(default=None, metadata={"json": "startTime"})
-    """Start of the interval, inclusive (RFC 3339 timestamp)."""
-    end_time: str | None = field(default=None, metadata={"json": "endTime"})
-    """End of the interval, exclusive (RFC 3339 timestamp)."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "end_time",
+        "start_time",
+        "unknown_fields",
     )
+    start_time: str | None
+    """Start of the interval, inclusive (RFC 3339 timestamp)."""
+    end_time: str | None
+    """End of the interval, exclusive (RFC 3339 timestamp)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -613,17 +780,26 @@ class Interval(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "latitude": {"json": "latitude"},
+        "longitude": {"json": "longitude"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class LatLng(WireModel):
     """Geographic point as latitude and longitude in degrees (WGS84)."""
 
-    latitude: float | None = field(default=None, metadata={"json": "latitude"})
-    """Latitude in degrees, from -90 to 90."""
-    longitude: float | None = field(default=None, metadata={"json": "longitude"})
-    """Longitude in degrees, from -180 to 180."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "latitude",
+        "longitude",
+        "unknown_fields",
     )
+    latitude: float | None
+    """Latitude in degrees, from -90 to 90."""
+    longitude: float | None
+    """Longitude in degrees, from -180 to 180."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -638,19 +814,30 @@ class LatLng(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "token": {"json": "token"},
+        "token_id": {"json": "tokenId"},
+        "log_probability": {"json": "logProbability"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class LogprobsResultCandidate(WireModel):
     """One token with its log probability."""
 
-    token: str | None = field(default=None, metadata={"json": "token"})
-    """The token text."""
-    token_id: int | None = field(default=None, metadata={"json": "tokenId"})
-    """The token's ID in the model's vocabulary."""
-    log_probability: float | None = field(default=None, metadata={"json": "logProbability"})
-    """Natural log of the token's probability."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "log_probability",
+        "token",
+        "token_id",
+        "unknown_fields",
     )
+    token: str | None
+    """The token text."""
+    token_id: int | None
+    """The token's ID in the model's vocabulary."""
+    log_probability: float | None
+    """Natural log of the token's probability."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -667,17 +854,22 @@ class LogprobsResultCandidate(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "candidates": {"json": "candidates"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class LogprobsResultTopCandidates(WireModel):
     """Most likely tokens at one decoding step, most probable first."""
 
-    candidates: list[LogprobsResultCandidate] | None = field(
-        default=None, metadata={"json": "candidates"}
+    __slots__ = (
+        "candidates",
+        "unknown_fields",
     )
+    candidates: list[LogprobsResultCandidate] | None
     """Candidate tokens, most probable first."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -701,17 +893,26 @@ class Modality(OpenEnum):
     DOCUMENT = "DOCUMENT"
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "modality": {"json": "modality"},
+        "token_count": {"json": "tokenCount"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ModalityTokenCount(WireModel):
     """Number of tokens of one modality."""
 
-    modality: Modality | None = field(default=None, metadata={"json": "modality"})
-    """Modality the count refers to."""
-    token_count: int | None = field(default=None, metadata={"json": "tokenCount"})
-    """Number of tokens."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "modality",
+        "token_count",
+        "unknown_fields",
     )
+    modality: Modality | None
+    """Modality the count refers to."""
+    token_count: int | None
+    """Number of tokens."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -726,15 +927,22 @@ class ModalityTokenCount(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "voice_name": {"json": "voiceName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class PrebuiltVoiceConfig(WireModel):
     """Selects one of the ready-made voices for speech output."""
 
-    voice_name: str | None = field(default=None, metadata={"json": "voiceName"})
-    """Name of the prebuilt voice, such as Kore or Puck."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "unknown_fields",
+        "voice_name",
     )
+    voice_name: str | None
+    """Name of the prebuilt voice, such as Kore or Puck."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -747,17 +955,26 @@ class PrebuiltVoiceConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "lat_lng": {"json": "latLng"},
+        "language_code": {"json": "languageCode"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class RetrievalConfig(WireModel):
     """Context for retrieval tools, such as the user's location and language."""
 
-    lat_lng: LatLng | None = field(default=None, metadata={"json": "latLng"})
-    """Location of the user."""
-    language_code: str | None = field(default=None, metadata={"json": "languageCode"})
-    """Language of the user, as a BCP 47 code such as en-US."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "language_code",
+        "lat_lng",
+        "unknown_fields",
     )
+    lat_lng: LatLng | None
+    """Location of the user."""
+    language_code: str | None
+    """Language of the user, as a BCP 47 code such as en-US."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -772,17 +989,22 @@ class RetrievalConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "google_search_dynamic_retrieval_score": {"json": "googleSearchDynamicRetrievalScore"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class RetrievalMetadata(WireModel):
     """Scores from the legacy Google Search retrieval tool."""
 
-    google_search_dynamic_retrieval_score: float | None = field(
-        default=None, metadata={"json": "googleSearchDynamicRetrievalScore"}
+    __slots__ = (
+        "google_search_dynamic_retrieval_score",
+        "unknown_fields",
     )
+    google_search_dynamic_retrieval_score: float | None
     """How likely Google Search was to help answer the prompt, 0 to 1."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -822,17 +1044,26 @@ class SafetySettingHarmBlockThreshold(OpenEnum):
 HarmBlockThreshold = SafetySettingHarmBlockThreshold
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "rendered_content": {"json": "renderedContent"},
+        "sdk_blob": {"json": "sdkBlob"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class SearchEntryPoint(WireModel):
     """Google Search suggestions to show alongside a grounded answer."""
 
-    rendered_content: str | None = field(default=None, metadata={"json": "renderedContent"})
-    """HTML and CSS snippet of search suggestions, to embed in a web page or app."""
-    sdk_blob: bytes | None = field(default=None, metadata={"json": "sdkBlob"})
-    """JSON array of search terms and search URLs, for building your own display."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "rendered_content",
+        "sdk_blob",
+        "unknown_fields",
     )
+    rendered_content: str | None
+    """HTML and CSS snippet of search suggestions, to embed in a web page or app."""
+    sdk_blob: bytes | None
+    """JSON array of search terms and search URLs, for building your own display."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -847,21 +1078,34 @@ class SearchEntryPoint(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "part_index": {"json": "partIndex"},
+        "start_index": {"json": "startIndex"},
+        "end_index": {"json": "endIndex"},
+        "text": {"json": "text"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class Segment(WireModel):
     """A span of generated text, located by part and offsets."""
 
-    part_index: int | None = field(default=None, metadata={"json": "partIndex"})
-    """Index of the part that holds the span."""
-    start_index: int | None = field(default=None, metadata={"json": "startIndex"})
-    """Start of the span within the part, inclusive (offset in bytes)."""
-    end_index: int | None = field(default=None, metadata={"json": "endIndex"})
-    """End of the span within the part, exclusive (offset in bytes)."""
-    text: str | None = field(default=None, metadata={"json": "text"})
-    """Text of the span."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "end_index",
+        "part_index",
+        "start_index",
+        "text",
+        "unknown_fields",
     )
+    part_index: int | None
+    """Index of the part that holds the span."""
+    start_index: int | None
+    """Start of the span within the part, inclusive (offset in bytes)."""
+    end_index: int | None
+    """End of the span within the part, exclusive (offset in bytes)."""
+    text: str | None
+    """Text of the span."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -880,15 +1124,22 @@ class Segment(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "values": {"json": "values"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class StringList(WireModel):
     """A list of strings, used as a metadata value."""
 
-    values: list[str] | None = field(default=None, metadata={"json": "values"})
-    """The strings."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "unknown_fields",
+        "values",
     )
+    values: list[str] | None
+    """The strings."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -911,19 +1162,30 @@ class ThinkingLevel(OpenEnum):
     HIGH = "HIGH"
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "id": {"json": "id"},
+        "tool_type": {"json": "toolType"},
+        "args": {"json": "args"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ToolCall(WireModel):
     """Call of a built-in server-side tool that the model made, reported for transparency."""
 
-    id: str | None = field(default=None, metadata={"json": "id"})
-    """Identifier of this call, shared with its result."""
-    tool_type: str | None = field(default=None, metadata={"json": "toolType"})
-    """Which built-in tool was called."""
-    args: dict[str, Any] | None = field(default=None, metadata={"json": "args"})
-    """Arguments of the call, as a JSON object."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "args",
+        "id",
+        "tool_type",
+        "unknown_fields",
     )
+    id: str | None
+    """Identifier of this call, shared with its result."""
+    tool_type: str | None
+    """Which built-in tool was called."""
+    args: dict[str, Any] | None
+    """Arguments of the call, as a JSON object."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -950,15 +1212,22 @@ class ToolComputerUseEnvironment(OpenEnum):
 Environment = ToolComputerUseEnvironment
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "time_range_filter": {"json": "timeRangeFilter"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ToolGoogleSearch(WireModel):
     """Tool that grounds answers in Google Search results."""
 
-    time_range_filter: Interval | None = field(default=None, metadata={"json": "timeRangeFilter"})
-    """Only use search results published in this time range."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "time_range_filter",
+        "unknown_fields",
     )
+    time_range_filter: Interval | None
+    """Only use search results published in this time range."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -971,19 +1240,30 @@ class ToolGoogleSearch(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "id": {"json": "id"},
+        "tool_type": {"json": "toolType"},
+        "response": {"json": "response"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ToolResponse(WireModel):
     """Result of a built-in server-side tool call, reported for transparency."""
 
-    id: str | None = field(default=None, metadata={"json": "id"})
-    """Identifier of the call this result belongs to."""
-    tool_type: str | None = field(default=None, metadata={"json": "toolType"})
-    """Which built-in tool produced the result."""
-    response: dict[str, Any] | None = field(default=None, metadata={"json": "response"})
-    """Result of the call, as a JSON object."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "id",
+        "response",
+        "tool_type",
+        "unknown_fields",
     )
+    id: str | None
+    """Identifier of the call this result belongs to."""
+    tool_type: str | None
+    """Which built-in tool produced the result."""
+    response: dict[str, Any] | None
+    """Result of the call, as a JSON object."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1013,13 +1293,16 @@ class Type(OpenEnum):
     NULL = "NULL"
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "unknown_fields": {"unknown": True},
+    }
+)
 class UrlContext(WireModel):
     """Tool that lets the model fetch and read URLs given in the prompt; it has no settings."""
 
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    __slots__ = ("unknown_fields",)
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1043,19 +1326,30 @@ class UrlMetadataUrlRetrievalStatus(OpenEnum):
 UrlRetrievalStatus = UrlMetadataUrlRetrievalStatus
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "start_offset": {"json": "startOffset"},
+        "end_offset": {"json": "endOffset"},
+        "fps": {"json": "fps"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class VideoMetadata(WireModel):
     """How to sample a video: the clip to use and the frame rate."""
 
-    start_offset: str | None = field(default=None, metadata={"json": "startOffset"})
-    """Start of the clip to use, as a duration such as 1.5s."""
-    end_offset: str | None = field(default=None, metadata={"json": "endOffset"})
-    """End of the clip to use, as a duration such as 10s."""
-    fps: float | None = field(default=None, metadata={"json": "fps"})
-    """Frames per second to sample from the video."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "end_offset",
+        "fps",
+        "start_offset",
+        "unknown_fields",
     )
+    start_offset: str | None
+    """Start of the clip to use, as a duration such as 1.5s."""
+    end_offset: str | None
+    """End of the clip to use, as a duration such as 10s."""
+    fps: float | None
+    """Frames per second to sample from the video."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1072,17 +1366,22 @@ class VideoMetadata(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "prebuilt_voice_config": {"json": "prebuiltVoiceConfig"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class VoiceConfig(WireModel):
     """Which voice to speak with."""
 
-    prebuilt_voice_config: PrebuiltVoiceConfig | None = field(
-        default=None, metadata={"json": "prebuiltVoiceConfig"}
+    __slots__ = (
+        "prebuilt_voice_config",
+        "unknown_fields",
     )
+    prebuilt_voice_config: PrebuiltVoiceConfig | None
     """Use one of the prebuilt voices."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1095,27 +1394,34 @@ class VoiceConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "total_tokens": {"json": "totalTokens"},
+        "cached_content_token_count": {"json": "cachedContentTokenCount"},
+        "prompt_tokens_details": {"json": "promptTokensDetails"},
+        "cache_tokens_details": {"json": "cacheTokensDetails"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class CountTokensResponse(WireModel):
     """Token counts the server reports for a countTokens call."""
 
-    total_tokens: int | None = field(default=None, metadata={"json": "totalTokens"})
+    __slots__ = (
+        "cache_tokens_details",
+        "cached_content_token_count",
+        "prompt_tokens_details",
+        "total_tokens",
+        "unknown_fields",
+    )
+    total_tokens: int | None
     """Number of tokens the input makes for this model."""
-    cached_content_token_count: int | None = field(
-        default=None, metadata={"json": "cachedContentTokenCount"}
-    )
+    cached_content_token_count: int | None
     """Number of tokens in the cached part of the input."""
-    prompt_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"json": "promptTokensDetails"}
-    )
+    prompt_tokens_details: list[ModalityTokenCount] | None
     """Input tokens split by modality."""
-    cache_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"json": "cacheTokensDetails"}
-    )
+    cache_tokens_details: list[ModalityTokenCount] | None
     """Cached tokens split by modality."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1134,23 +1440,38 @@ class CountTokensResponse(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "base_url": {"json": "baseUrl"},
+        "api_version": {"json": "apiVersion"},
+        "timeout": {"json": "timeout"},
+        "headers": {"json": "headers"},
+        "retry_options": {"json": "retryOptions"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class HttpOptions(WireModel):
     """Client-side HTTP settings: endpoint, API version, timeout, extra headers and retries."""
 
-    base_url: str | None = field(default=None, metadata={"json": "baseUrl"})
-    """Base URL of the API endpoint, to replace the default one."""
-    api_version: str | None = field(default=None, metadata={"json": "apiVersion"})
-    """API version to call, such as v1beta."""
-    timeout: int | None = field(default=None, metadata={"json": "timeout"})
-    """Request timeout in milliseconds."""
-    headers: dict[str, str] | None = field(default=None, metadata={"json": "headers"})
-    """Extra HTTP headers to send with each request."""
-    retry_options: HttpRetryOptions | None = field(default=None, metadata={"json": "retryOptions"})
-    """How failed requests are retried; unset fields keep the client's setting."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "api_version",
+        "base_url",
+        "headers",
+        "retry_options",
+        "timeout",
+        "unknown_fields",
     )
+    base_url: str | None
+    """Base URL of the API endpoint, to replace the default one."""
+    api_version: str | None
+    """API version to call, such as v1beta."""
+    timeout: int | None
+    """Request timeout in milliseconds."""
+    headers: dict[str, str] | None
+    """Extra HTTP headers to send with each request."""
+    retry_options: HttpRetryOptions | None
+    """How failed requests are retried; unset fields keep the client's setting."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1171,21 +1492,26 @@ class HttpOptions(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "grounding_passage": {"json": "groundingPassage"},
+        "semantic_retriever_chunk": {"json": "semanticRetrieverChunk"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class AttributionSourceId(WireModel):
     """Identifies the source passage or chunk behind a grounding attribution."""
 
-    grounding_passage: AttributionSourceIdGroundingPassageId | None = field(
-        default=None, metadata={"json": "groundingPassage"}
+    __slots__ = (
+        "grounding_passage",
+        "semantic_retriever_chunk",
+        "unknown_fields",
     )
+    grounding_passage: AttributionSourceIdGroundingPassageId | None
     """Source is a passage given inline in the request."""
-    semantic_retriever_chunk: AttributionSourceIdSemanticRetrieverChunk | None = field(
-        default=None, metadata={"json": "semanticRetrieverChunk"}
-    )
+    semantic_retriever_chunk: AttributionSourceIdSemanticRetrieverChunk | None
     """Source is a chunk fetched through the Semantic Retriever."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1200,17 +1526,22 @@ class AttributionSourceId(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "citation_sources": {"json": "citationSources"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class CitationMetadata(WireModel):
     """Sources the generated content was attributed to."""
 
-    citation_sources: list[CitationSource] | None = field(
-        default=None, metadata={"json": "citationSources"}
+    __slots__ = (
+        "citation_sources",
+        "unknown_fields",
     )
+    citation_sources: list[CitationSource] | None
     """Cited sources."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1223,19 +1554,30 @@ class CitationMetadata(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "outcome": {"json": "outcome"},
+        "output": {"json": "output"},
+        "id": {"json": "id"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class CodeExecutionResult(WireModel):
     """Outcome and output of running code the model wrote with the code execution tool."""
 
-    outcome: CodeExecutionResultOutcome | None = field(default=None, metadata={"json": "outcome"})
-    """Whether the code ran successfully."""
-    output: str | None = field(default=None, metadata={"json": "output"})
-    """Standard output on success, otherwise error output or a description of the failure."""
-    id: str | None = field(default=None, metadata={"json": "id"})
-    """Identifier of the code execution this result belongs to."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "id",
+        "outcome",
+        "output",
+        "unknown_fields",
     )
+    outcome: CodeExecutionResultOutcome | None
+    """Whether the code ran successfully."""
+    output: str | None
+    """Standard output on success, otherwise error output or a description of the failure."""
+    id: str | None
+    """Identifier of the code execution this result belongs to."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1252,21 +1594,34 @@ class CodeExecutionResult(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "key": {"json": "key"},
+        "string_value": {"json": "stringValue"},
+        "string_list_value": {"json": "stringListValue"},
+        "numeric_value": {"json": "numericValue"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class CustomMetadata(WireModel):
     """One user-defined key and value attached to a document in a file search store."""
 
-    key: str | None = field(default=None, metadata={"json": "key"})
-    """Name of the metadata entry."""
-    string_value: str | None = field(default=None, metadata={"json": "stringValue"})
-    """Value, when it is a string."""
-    string_list_value: StringList | None = field(default=None, metadata={"json": "stringListValue"})
-    """Value, when it is a list of strings."""
-    numeric_value: float | None = field(default=None, metadata={"json": "numericValue"})
-    """Value, when it is a number."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "key",
+        "numeric_value",
+        "string_list_value",
+        "string_value",
+        "unknown_fields",
     )
+    key: str | None
+    """Name of the metadata entry."""
+    string_value: str | None
+    """Value, when it is a string."""
+    string_list_value: StringList | None
+    """Value, when it is a list of strings."""
+    numeric_value: float | None
+    """Value, when it is a number."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1285,17 +1640,26 @@ class CustomMetadata(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "mode": {"json": "mode"},
+        "dynamic_threshold": {"json": "dynamicThreshold"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class DynamicRetrievalConfig(WireModel):
     """Controls when the legacy Google Search retrieval tool is actually used."""
 
-    mode: DynamicRetrievalConfigMode | None = field(default=None, metadata={"json": "mode"})
-    """Whether retrieval always runs or only when judged useful."""
-    dynamic_threshold: float | None = field(default=None, metadata={"json": "dynamicThreshold"})
-    """Score above which retrieval runs in dynamic mode; unset uses a default."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "dynamic_threshold",
+        "mode",
+        "unknown_fields",
     )
+    mode: DynamicRetrievalConfigMode | None
+    """Whether retrieval always runs or only when judged useful."""
+    dynamic_threshold: float | None
+    """Score above which retrieval runs in dynamic mode; unset uses a default."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1310,19 +1674,30 @@ class DynamicRetrievalConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "language": {"json": "language"},
+        "code": {"json": "code"},
+        "id": {"json": "id"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ExecutableCode(WireModel):
     """Code the model wrote for the code execution tool to run."""
 
-    language: ExecutableCodeLanguage | None = field(default=None, metadata={"json": "language"})
-    """Language the code is written in."""
-    code: str | None = field(default=None, metadata={"json": "code"})
-    """Source code to run."""
-    id: str | None = field(default=None, metadata={"json": "id"})
-    """Identifier of this code execution, shared with its result."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "code",
+        "id",
+        "language",
+        "unknown_fields",
     )
+    language: ExecutableCodeLanguage | None
+    """Language the code is written in."""
+    code: str | None
+    """Source code to run."""
+    id: str | None
+    """Identifier of this code execution, shared with its result."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1339,25 +1714,30 @@ class ExecutableCode(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "retrieval_resources": {"json": "retrievalResources"},
+        "retrieval_config": {"json": "retrievalConfig"},
+        "file_search_store_names": {"json": "fileSearchStoreNames"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FileSearch(WireModel):
     """Tool that retrieves relevant chunks from your file search stores."""
 
-    retrieval_resources: list[FileSearchRetrievalResource] | None = field(
-        default=None, metadata={"json": "retrievalResources"}
+    __slots__ = (
+        "file_search_store_names",
+        "retrieval_config",
+        "retrieval_resources",
+        "unknown_fields",
     )
+    retrieval_resources: list[FileSearchRetrievalResource] | None
     """Stores to retrieve from."""
-    retrieval_config: FileSearchRetrievalConfig | None = field(
-        default=None, metadata={"json": "retrievalConfig"}
-    )
+    retrieval_config: FileSearchRetrievalConfig | None
     """How retrieval is done."""
-    file_search_store_names: list[str] | None = field(
-        default=None, metadata={"json": "fileSearchStoreNames"}
-    )
+    file_search_store_names: list[str] | None
     """Names of the file search stores to search (fileSearchStores/...)."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1374,19 +1754,26 @@ class FileSearch(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "mode": {"json": "mode"},
+        "allowed_function_names": {"json": "allowedFunctionNames"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FunctionCallingConfig(WireModel):
     """How the model may use the declared functions."""
 
-    mode: FunctionCallingConfigMode | None = field(default=None, metadata={"json": "mode"})
+    __slots__ = (
+        "allowed_function_names",
+        "mode",
+        "unknown_fields",
+    )
+    mode: FunctionCallingConfigMode | None
     """Whether the model may, must or must not call functions."""
-    allowed_function_names: list[str] | None = field(
-        default=None, metadata={"json": "allowedFunctionNames"}
-    )
+    allowed_function_names: list[str] | None
     """Functions the model may choose from when forced to call one."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1401,27 +1788,42 @@ class FunctionCallingConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "id": {"json": "id"},
+        "name": {"json": "name"},
+        "response": {"json": "response"},
+        "parts": {"json": "parts"},
+        "will_continue": {"json": "willContinue"},
+        "scheduling": {"json": "scheduling"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FunctionResponse(WireModel):
     """Result of a function call, sent back by your code so the model can continue."""
 
-    id: str | None = field(default=None, metadata={"json": "id"})
+    __slots__ = (
+        "id",
+        "name",
+        "parts",
+        "response",
+        "scheduling",
+        "unknown_fields",
+        "will_continue",
+    )
+    id: str | None
     """Identifier of the function call this answers."""
-    name: str | None = field(default=None, metadata={"json": "name"})
+    name: str | None
     """Name of the function that was called."""
-    response: dict[str, Any] | None = field(default=None, metadata={"json": "response"})
+    response: dict[str, Any] | None
     """Result of the function, as a JSON object."""
-    parts: list[FunctionResponsePart] | None = field(default=None, metadata={"json": "parts"})
+    parts: list[FunctionResponsePart] | None
     """Media returned by the function alongside the JSON result."""
-    will_continue: bool | None = field(default=None, metadata={"json": "willContinue"})
+    will_continue: bool | None
     """For background functions: more responses for this call will follow."""
-    scheduling: FunctionResponseScheduling | None = field(
-        default=None, metadata={"json": "scheduling"}
-    )
+    scheduling: FunctionResponseScheduling | None
     """For background functions: how the result affects ongoing generation."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1444,49 +1846,62 @@ class FunctionResponse(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "prompt_token_count": {"json": "promptTokenCount"},
+        "cached_content_token_count": {"json": "cachedContentTokenCount"},
+        "candidates_token_count": {"json": "candidatesTokenCount"},
+        "tool_use_prompt_token_count": {"json": "toolUsePromptTokenCount"},
+        "thoughts_token_count": {"json": "thoughtsTokenCount"},
+        "total_token_count": {"json": "totalTokenCount"},
+        "prompt_tokens_details": {"json": "promptTokensDetails"},
+        "cache_tokens_details": {"json": "cacheTokensDetails"},
+        "candidates_tokens_details": {"json": "candidatesTokensDetails"},
+        "tool_use_prompt_tokens_details": {"json": "toolUsePromptTokensDetails"},
+        "service_tier": {"json": "serviceTier"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GenerateContentResponseUsageMetadata(WireModel):
     """Token usage of a generate call, split by prompt, cache, output, tools and thinking."""
 
-    prompt_token_count: int | None = field(default=None, metadata={"json": "promptTokenCount"})
+    __slots__ = (
+        "cache_tokens_details",
+        "cached_content_token_count",
+        "candidates_token_count",
+        "candidates_tokens_details",
+        "prompt_token_count",
+        "prompt_tokens_details",
+        "service_tier",
+        "thoughts_token_count",
+        "tool_use_prompt_token_count",
+        "tool_use_prompt_tokens_details",
+        "total_token_count",
+        "unknown_fields",
+    )
+    prompt_token_count: int | None
     """Tokens in the prompt, including any cached content."""
-    cached_content_token_count: int | None = field(
-        default=None, metadata={"json": "cachedContentTokenCount"}
-    )
+    cached_content_token_count: int | None
     """Tokens of the prompt served from cached content."""
-    candidates_token_count: int | None = field(
-        default=None, metadata={"json": "candidatesTokenCount"}
-    )
+    candidates_token_count: int | None
     """Tokens across all generated candidates."""
-    tool_use_prompt_token_count: int | None = field(
-        default=None, metadata={"json": "toolUsePromptTokenCount"}
-    )
+    tool_use_prompt_token_count: int | None
     """Tokens in tool-use prompts, such as tool results fed back to the model."""
-    thoughts_token_count: int | None = field(default=None, metadata={"json": "thoughtsTokenCount"})
+    thoughts_token_count: int | None
     """Tokens the model spent on thinking."""
-    total_token_count: int | None = field(default=None, metadata={"json": "totalTokenCount"})
+    total_token_count: int | None
     """Total tokens of the call, input and output together."""
-    prompt_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"json": "promptTokensDetails"}
-    )
+    prompt_tokens_details: list[ModalityTokenCount] | None
     """Prompt tokens split by modality."""
-    cache_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"json": "cacheTokensDetails"}
-    )
+    cache_tokens_details: list[ModalityTokenCount] | None
     """Cached prompt tokens split by modality."""
-    candidates_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"json": "candidatesTokensDetails"}
-    )
+    candidates_tokens_details: list[ModalityTokenCount] | None
     """Output tokens split by modality."""
-    tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"json": "toolUsePromptTokensDetails"}
-    )
+    tool_use_prompt_tokens_details: list[ModalityTokenCount] | None
     """Tool-use prompt tokens split by modality."""
-    service_tier: str | None = field(default=None, metadata={"json": "serviceTier"})
+    service_tier: str | None
     """Service tier the request was served in, such as standard."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1519,17 +1934,22 @@ class GenerateContentResponseUsageMetadata(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "dynamic_retrieval_config": {"json": "dynamicRetrievalConfig"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GoogleSearchRetrieval(WireModel):
     """Legacy tool that grounds answers in Google Search results."""
 
-    dynamic_retrieval_config: DynamicRetrievalConfig | None = field(
-        default=None, metadata={"json": "dynamicRetrievalConfig"}
+    __slots__ = (
+        "dynamic_retrieval_config",
+        "unknown_fields",
     )
+    dynamic_retrieval_config: DynamicRetrievalConfig | None
     """When to run retrieval."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1542,17 +1962,22 @@ class GoogleSearchRetrieval(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "review_snippets": {"json": "reviewSnippets"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingChunkMapsPlaceAnswerSources(WireModel):
     """Sources, such as user reviews, behind what the answer says about a place."""
 
-    review_snippets: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None = field(
-        default=None, metadata={"json": "reviewSnippets"}
+    __slots__ = (
+        "review_snippets",
+        "unknown_fields",
     )
+    review_snippets: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None
     """User reviews used as sources."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1565,25 +1990,38 @@ class GroundingChunkMapsPlaceAnswerSources(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "uri": {"json": "uri"},
+        "title": {"json": "title"},
+        "text": {"json": "text"},
+        "file_search_store": {"json": "fileSearchStore"},
+        "custom_metadata": {"json": "customMetadata"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingChunkRetrievedContext(WireModel):
     """Document chunk from a retrieval tool used to ground the answer."""
 
-    uri: str | None = field(default=None, metadata={"json": "uri"})
+    __slots__ = (
+        "custom_metadata",
+        "file_search_store",
+        "text",
+        "title",
+        "unknown_fields",
+        "uri",
+    )
+    uri: str | None
     """URI of the retrieved document."""
-    title: str | None = field(default=None, metadata={"json": "title"})
+    title: str | None
     """Title of the retrieved document."""
-    text: str | None = field(default=None, metadata={"json": "text"})
+    text: str | None
     """Text of the retrieved chunk."""
-    file_search_store: str | None = field(default=None, metadata={"json": "fileSearchStore"})
+    file_search_store: str | None
     """Name of the file search store the chunk came from."""
-    custom_metadata: list[CustomMetadata] | None = field(
-        default=None, metadata={"json": "customMetadata"}
-    )
+    custom_metadata: list[CustomMetadata] | None
     """User-defined metadata of the source document."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1604,23 +2042,30 @@ class GroundingChunkRetrievedContext(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "segment": {"json": "segment"},
+        "grounding_chunk_indices": {"json": "groundingChunkIndices"},
+        "confidence_scores": {"json": "confidenceScores"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingSupport(WireModel):
     """Links one span of the answer to the grounding chunks that support it."""
 
-    segment: Segment | None = field(default=None, metadata={"json": "segment"})
+    __slots__ = (
+        "confidence_scores",
+        "grounding_chunk_indices",
+        "segment",
+        "unknown_fields",
+    )
+    segment: Segment | None
     """The span of the answer that is supported."""
-    grounding_chunk_indices: list[int] | None = field(
-        default=None, metadata={"json": "groundingChunkIndices"}
-    )
+    grounding_chunk_indices: list[int] | None
     """Indices of the grounding chunks that support the span."""
-    confidence_scores: list[float] | None = field(
-        default=None, metadata={"json": "confidenceScores"}
-    )
+    confidence_scores: list[float] | None
     """Confidence of each supporting chunk, 0 to 1, in the same order as the indices."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1637,23 +2082,30 @@ class GroundingSupport(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "log_probability_sum": {"json": "logProbabilitySum"},
+        "top_candidates": {"json": "topCandidates"},
+        "chosen_candidates": {"json": "chosenCandidates"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class LogprobsResult(WireModel):
     """Log probabilities of the chosen tokens and of the top alternatives at each step."""
 
-    log_probability_sum: float | None = field(default=None, metadata={"json": "logProbabilitySum"})
+    __slots__ = (
+        "chosen_candidates",
+        "log_probability_sum",
+        "top_candidates",
+        "unknown_fields",
+    )
+    log_probability_sum: float | None
     """Sum of the log probabilities of all chosen tokens."""
-    top_candidates: list[LogprobsResultTopCandidates] | None = field(
-        default=None, metadata={"json": "topCandidates"}
-    )
+    top_candidates: list[LogprobsResultTopCandidates] | None
     """Most likely tokens at each decoding step."""
-    chosen_candidates: list[LogprobsResultCandidate] | None = field(
-        default=None, metadata={"json": "chosenCandidates"}
-    )
+    chosen_candidates: list[LogprobsResultCandidate] | None
     """Token actually chosen at each decoding step."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1670,45 +2122,70 @@ class LogprobsResult(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "text": {"json": "text"},
+        "inline_data": {"json": "inlineData"},
+        "function_call": {"json": "functionCall"},
+        "function_response": {"json": "functionResponse"},
+        "file_data": {"json": "fileData"},
+        "executable_code": {"json": "executableCode"},
+        "code_execution_result": {"json": "codeExecutionResult"},
+        "video_metadata": {"json": "videoMetadata"},
+        "thought": {"json": "thought"},
+        "thought_signature": {"json": "thoughtSignature"},
+        "part_metadata": {"json": "partMetadata"},
+        "tool_call": {"json": "toolCall"},
+        "tool_response": {"json": "toolResponse"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class Part(PartMixin):
     """One piece of a turn: text, media, a function call or result, code, or a thought."""
 
-    text: str | None = field(default=None, metadata={"json": "text"})
+    __slots__ = (
+        "code_execution_result",
+        "executable_code",
+        "file_data",
+        "function_call",
+        "function_response",
+        "inline_data",
+        "part_metadata",
+        "text",
+        "thought",
+        "thought_signature",
+        "tool_call",
+        "tool_response",
+        "unknown_fields",
+        "video_metadata",
+    )
+    text: str | None
     """Plain text."""
-    inline_data: Blob | None = field(default=None, metadata={"json": "inlineData"})
+    inline_data: Blob | None
     """Media given inline as bytes."""
-    function_call: FunctionCall | None = field(default=None, metadata={"json": "functionCall"})
+    function_call: FunctionCall | None
     """A function call the model asks your code to make."""
-    function_response: FunctionResponse | None = field(
-        default=None, metadata={"json": "functionResponse"}
-    )
+    function_response: FunctionResponse | None
     """The result of a function call, sent back to the model."""
-    file_data: FileData | None = field(default=None, metadata={"json": "fileData"})
+    file_data: FileData | None
     """Media given as a file URI."""
-    executable_code: ExecutableCode | None = field(
-        default=None, metadata={"json": "executableCode"}
-    )
+    executable_code: ExecutableCode | None
     """Code the model wrote for the code execution tool."""
-    code_execution_result: CodeExecutionResult | None = field(
-        default=None, metadata={"json": "codeExecutionResult"}
-    )
+    code_execution_result: CodeExecutionResult | None
     """Result of running code with the code execution tool."""
-    video_metadata: VideoMetadata | None = field(default=None, metadata={"json": "videoMetadata"})
+    video_metadata: VideoMetadata | None
     """For video data: the clip and frame rate to use."""
-    thought: bool | None = field(default=None, metadata={"json": "thought"})
+    thought: bool | None
     """Whether this part is the model's thinking rather than its answer."""
-    thought_signature: bytes | None = field(default=None, metadata={"json": "thoughtSignature"})
+    thought_signature: bytes | None
     """Opaque signature of the model's thinking; send it back unchanged in later turns."""
-    part_metadata: dict[str, Any] | None = field(default=None, metadata={"json": "partMetadata"})
+    part_metadata: dict[str, Any] | None
     """Free-form metadata attached to this part."""
-    tool_call: ToolCall | None = field(default=None, metadata={"json": "toolCall"})
+    tool_call: ToolCall | None
     """A built-in server-side tool call the model made."""
-    tool_response: ToolResponse | None = field(default=None, metadata={"json": "toolResponse"})
+    tool_response: ToolResponse | None
     """The result of a built-in server-side tool call."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1745,21 +2222,30 @@ class Part(PartMixin):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "category": {"json": "category"},
+        "probability": {"json": "probability"},
+        "blocked": {"json": "blocked"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class SafetyRating(WireModel):
     """How likely a piece of content is to be harmful in one category."""
 
-    category: HarmCategory | None = field(default=None, metadata={"json": "category"})
+    __slots__ = (
+        "blocked",
+        "category",
+        "probability",
+        "unknown_fields",
+    )
+    category: HarmCategory | None
     """Harm category rated."""
-    probability: SafetyRatingHarmProbability | None = field(
-        default=None, metadata={"json": "probability"}
-    )
+    probability: SafetyRatingHarmProbability | None
     """How likely the content is to be harmful in this category."""
-    blocked: bool | None = field(default=None, metadata={"json": "blocked"})
+    blocked: bool | None
     """Whether the content was blocked because of this rating."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1776,19 +2262,26 @@ class SafetyRating(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "category": {"json": "category"},
+        "threshold": {"json": "threshold"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class SafetySetting(WireModel):
     """Blocking threshold for one harm category."""
 
-    category: HarmCategory | None = field(default=None, metadata={"json": "category"})
+    __slots__ = (
+        "category",
+        "threshold",
+        "unknown_fields",
+    )
+    category: HarmCategory | None
     """Harm category the setting applies to."""
-    threshold: SafetySettingHarmBlockThreshold | None = field(
-        default=None, metadata={"json": "threshold"}
-    )
+    threshold: SafetySettingHarmBlockThreshold | None
     """Harm probability at and above which content is blocked."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1803,61 +2296,106 @@ class SafetySetting(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "type": {"json": "type"},
+        "format": {"json": "format"},
+        "title": {"json": "title"},
+        "description": {"json": "description"},
+        "nullable": {"json": "nullable"},
+        "enum": {"json": "enum"},
+        "items": {"json": "items"},
+        "max_items": {"json": "maxItems", "wire": "int64"},
+        "min_items": {"json": "minItems", "wire": "int64"},
+        "properties": {"json": "properties"},
+        "required": {"json": "required"},
+        "min_properties": {"json": "minProperties", "wire": "int64"},
+        "max_properties": {"json": "maxProperties", "wire": "int64"},
+        "minimum": {"json": "minimum"},
+        "maximum": {"json": "maximum"},
+        "min_length": {"json": "minLength", "wire": "int64"},
+        "max_length": {"json": "maxLength", "wire": "int64"},
+        "pattern": {"json": "pattern"},
+        "example": {"json": "example"},
+        "any_of": {"json": "anyOf"},
+        "property_ordering": {"json": "propertyOrdering"},
+        "default": {"json": "default"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class Schema(WireModel):
     """OpenAPI-style description of a JSON value, used for function parameters and outputs."""
 
-    type: Type | None = field(default=None, metadata={"json": "type"})
+    __slots__ = (
+        "any_of",
+        "default",
+        "description",
+        "enum",
+        "example",
+        "format",
+        "items",
+        "max_items",
+        "max_length",
+        "max_properties",
+        "maximum",
+        "min_items",
+        "min_length",
+        "min_properties",
+        "minimum",
+        "nullable",
+        "pattern",
+        "properties",
+        "property_ordering",
+        "required",
+        "title",
+        "type",
+        "unknown_fields",
+    )
+    type: Type | None
     """Data type of the value."""
-    format: str | None = field(default=None, metadata={"json": "format"})
+    format: str | None
     """Refinement of the type, such as int32, float or date-time."""
-    title: str | None = field(default=None, metadata={"json": "title"})
+    title: str | None
     """Title of the value."""
-    description: str | None = field(default=None, metadata={"json": "description"})
+    description: str | None
     """What the value means; the model reads this."""
-    nullable: bool | None = field(default=None, metadata={"json": "nullable"})
+    nullable: bool | None
     """Whether the value may be null."""
-    enum: list[str] | None = field(default=None, metadata={"json": "enum"})
+    enum: list[str] | None
     """Allowed values, for a string value."""
-    items: Schema | None = field(default=None, metadata={"json": "items"})
+    items: Schema | None
     """Schema of each element, for an array."""
-    max_items: int | None = field(default=None, metadata={"json": "maxItems", "wire": "int64"})
+    max_items: int | None
     """Largest number of elements, for an array."""
-    min_items: int | None = field(default=None, metadata={"json": "minItems", "wire": "int64"})
+    min_items: int | None
     """Smallest number of elements, for an array."""
-    properties: dict[str, Schema] | None = field(default=None, metadata={"json": "properties"})
+    properties: dict[str, Schema] | None
     """Schema of each property, for an object."""
-    required: list[str] | None = field(default=None, metadata={"json": "required"})
+    required: list[str] | None
     """Names of the properties that must be present, for an object."""
-    min_properties: int | None = field(
-        default=None, metadata={"json": "minProperties", "wire": "int64"}
-    )
+    min_properties: int | None
     """Smallest number of properties, for an object."""
-    max_properties: int | None = field(
-        default=None, metadata={"json": "maxProperties", "wire": "int64"}
-    )
+    max_properties: int | None
     """Largest number of properties, for an object."""
-    minimum: float | None = field(default=None, metadata={"json": "minimum"})
+    minimum: float | None
     """Smallest allowed value, for a number or integer."""
-    maximum: float | None = field(default=None, metadata={"json": "maximum"})
+    maximum: float | None
     """Largest allowed value, for a number or integer."""
-    min_length: int | None = field(default=None, metadata={"json": "minLength", "wire": "int64"})
+    min_length: int | None
     """Smallest length, for a string."""
-    max_length: int | None = field(default=None, metadata={"json": "maxLength", "wire": "int64"})
+    max_length: int | None
     """Largest length, for a string."""
-    pattern: str | None = field(default=None, metadata={"json": "pattern"})
+    pattern: str | None
     """Regular expression the value must match, for a string."""
-    example: Any | None = field(default=None, metadata={"json": "example"})
+    example: Any | None
     """An example of the value."""
-    any_of: list[Schema] | None = field(default=None, metadata={"json": "anyOf"})
+    any_of: list[Schema] | None
     """The value must match at least one of these schemas."""
-    property_ordering: list[str] | None = field(default=None, metadata={"json": "propertyOrdering"})
+    property_ordering: list[str] | None
     """Order in which the model should produce the properties of an object."""
-    default: Any | None = field(default=None, metadata={"json": "default"})
+    default: Any | None
     """Default value."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1912,17 +2450,26 @@ class Schema(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "speaker": {"json": "speaker"},
+        "voice_config": {"json": "voiceConfig"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class SpeakerVoiceConfig(WireModel):
     """Voice for one named speaker in multi-speaker speech output."""
 
-    speaker: str | None = field(default=None, metadata={"json": "speaker"})
-    """Speaker name, as used in the prompt."""
-    voice_config: VoiceConfig | None = field(default=None, metadata={"json": "voiceConfig"})
-    """Voice for this speaker."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "speaker",
+        "unknown_fields",
+        "voice_config",
     )
+    speaker: str | None
+    """Speaker name, as used in the prompt."""
+    voice_config: VoiceConfig | None
+    """Voice for this speaker."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1937,19 +2484,30 @@ class SpeakerVoiceConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "include_thoughts": {"json": "includeThoughts"},
+        "thinking_budget": {"json": "thinkingBudget"},
+        "thinking_level": {"json": "thinkingLevel"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ThinkingConfig(WireModel):
     """Settings for the model's internal reasoning (thinking) before it answers."""
 
-    include_thoughts: bool | None = field(default=None, metadata={"json": "includeThoughts"})
-    """Whether to return summaries of the model's thinking as thought parts."""
-    thinking_budget: int | None = field(default=None, metadata={"json": "thinkingBudget"})
-    """Token budget for thinking; 0 turns thinking off and -1 lets the model decide."""
-    thinking_level: ThinkingLevel | None = field(default=None, metadata={"json": "thinkingLevel"})
-    """How much reasoning to do, as a level rather than a token budget."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "include_thoughts",
+        "thinking_budget",
+        "thinking_level",
+        "unknown_fields",
     )
+    include_thoughts: bool | None
+    """Whether to return summaries of the model's thinking as thought parts."""
+    thinking_budget: int | None
+    """Token budget for thinking; 0 turns thinking off and -1 lets the model decide."""
+    thinking_level: ThinkingLevel | None
+    """How much reasoning to do, as a level rather than a token budget."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1966,21 +2524,26 @@ class ThinkingConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "environment": {"json": "environment"},
+        "excluded_predefined_functions": {"json": "excludedPredefinedFunctions"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ToolComputerUse(WireModel):
     """Tool that lets the model operate a computer environment such as a web browser."""
 
-    environment: ToolComputerUseEnvironment | None = field(
-        default=None, metadata={"json": "environment"}
+    __slots__ = (
+        "environment",
+        "excluded_predefined_functions",
+        "unknown_fields",
     )
+    environment: ToolComputerUseEnvironment | None
     """Environment the model operates in."""
-    excluded_predefined_functions: list[str] | None = field(
-        default=None, metadata={"json": "excludedPredefinedFunctions"}
-    )
+    excluded_predefined_functions: list[str] | None
     """Built-in actions the model may not use."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -1995,25 +2558,30 @@ class ToolComputerUse(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "function_calling_config": {"json": "functionCallingConfig"},
+        "retrieval_config": {"json": "retrievalConfig"},
+        "include_server_side_tool_invocations": {"json": "includeServerSideToolInvocations"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ToolConfig(WireModel):
     """Settings shared by all tools in the request."""
 
-    function_calling_config: FunctionCallingConfig | None = field(
-        default=None, metadata={"json": "functionCallingConfig"}
+    __slots__ = (
+        "function_calling_config",
+        "include_server_side_tool_invocations",
+        "retrieval_config",
+        "unknown_fields",
     )
+    function_calling_config: FunctionCallingConfig | None
     """How the model may call your functions."""
-    retrieval_config: RetrievalConfig | None = field(
-        default=None, metadata={"json": "retrievalConfig"}
-    )
+    retrieval_config: RetrievalConfig | None
     """Context for retrieval tools, such as the user's location."""
-    include_server_side_tool_invocations: bool | None = field(
-        default=None, metadata={"json": "includeServerSideToolInvocations"}
-    )
+    include_server_side_tool_invocations: bool | None
     """Whether to report built-in tool calls and results as parts."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2030,19 +2598,26 @@ class ToolConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "retrieved_url": {"json": "retrievedUrl"},
+        "url_retrieval_status": {"json": "urlRetrievalStatus"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class UrlMetadata(WireModel):
     """Outcome of fetching one URL with the URL context tool."""
 
-    retrieved_url: str | None = field(default=None, metadata={"json": "retrievedUrl"})
+    __slots__ = (
+        "retrieved_url",
+        "unknown_fields",
+        "url_retrieval_status",
+    )
+    retrieved_url: str | None
     """URL that was fetched."""
-    url_retrieval_status: UrlMetadataUrlRetrievalStatus | None = field(
-        default=None, metadata={"json": "urlRetrievalStatus"}
-    )
+    url_retrieval_status: UrlMetadataUrlRetrievalStatus | None
     """Whether fetching the URL succeeded."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2057,17 +2632,26 @@ class UrlMetadata(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "parts": {"json": "parts"},
+        "role": {"json": "role"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class Content(WireModel):
     """One conversation turn: an ordered list of parts and the role that produced them."""
 
-    parts: list[Part] | None = field(default=None, metadata={"json": "parts"})
-    """Ordered pieces that make up the turn."""
-    role: str | None = field(default=None, metadata={"json": "role"})
-    """Who produced the turn: user or model."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "parts",
+        "role",
+        "unknown_fields",
     )
+    parts: list[Part] | None
+    """Ordered pieces that make up the turn."""
+    role: str | None
+    """Who produced the turn: user or model."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2082,31 +2666,46 @@ class Content(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "name": {"json": "name"},
+        "description": {"json": "description"},
+        "parameters": {"json": "parameters"},
+        "parameters_json_schema": {"json": "parametersJsonSchema"},
+        "response": {"json": "response"},
+        "response_json_schema": {"json": "responseJsonSchema"},
+        "behavior": {"json": "behavior"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FunctionDeclaration(WireModel):
     """Describes a function the model may call: name, purpose and parameters."""
 
-    name: str | None = field(default=None, metadata={"json": "name"})
+    __slots__ = (
+        "behavior",
+        "description",
+        "name",
+        "parameters",
+        "parameters_json_schema",
+        "response",
+        "response_json_schema",
+        "unknown_fields",
+    )
+    name: str | None
     """Name the model uses to call the function (at most 64 characters)."""
-    description: str | None = field(default=None, metadata={"json": "description"})
+    description: str | None
     """What the function does; the model reads this to decide when to call it."""
-    parameters: Schema | None = field(default=None, metadata={"json": "parameters"})
+    parameters: Schema | None
     """Parameters of the function, as an object Schema."""
-    parameters_json_schema: Any | None = field(
-        default=None, metadata={"json": "parametersJsonSchema"}
-    )
+    parameters_json_schema: Any | None
     """Parameters as standard JSON Schema, instead of a Schema object."""
-    response: Schema | None = field(default=None, metadata={"json": "response"})
+    response: Schema | None
     """Shape of the function's result, as a Schema."""
-    response_json_schema: Any | None = field(default=None, metadata={"json": "responseJsonSchema"})
+    response_json_schema: Any | None
     """Shape of the function's result as standard JSON Schema, instead of a Schema object."""
-    behavior: FunctionDeclarationBehavior | None = field(
-        default=None, metadata={"json": "behavior"}
-    )
+    behavior: FunctionDeclarationBehavior | None
     """Whether calling the function blocks the conversation or runs in the background."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2131,21 +2730,26 @@ class FunctionDeclaration(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "block_reason": {"json": "blockReason"},
+        "safety_ratings": {"json": "safetyRatings"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GenerateContentResponsePromptFeedback(WireModel):
     """Safety feedback on the prompt, and why it was blocked if it was."""
 
-    block_reason: GenerateContentResponsePromptFeedbackBlockReason | None = field(
-        default=None, metadata={"json": "blockReason"}
+    __slots__ = (
+        "block_reason",
+        "safety_ratings",
+        "unknown_fields",
     )
+    block_reason: GenerateContentResponsePromptFeedbackBlockReason | None
     """Why the prompt was blocked; unset if it was not."""
-    safety_ratings: list[SafetyRating] | None = field(
-        default=None, metadata={"json": "safetyRatings"}
-    )
+    safety_ratings: list[SafetyRating] | None
     """Safety ratings of the prompt, one per harm category."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2160,17 +2764,26 @@ class GenerateContentResponsePromptFeedback(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "source_id": {"json": "sourceId"},
+        "content": {"json": "content"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingAttribution(WireModel):
     """Source that contributed to an answer, with the text taken from it."""
 
-    source_id: AttributionSourceId | None = field(default=None, metadata={"json": "sourceId"})
-    """Which source this attribution points to."""
-    content: Content | None = field(default=None, metadata={"json": "content"})
-    """Text from the source that the attribution is based on."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "content",
+        "source_id",
+        "unknown_fields",
     )
+    source_id: AttributionSourceId | None
+    """Which source this attribution points to."""
+    content: Content | None
+    """Text from the source that the attribution is based on."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2185,25 +2798,38 @@ class GroundingAttribution(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "uri": {"json": "uri"},
+        "title": {"json": "title"},
+        "text": {"json": "text"},
+        "place_id": {"json": "placeId"},
+        "place_answer_sources": {"json": "placeAnswerSources"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingChunkMaps(WireModel):
     """Google Maps place used to ground the answer."""
 
-    uri: str | None = field(default=None, metadata={"json": "uri"})
+    __slots__ = (
+        "place_answer_sources",
+        "place_id",
+        "text",
+        "title",
+        "unknown_fields",
+        "uri",
+    )
+    uri: str | None
     """Google Maps URI of the place."""
-    title: str | None = field(default=None, metadata={"json": "title"})
+    title: str | None
     """Title of the place."""
-    text: str | None = field(default=None, metadata={"json": "text"})
+    text: str | None
     """Text about the place used for the answer."""
-    place_id: str | None = field(default=None, metadata={"json": "placeId"})
+    place_id: str | None
     """Google Maps place ID."""
-    place_answer_sources: GroundingChunkMapsPlaceAnswerSources | None = field(
-        default=None, metadata={"json": "placeAnswerSources"}
-    )
+    place_answer_sources: GroundingChunkMapsPlaceAnswerSources | None
     """Sources behind what the answer says about the place."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2224,17 +2850,22 @@ class GroundingChunkMaps(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "speaker_voice_configs": {"json": "speakerVoiceConfigs"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class MultiSpeakerVoiceConfig(WireModel):
     """Voices for speech output with several speakers."""
 
-    speaker_voice_configs: list[SpeakerVoiceConfig] | None = field(
-        default=None, metadata={"json": "speakerVoiceConfigs"}
+    __slots__ = (
+        "speaker_voice_configs",
+        "unknown_fields",
     )
+    speaker_voice_configs: list[SpeakerVoiceConfig] | None
     """Voice of each speaker."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2247,21 +2878,30 @@ class MultiSpeakerVoiceConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "voice_config": {"json": "voiceConfig"},
+        "multi_speaker_voice_config": {"json": "multiSpeakerVoiceConfig"},
+        "language_code": {"json": "languageCode"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class SpeechConfig(WireModel):
     """Voice and language settings for spoken (audio) output."""
 
-    voice_config: VoiceConfig | None = field(default=None, metadata={"json": "voiceConfig"})
+    __slots__ = (
+        "language_code",
+        "multi_speaker_voice_config",
+        "unknown_fields",
+        "voice_config",
+    )
+    voice_config: VoiceConfig | None
     """Voice for single-speaker output."""
-    multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = field(
-        default=None, metadata={"json": "multiSpeakerVoiceConfig"}
-    )
+    multi_speaker_voice_config: MultiSpeakerVoiceConfig | None
     """Voices for multi-speaker output."""
-    language_code: str | None = field(default=None, metadata={"json": "languageCode"})
+    language_code: str | None
     """Language of the speech, as a BCP 47 code such as en-US."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2278,33 +2918,50 @@ class SpeechConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "function_declarations": {"json": "functionDeclarations"},
+        "google_search_retrieval": {"json": "googleSearchRetrieval"},
+        "code_execution": {"json": "codeExecution"},
+        "google_search": {"json": "googleSearch"},
+        "computer_use": {"json": "computerUse"},
+        "url_context": {"json": "urlContext"},
+        "file_search": {"json": "fileSearch"},
+        "google_maps": {"json": "googleMaps"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class Tool(WireModel):
     """A tool the model may use: your functions or a built-in one such as search or code."""
 
-    function_declarations: list[FunctionDeclaration] | None = field(
-        default=None, metadata={"json": "functionDeclarations"}
+    __slots__ = (
+        "code_execution",
+        "computer_use",
+        "file_search",
+        "function_declarations",
+        "google_maps",
+        "google_search",
+        "google_search_retrieval",
+        "unknown_fields",
+        "url_context",
     )
+    function_declarations: list[FunctionDeclaration] | None
     """Your functions the model may ask to call."""
-    google_search_retrieval: GoogleSearchRetrieval | None = field(
-        default=None, metadata={"json": "googleSearchRetrieval"}
-    )
+    google_search_retrieval: GoogleSearchRetrieval | None
     """Legacy Google Search grounding, with dynamic retrieval settings."""
-    code_execution: CodeExecution | None = field(default=None, metadata={"json": "codeExecution"})
+    code_execution: CodeExecution | None
     """Lets the model write and run code."""
-    google_search: ToolGoogleSearch | None = field(default=None, metadata={"json": "googleSearch"})
+    google_search: ToolGoogleSearch | None
     """Grounds answers in Google Search results."""
-    computer_use: ToolComputerUse | None = field(default=None, metadata={"json": "computerUse"})
+    computer_use: ToolComputerUse | None
     """Lets the model operate a computer environment such as a browser."""
-    url_context: UrlContext | None = field(default=None, metadata={"json": "urlContext"})
+    url_context: UrlContext | None
     """Lets the model fetch and read URLs given in the prompt."""
-    file_search: FileSearch | None = field(default=None, metadata={"json": "fileSearch"})
+    file_search: FileSearch | None
     """Retrieves relevant chunks from your file search stores."""
-    google_maps: GoogleMaps | None = field(default=None, metadata={"json": "googleMaps"})
+    google_maps: GoogleMaps | None
     """Grounds answers in Google Maps place data."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2331,15 +2988,22 @@ class Tool(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "url_metadata": {"json": "urlMetadata"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class UrlContextMetadata(WireModel):
     """What the URL context tool fetched."""
 
-    url_metadata: list[UrlMetadata] | None = field(default=None, metadata={"json": "urlMetadata"})
-    """One entry per URL the tool tried to fetch."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "unknown_fields",
+        "url_metadata",
     )
+    url_metadata: list[UrlMetadata] | None
+    """One entry per URL the tool tried to fetch."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2352,79 +3016,126 @@ class UrlContextMetadata(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "http_options": {"json": "httpOptions"},
+        "system_instruction": {"json": "systemInstruction"},
+        "candidate_count": {"json": "candidateCount"},
+        "stop_sequences": {"json": "stopSequences"},
+        "max_output_tokens": {"json": "maxOutputTokens"},
+        "temperature": {"json": "temperature"},
+        "top_p": {"json": "topP"},
+        "top_k": {"json": "topK"},
+        "seed": {"json": "seed"},
+        "response_mime_type": {"json": "responseMimeType"},
+        "response_schema": {"json": "responseSchema"},
+        "response_json_schema": {"json": "responseJsonSchema"},
+        "response_json_schema_ordered": {"json": "responseJsonSchemaOrdered"},
+        "presence_penalty": {"json": "presencePenalty"},
+        "frequency_penalty": {"json": "frequencyPenalty"},
+        "response_logprobs": {"json": "responseLogprobs"},
+        "logprobs": {"json": "logprobs"},
+        "enable_enhanced_civic_answers": {"json": "enableEnhancedCivicAnswers"},
+        "response_modalities": {"json": "responseModalities"},
+        "speech_config": {"json": "speechConfig"},
+        "thinking_config": {"json": "thinkingConfig"},
+        "image_config": {"json": "imageConfig"},
+        "media_resolution": {"json": "mediaResolution"},
+        "safety_settings": {"json": "safetySettings"},
+        "tools": {"json": "tools"},
+        "tool_config": {"json": "toolConfig"},
+        "cached_content": {"json": "cachedContent"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GenerateContentConfig(WireModel):
     """Client-side bundle of generation, safety and tool settings for one call."""
 
-    http_options: HttpOptions | None = field(default=None, metadata={"json": "httpOptions"})
+    __slots__ = (
+        "cached_content",
+        "candidate_count",
+        "enable_enhanced_civic_answers",
+        "frequency_penalty",
+        "http_options",
+        "image_config",
+        "logprobs",
+        "max_output_tokens",
+        "media_resolution",
+        "presence_penalty",
+        "response_json_schema",
+        "response_json_schema_ordered",
+        "response_logprobs",
+        "response_mime_type",
+        "response_modalities",
+        "response_schema",
+        "safety_settings",
+        "seed",
+        "speech_config",
+        "stop_sequences",
+        "system_instruction",
+        "temperature",
+        "thinking_config",
+        "tool_config",
+        "tools",
+        "top_k",
+        "top_p",
+        "unknown_fields",
+    )
+    http_options: HttpOptions | None
     """HTTP settings that override the client's for this call."""
-    system_instruction: Any | None = field(default=None, metadata={"json": "systemInstruction"})
+    system_instruction: Any | None
     """Instructions that steer the model for the whole conversation."""
-    candidate_count: int | None = field(default=None, metadata={"json": "candidateCount"})
+    candidate_count: int | None
     """Number of alternative replies to generate."""
-    stop_sequences: list[str] | None = field(default=None, metadata={"json": "stopSequences"})
+    stop_sequences: list[str] | None
     """Strings that end generation when produced; they are not included in the output."""
-    max_output_tokens: int | None = field(default=None, metadata={"json": "maxOutputTokens"})
+    max_output_tokens: int | None
     """Upper limit on the number of tokens in each reply."""
-    temperature: float | None = field(default=None, metadata={"json": "temperature"})
+    temperature: float | None
     """Randomness of sampling; 0 is the most deterministic."""
-    top_p: float | None = field(default=None, metadata={"json": "topP"})
+    top_p: float | None
     """Nucleus sampling: draw only from the smallest token set whose total probability is this."""
-    top_k: int | None = field(default=None, metadata={"json": "topK"})
+    top_k: int | None
     """Draw only from the this many most likely tokens at each step."""
-    seed: int | None = field(default=None, metadata={"json": "seed"})
+    seed: int | None
     """Seed for sampling, for more repeatable outputs."""
-    response_mime_type: str | None = field(default=None, metadata={"json": "responseMimeType"})
+    response_mime_type: str | None
     """Media type of the reply, e.g. text/plain or application/json."""
-    response_schema: Any | None = field(default=None, metadata={"json": "responseSchema"})
+    response_schema: Any | None
     """Schema the reply must follow; needs a JSON response media type."""
-    response_json_schema: Any | None = field(default=None, metadata={"json": "responseJsonSchema"})
+    response_json_schema: Any | None
     """Standard JSON Schema the reply must follow, instead of a Schema object."""
-    response_json_schema_ordered: Any | None = field(
-        default=None, metadata={"json": "responseJsonSchemaOrdered"}
-    )
+    response_json_schema_ordered: Any | None
     """Internal variant of the JSON Schema output setting; not meant for direct use."""
-    presence_penalty: float | None = field(default=None, metadata={"json": "presencePenalty"})
+    presence_penalty: float | None
     """Penalty on tokens that already appeared, to encourage new content."""
-    frequency_penalty: float | None = field(default=None, metadata={"json": "frequencyPenalty"})
+    frequency_penalty: float | None
     """Penalty that grows with how often a token already appeared, to reduce repetition."""
-    response_logprobs: bool | None = field(default=None, metadata={"json": "responseLogprobs"})
+    response_logprobs: bool | None
     """Whether to return log probabilities of the chosen tokens."""
-    logprobs: int | None = field(default=None, metadata={"json": "logprobs"})
+    logprobs: int | None
     """Number of top alternative tokens to report log probabilities for at each step."""
-    enable_enhanced_civic_answers: bool | None = field(
-        default=None, metadata={"json": "enableEnhancedCivicAnswers"}
-    )
+    enable_enhanced_civic_answers: bool | None
     """Turns on enhanced answers to civic questions, where the model supports it."""
-    response_modalities: list[GenerationConfigModality] | None = field(
-        default=None, metadata={"json": "responseModalities"}
-    )
+    response_modalities: list[GenerationConfigModality] | None
     """Kinds of output the model may produce; default is text only."""
-    speech_config: SpeechConfig | None = field(default=None, metadata={"json": "speechConfig"})
+    speech_config: SpeechConfig | None
     """Voice settings for audio output."""
-    thinking_config: ThinkingConfig | None = field(
-        default=None, metadata={"json": "thinkingConfig"}
-    )
+    thinking_config: ThinkingConfig | None
     """Settings for the model's reasoning before it answers."""
-    image_config: ImageConfig | None = field(default=None, metadata={"json": "imageConfig"})
+    image_config: ImageConfig | None
     """Settings for generated images."""
-    media_resolution: GenerationConfigMediaResolution | None = field(
-        default=None, metadata={"json": "mediaResolution"}
-    )
+    media_resolution: GenerationConfigMediaResolution | None
     """Resolution at which input images and video are tokenized."""
-    safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"json": "safetySettings"}
-    )
+    safety_settings: list[SafetySetting] | None
     """Per-category thresholds for blocking unsafe content."""
-    tools: list[Tool] | None = field(default=None, metadata={"json": "tools"})
+    tools: list[Tool] | None
     """Tools the model may use to produce its reply."""
-    tool_config: ToolConfig | None = field(default=None, metadata={"json": "toolConfig"})
+    tool_config: ToolConfig | None
     """Settings for the tools given in the request."""
-    cached_content: str | None = field(default=None, metadata={"json": "cachedContent"})
+    cached_content: str | None
     """Name of cached content to use as prompt context (cachedContents/...)."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2489,65 +3200,102 @@ class GenerateContentConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "candidate_count": {"json": "candidateCount"},
+        "stop_sequences": {"json": "stopSequences"},
+        "max_output_tokens": {"json": "maxOutputTokens"},
+        "temperature": {"json": "temperature"},
+        "top_p": {"json": "topP"},
+        "top_k": {"json": "topK"},
+        "seed": {"json": "seed"},
+        "response_mime_type": {"json": "responseMimeType"},
+        "response_schema": {"json": "responseSchema"},
+        "response_json_schema": {"json": "responseJsonSchema"},
+        "response_json_schema_ordered": {"json": "responseJsonSchemaOrdered"},
+        "presence_penalty": {"json": "presencePenalty"},
+        "frequency_penalty": {"json": "frequencyPenalty"},
+        "response_logprobs": {"json": "responseLogprobs"},
+        "logprobs": {"json": "logprobs"},
+        "enable_enhanced_civic_answers": {"json": "enableEnhancedCivicAnswers"},
+        "response_modalities": {"json": "responseModalities"},
+        "speech_config": {"json": "speechConfig"},
+        "thinking_config": {"json": "thinkingConfig"},
+        "image_config": {"json": "imageConfig"},
+        "media_resolution": {"json": "mediaResolution"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GenerationConfig(WireModel):
     """Sampling, length, output format and modality settings for generation."""
 
-    candidate_count: int | None = field(default=None, metadata={"json": "candidateCount"})
+    __slots__ = (
+        "candidate_count",
+        "enable_enhanced_civic_answers",
+        "frequency_penalty",
+        "image_config",
+        "logprobs",
+        "max_output_tokens",
+        "media_resolution",
+        "presence_penalty",
+        "response_json_schema",
+        "response_json_schema_ordered",
+        "response_logprobs",
+        "response_mime_type",
+        "response_modalities",
+        "response_schema",
+        "seed",
+        "speech_config",
+        "stop_sequences",
+        "temperature",
+        "thinking_config",
+        "top_k",
+        "top_p",
+        "unknown_fields",
+    )
+    candidate_count: int | None
     """Number of alternative replies to generate."""
-    stop_sequences: list[str] | None = field(default=None, metadata={"json": "stopSequences"})
+    stop_sequences: list[str] | None
     """Strings that end generation when produced; they are not included in the output."""
-    max_output_tokens: int | None = field(default=None, metadata={"json": "maxOutputTokens"})
+    max_output_tokens: int | None
     """Upper limit on the number of tokens in each reply."""
-    temperature: float | None = field(default=None, metadata={"json": "temperature"})
+    temperature: float | None
     """Randomness of sampling; 0 is the most deterministic."""
-    top_p: float | None = field(default=None, metadata={"json": "topP"})
+    top_p: float | None
     """Nucleus sampling: draw only from the smallest token set whose total probability is this."""
-    top_k: int | None = field(default=None, metadata={"json": "topK"})
+    top_k: int | None
     """Draw only from the this many most likely tokens at each step."""
-    seed: int | None = field(default=None, metadata={"json": "seed"})
+    seed: int | None
     """Seed for sampling, for more repeatable outputs."""
-    response_mime_type: str | None = field(default=None, metadata={"json": "responseMimeType"})
+    response_mime_type: str | None
     """Media type of the reply, e.g. text/plain or application/json."""
-    response_schema: Schema | None = field(default=None, metadata={"json": "responseSchema"})
+    response_schema: Schema | None
     """Schema the reply must follow; needs a JSON response media type."""
-    response_json_schema: Any | None = field(default=None, metadata={"json": "responseJsonSchema"})
+    response_json_schema: Any | None
     """Standard JSON Schema the reply must follow, instead of a Schema object."""
-    response_json_schema_ordered: Any | None = field(
-        default=None, metadata={"json": "responseJsonSchemaOrdered"}
-    )
+    response_json_schema_ordered: Any | None
     """Internal variant of the JSON Schema output setting; not meant for direct use."""
-    presence_penalty: float | None = field(default=None, metadata={"json": "presencePenalty"})
+    presence_penalty: float | None
     """Penalty on tokens that already appeared, to encourage new content."""
-    frequency_penalty: float | None = field(default=None, metadata={"json": "frequencyPenalty"})
+    frequency_penalty: float | None
     """Penalty that grows with how often a token already appeared, to reduce repetition."""
-    response_logprobs: bool | None = field(default=None, metadata={"json": "responseLogprobs"})
+    response_logprobs: bool | None
     """Whether to return log probabilities of the chosen tokens."""
-    logprobs: int | None = field(default=None, metadata={"json": "logprobs"})
+    logprobs: int | None
     """Number of top alternative tokens to report log probabilities for at each step."""
-    enable_enhanced_civic_answers: bool | None = field(
-        default=None, metadata={"json": "enableEnhancedCivicAnswers"}
-    )
+    enable_enhanced_civic_answers: bool | None
     """Turns on enhanced answers to civic questions, where the model supports it."""
-    response_modalities: list[GenerationConfigModality] | None = field(
-        default=None, metadata={"json": "responseModalities"}
-    )
+    response_modalities: list[GenerationConfigModality] | None
     """Kinds of output the model may produce; default is text only."""
-    speech_config: SpeechConfig | None = field(default=None, metadata={"json": "speechConfig"})
+    speech_config: SpeechConfig | None
     """Voice settings for audio output."""
-    thinking_config: ThinkingConfig | None = field(
-        default=None, metadata={"json": "thinkingConfig"}
-    )
+    thinking_config: ThinkingConfig | None
     """Settings for the model's reasoning before it answers."""
-    image_config: ImageConfig | None = field(default=None, metadata={"json": "imageConfig"})
+    image_config: ImageConfig | None
     """Settings for generated images."""
-    media_resolution: GenerationConfigMediaResolution | None = field(
-        default=None, metadata={"json": "mediaResolution"}
-    )
+    media_resolution: GenerationConfigMediaResolution | None
     """Resolution at which input images and video are tokenized."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2600,21 +3348,30 @@ class GenerationConfig(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "web": {"json": "web"},
+        "retrieved_context": {"json": "retrievedContext"},
+        "maps": {"json": "maps"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingChunk(WireModel):
     """One source used to ground the answer: a web page, retrieved document or map place."""
 
-    web: GroundingChunkWeb | None = field(default=None, metadata={"json": "web"})
+    __slots__ = (
+        "maps",
+        "retrieved_context",
+        "unknown_fields",
+        "web",
+    )
+    web: GroundingChunkWeb | None
     """Chunk from a web page."""
-    retrieved_context: GroundingChunkRetrievedContext | None = field(
-        default=None, metadata={"json": "retrievedContext"}
-    )
+    retrieved_context: GroundingChunkRetrievedContext | None
     """Chunk from a retrieval tool such as file search."""
-    maps: GroundingChunkMaps | None = field(default=None, metadata={"json": "maps"})
+    maps: GroundingChunkMaps | None
     """Chunk from Google Maps."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2631,37 +3388,42 @@ class GroundingChunk(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "search_entry_point": {"json": "searchEntryPoint"},
+        "grounding_chunks": {"json": "groundingChunks"},
+        "grounding_supports": {"json": "groundingSupports"},
+        "retrieval_metadata": {"json": "retrievalMetadata"},
+        "web_search_queries": {"json": "webSearchQueries"},
+        "google_maps_widget_context_token": {"json": "googleMapsWidgetContextToken"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingMetadata(WireModel):
     """How the answer was grounded: sources, supported spans and the search queries made."""
 
-    search_entry_point: SearchEntryPoint | None = field(
-        default=None, metadata={"json": "searchEntryPoint"}
+    __slots__ = (
+        "google_maps_widget_context_token",
+        "grounding_chunks",
+        "grounding_supports",
+        "retrieval_metadata",
+        "search_entry_point",
+        "unknown_fields",
+        "web_search_queries",
     )
+    search_entry_point: SearchEntryPoint | None
     """Google Search suggestions to display with the answer."""
-    grounding_chunks: list[GroundingChunk] | None = field(
-        default=None, metadata={"json": "groundingChunks"}
-    )
+    grounding_chunks: list[GroundingChunk] | None
     """Sources used to ground the answer."""
-    grounding_supports: list[GroundingSupport] | None = field(
-        default=None, metadata={"json": "groundingSupports"}
-    )
+    grounding_supports: list[GroundingSupport] | None
     """Spans of the answer with the chunks that support them."""
-    retrieval_metadata: RetrievalMetadata | None = field(
-        default=None, metadata={"json": "retrievalMetadata"}
-    )
+    retrieval_metadata: RetrievalMetadata | None
     """Scores from the legacy search retrieval tool."""
-    web_search_queries: list[str] | None = field(
-        default=None, metadata={"json": "webSearchQueries"}
-    )
+    web_search_queries: list[str] | None
     """Google Search queries the model ran."""
-    google_maps_widget_context_token: str | None = field(
-        default=None, metadata={"json": "googleMapsWidgetContextToken"}
-    )
+    google_maps_widget_context_token: str | None
     """Token for rendering a Google Maps widget with the answer."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2684,33 +3446,50 @@ class GroundingMetadata(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "model": {"json": "model"},
+        "system_instruction": {"json": "systemInstruction"},
+        "contents": {"json": "contents"},
+        "tools": {"json": "tools"},
+        "tool_config": {"json": "toolConfig"},
+        "safety_settings": {"json": "safetySettings"},
+        "generation_config": {"json": "generationConfig"},
+        "cached_content": {"json": "cachedContent"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GenerateContentRequest(WireModel):
     """Body of a generateContent or streamGenerateContent call: prompt, tools and settings."""
 
-    model: str | None = field(default=None, metadata={"json": "model"})
+    __slots__ = (
+        "cached_content",
+        "contents",
+        "generation_config",
+        "model",
+        "safety_settings",
+        "system_instruction",
+        "tool_config",
+        "tools",
+        "unknown_fields",
+    )
+    model: str | None
     """Model to use, as a resource name such as models/gemini-2.5-flash."""
-    system_instruction: Content | None = field(default=None, metadata={"json": "systemInstruction"})
+    system_instruction: Content | None
     """Instructions that steer the model for the whole conversation."""
-    contents: list[Content] | None = field(default=None, metadata={"json": "contents"})
+    contents: list[Content] | None
     """The conversation so far, oldest turn first; a single prompt is one entry."""
-    tools: list[Tool] | None = field(default=None, metadata={"json": "tools"})
+    tools: list[Tool] | None
     """Tools the model may use to produce its reply."""
-    tool_config: ToolConfig | None = field(default=None, metadata={"json": "toolConfig"})
+    tool_config: ToolConfig | None
     """Settings for the tools given in the request."""
-    safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"json": "safetySettings"}
-    )
+    safety_settings: list[SafetySetting] | None
     """Per-category thresholds for blocking unsafe content."""
-    generation_config: GenerationConfig | None = field(
-        default=None, metadata={"json": "generationConfig"}
-    )
+    generation_config: GenerationConfig | None
     """Sampling, length and output-format settings."""
-    cached_content: str | None = field(default=None, metadata={"json": "cachedContent"})
+    cached_content: str | None
     """Name of cached content to use as prompt context (cachedContents/...)."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2737,21 +3516,30 @@ class GenerateContentRequest(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "model": {"json": "model"},
+        "contents": {"json": "contents"},
+        "generate_content_request": {"json": "generateContentRequest"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class CountTokensRequest(WireModel):
     """Body of a countTokens call: the input whose size in tokens you want to know."""
 
-    model: str | None = field(default=None, metadata={"json": "model"})
+    __slots__ = (
+        "contents",
+        "generate_content_request",
+        "model",
+        "unknown_fields",
+    )
+    model: str | None
     """Model whose tokenizer to use, as a resource name such as models/gemini-2.5-flash."""
-    contents: list[Content] | None = field(default=None, metadata={"json": "contents"})
+    contents: list[Content] | None
     """Input to count tokens for."""
-    generate_content_request: GenerateContentRequest | None = field(
-        default=None, metadata={"json": "generateContentRequest"}
-    )
+    generate_content_request: GenerateContentRequest | None
     """A whole generate request to count, instead of bare contents."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2768,51 +3556,66 @@ class CountTokensRequest(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "index": {"json": "index"},
+        "content": {"json": "content"},
+        "finish_reason": {"json": "finishReason"},
+        "finish_message": {"json": "finishMessage"},
+        "safety_ratings": {"json": "safetyRatings"},
+        "citation_metadata": {"json": "citationMetadata"},
+        "token_count": {"json": "tokenCount"},
+        "grounding_attributions": {"json": "groundingAttributions"},
+        "grounding_metadata": {"json": "groundingMetadata"},
+        "avg_logprobs": {"json": "avgLogprobs"},
+        "logprobs_result": {"json": "logprobsResult"},
+        "url_context_metadata": {"json": "urlContextMetadata"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class Candidate(WireModel):
     """One reply from the model, with finish reason, safety ratings, citations and grounding."""
 
-    index: int | None = field(default=None, metadata={"json": "index"})
+    __slots__ = (
+        "avg_logprobs",
+        "citation_metadata",
+        "content",
+        "finish_message",
+        "finish_reason",
+        "grounding_attributions",
+        "grounding_metadata",
+        "index",
+        "logprobs_result",
+        "safety_ratings",
+        "token_count",
+        "unknown_fields",
+        "url_context_metadata",
+    )
+    index: int | None
     """Position of this candidate among the replies."""
-    content: Content | None = field(default=None, metadata={"json": "content"})
+    content: Content | None
     """The generated content."""
-    finish_reason: CandidateFinishReason | None = field(
-        default=None, metadata={"json": "finishReason"}
-    )
+    finish_reason: CandidateFinishReason | None
     """Why generation stopped; unset while the candidate is still streaming."""
-    finish_message: str | None = field(default=None, metadata={"json": "finishMessage"})
+    finish_message: str | None
     """More detail on why generation stopped."""
-    safety_ratings: list[SafetyRating] | None = field(
-        default=None, metadata={"json": "safetyRatings"}
-    )
+    safety_ratings: list[SafetyRating] | None
     """Safety ratings of this candidate, one per harm category."""
-    citation_metadata: CitationMetadata | None = field(
-        default=None, metadata={"json": "citationMetadata"}
-    )
+    citation_metadata: CitationMetadata | None
     """Sources the generated content was attributed to."""
-    token_count: int | None = field(default=None, metadata={"json": "tokenCount"})
+    token_count: int | None
     """Number of tokens in this candidate."""
-    grounding_attributions: list[GroundingAttribution] | None = field(
-        default=None, metadata={"json": "groundingAttributions"}
-    )
+    grounding_attributions: list[GroundingAttribution] | None
     """Sources that contributed to the answer."""
-    grounding_metadata: GroundingMetadata | None = field(
-        default=None, metadata={"json": "groundingMetadata"}
-    )
+    grounding_metadata: GroundingMetadata | None
     """Grounding sources and supported spans, when a grounding tool was used."""
-    avg_logprobs: float | None = field(default=None, metadata={"json": "avgLogprobs"})
+    avg_logprobs: float | None
     """Average log probability of the candidate's tokens."""
-    logprobs_result: LogprobsResult | None = field(
-        default=None, metadata={"json": "logprobsResult"}
-    )
+    logprobs_result: LogprobsResult | None
     """Per-token log probabilities, when they were requested."""
-    url_context_metadata: UrlContextMetadata | None = field(
-        default=None, metadata={"json": "urlContextMetadata"}
-    )
+    url_context_metadata: UrlContextMetadata | None
     """URLs fetched by the URL context tool, with their status."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(
@@ -2847,27 +3650,38 @@ class Candidate(WireModel):
         self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "candidates": {"json": "candidates"},
+        "prompt_feedback": {"json": "promptFeedback"},
+        "usage_metadata": {"json": "usageMetadata"},
+        "model_version": {"json": "modelVersion"},
+        "response_id": {"json": "responseId"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GenerateContentResponse(GenerateContentResponseMixin):
     """What the model returns for a generate call, or one chunk of a streamed reply."""
 
-    candidates: list[Candidate] | None = field(default=None, metadata={"json": "candidates"})
+    __slots__ = (
+        "candidates",
+        "model_version",
+        "prompt_feedback",
+        "response_id",
+        "unknown_fields",
+        "usage_metadata",
+    )
+    candidates: list[Candidate] | None
     """Replies the model generated."""
-    prompt_feedback: GenerateContentResponsePromptFeedback | None = field(
-        default=None, metadata={"json": "promptFeedback"}
-    )
+    prompt_feedback: GenerateContentResponsePromptFeedback | None
     """Safety feedback on the prompt; set when the prompt was blocked."""
-    usage_metadata: GenerateContentResponseUsageMetadata | None = field(
-        default=None, metadata={"json": "usageMetadata"}
-    )
+    usage_metadata: GenerateContentResponseUsageMetadata | None
     """Token usage of the call."""
-    model_version: str | None = field(default=None, metadata={"json": "modelVersion"})
+    model_version: str | None
     """Model version that produced the reply."""
-    response_id: str | None = field(default=None, metadata={"json": "responseId"})
+    response_id: str | None
     """Identifier of this response."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
     def __init__(

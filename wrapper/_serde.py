@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import binascii
 import dataclasses
+import inspect
 import linecache
 import sys
 import threading
@@ -34,11 +35,11 @@ from typing import Any, ClassVar, TypeVar
 
 from gemwire.errors import DecodeError, EncodeError, InvalidResponseError, json_type_name
 
-__all__ = ["OpenEnum", "WireModel", "decode_answer", "decode_base64"]
+__all__ = ["OpenEnum", "WireModel", "decode_answer", "decode_base64", "wire_type"]
 
 _M = TypeVar("_M", bound="WireModel")
 SPECIAL_FLOATS = frozenset({"NaN", "Infinity", "-Infinity"})  # proto3 JSON writes them as strings
-GENERATED_MODULE = "gemwire.types"  # where codegen's classes live (their __init__ only stores)
+GENERATED_MODULE = "gemwire.types"  # where codegen's classes live (built without __init__)
 
 
 class OpenEnum(str, Enum):
@@ -60,6 +61,32 @@ class OpenEnum(str, Enum):
         pseudo._name_ = value
         pseudo._value_ = value
         return pseudo
+
+
+# What dataclasses.fields() keeps of a class's Field objects; @dataclass sets it on each.
+_FIELD = dataclasses._FIELD  # type: ignore[attr-defined]
+
+
+def wire_type(metadata: dict[str, dict[str, Any]]) -> Callable[[type[_M]], type[_M]]:
+    """The decorator of every generated type, in place of ``@dataclass``: it gives a class
+    whose body codegen wrote out (``__slots__``, annotations, ``__init__``) the Field objects of
+    ``dataclasses.fields()``, one per entry of ``metadata`` (field name -> metadata), in
+    order. ``@dataclass`` did the same and more (a second class for the slots, checks of each
+    annotation for ClassVar), at twice the import time of ``gemwire.types``."""
+
+    def decorate(cls: type[_M]) -> type[_M]:
+        annotations = inspect.get_annotations(cls)
+        fields: dict[str, dataclasses.Field[Any]] = {}
+        for name, meta in metadata.items():
+            field = typing.cast("dataclasses.Field[Any]", dataclasses.field(metadata=meta))
+            field.default = None
+            field.name, field.type = name, annotations[name]
+            field._field_type = _FIELD  # type: ignore[attr-defined]
+            fields[name] = field
+        cls.__dataclass_fields__ = fields
+        return cls
+
+    return decorate
 
 
 class WireModel:
