@@ -86,13 +86,61 @@ def expand_includes(spec: dict[str, Any]) -> dict[str, Any]:
     return expanded
 
 
-def template_data(spec: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Per-type template variables: the google-genai style alias of some enums."""
-    return {
-        name: {"alias": schema["x-gemwire-alias"]}
-        for name, schema in spec["$defs"].items()
-        if "x-gemwire-alias" in schema
-    }
+def template_data(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per-type template variables: the google-genai style ``alias`` of a type, and per
+    property (by wire name) what ``dataclass.jinja2`` writes for it (``field_data``)."""
+    defs: dict[str, Any] = spec["$defs"]
+    data: dict[str, dict[str, Any]] = {}
+    for name, schema in defs.items():
+        entry: dict[str, Any] = {}
+        if "x-gemwire-alias" in schema:
+            entry["alias"] = schema["x-gemwire-alias"]
+        if "properties" in schema:
+            entry["field_data"] = {
+                key: field_data(defs, prop) for key, prop in schema["properties"].items()
+            }
+        data[name] = entry
+    return data
+
+
+# What __init__ does with a value that is not of the field's type yet (gemwire._construct).
+CONVERTERS = {
+    ("one", "model"): "as_model",
+    ("one", "enum"): "as_enum",
+    ("list", "model"): "as_models",
+    ("list", "enum"): "as_enums",
+    ("map", "model"): "as_model_map",
+}
+CONSTRUCT_HELPERS = ("init_aliased", *sorted(set(CONVERTERS.values())))
+
+
+def field_data(defs: dict[str, Any], prop: dict[str, Any]) -> dict[str, str]:
+    """What the template writes for one property: the ``init`` annotation type checkers see
+    (a message also as its TypedDict) and the ``store``d expression, ``@`` standing for the
+    parameter and ``$`` for the class. (``name`` and ``metadata``: none so far.)"""
+    shape, target = "one", prop.get("$ref")
+    if prop.get("type") == "array" and "$ref" in prop.get("items", {}):
+        shape, target = "list", prop["items"]["$ref"]
+    elif prop.get("type") == "object" and "$ref" in (prop.get("additionalProperties") or {}):
+        shape, target = "map", prop["additionalProperties"]["$ref"]
+    data = {"name": "", "metadata": "", "init": "", "store": "@"}
+    if target is None:
+        return data
+    cls = str(target).removeprefix("#/$defs/")
+    kind = "enum" if "enum" in defs[cls] else "model"
+    convert = CONVERTERS[shape, kind]
+    if shape == "one":  # `.__class__`, not type(): a field may be called `type`
+        data["store"] = f'@ if @ is None or @.__class__ is {cls} else {convert}({cls}, @, "$.@")'
+    else:  # the helper checks the items
+        data["store"] = f'@ if @ is None else {convert}({cls}, @, "$.@")'
+    if kind == "model":
+        either = f"{cls} | {cls}Dict"
+        data["init"] = {
+            "one": f"{either} | None",
+            "list": f"Sequence[{either}] | None",
+            "map": f"Mapping[str, {either}] | None",
+        }[shape]
+    return data
 
 
 def run_datamodel_codegen(spec: dict[str, Any], spec_file: Path, output: Path) -> None:
@@ -123,7 +171,8 @@ def run_datamodel_codegen(spec: dict[str, Any], spec_file: Path, output: Path) -
             "--base-class-map",
             json.dumps(MIXINS),
             "--additional-imports",
-            "typing.Any,gemwire._serde.OpenEnum,gemwire._serde.wire_type",
+            "typing.Any,typing.TYPE_CHECKING,gemwire._serde.OpenEnum,gemwire._serde.wire_type,"
+            + ",".join(f"gemwire._construct.{name}" for name in CONSTRUCT_HELPERS),
             "--snake-case-field",
             "--capitalise-enum-members",
             "--use-standard-collections",
@@ -258,6 +307,8 @@ def exports(tree: ast.Module, inputs: list[str]) -> str:
     return f"""
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from gemwire._inputs import {", ".join(inputs)}
     from gemwire.types._dicts import {", ".join(dicts)}
 else:
@@ -299,10 +350,6 @@ def run_codegen(target: Path) -> None:
     spec_file.write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
     run_datamodel_codegen(spec, spec_file, module_file)
     source = module_file.read_text(encoding="utf-8")
-    imports = "from typing import Any\n"
-    if imports not in source:
-        raise ValueError(f"{module_file}: expected {imports!r} to add TYPE_CHECKING to")
-    source = source.replace(imports, "from typing import TYPE_CHECKING, Any\n", 1)
     tree = ast.parse(source)
     module_file.write_text(source + exports(tree, input_names()), encoding="utf-8")
     dicts_file.write_text(typed_dicts(source, tree), encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from gemwire._construct import as_enum, as_enums, as_model, as_model_map, as_models, init_aliased
 from gemwire._mixins import GenerateContentResponseMixin, PartMixin
 from gemwire._serde import OpenEnum, WireModel, wire_type
 
@@ -47,24 +48,43 @@ class HttpRetryOptions(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        attempts: int | None = None,
-        initial_delay: float | None = None,
-        max_delay: float | None = None,
-        exp_base: float | None = None,
-        jitter: float | None = None,
-        http_status_codes: list[int] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.attempts = attempts
-        self.initial_delay = initial_delay
-        self.max_delay = max_delay
-        self.exp_base = exp_base
-        self.jitter = jitter
-        self.http_status_codes = http_status_codes
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            attempts: int | None = None,
+            initial_delay: float | None = None,
+            max_delay: float | None = None,
+            exp_base: float | None = None,
+            jitter: float | None = None,
+            http_status_codes: list[int] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            attempts=None,
+            initial_delay=None,
+            max_delay=None,
+            exp_base=None,
+            jitter=None,
+            http_status_codes=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, HttpRetryOptions, locals())
+            self.attempts = attempts
+            self.initial_delay = initial_delay
+            self.max_delay = max_delay
+            self.exp_base = exp_base
+            self.jitter = jitter
+            self.http_status_codes = http_status_codes
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -89,16 +109,31 @@ class AttributionSourceIdGroundingPassageId(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        passage_id: str | None = None,
-        part_index: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.passage_id = passage_id
-        self.part_index = part_index
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            passage_id: str | None = None,
+            part_index: int | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            passage_id=None,
+            part_index=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AttributionSourceIdGroundingPassageId, locals())
+            self.passage_id = passage_id
+            self.part_index = part_index
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -123,16 +158,31 @@ class AttributionSourceIdSemanticRetrieverChunk(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        source: str | None = None,
-        chunk: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.source = source
-        self.chunk = chunk
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            source: str | None = None,
+            chunk: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            source=None,
+            chunk=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AttributionSourceIdSemanticRetrieverChunk, locals())
+            self.source = source
+            self.chunk = chunk
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -157,16 +207,31 @@ class Blob(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        mime_type: str | None = None,
-        data: bytes | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mime_type = mime_type
-        self.data = data
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mime_type: str | None = None,
+            data: bytes | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mime_type=None,
+            data=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Blob, locals())
+            self.mime_type = mime_type
+            self.data = data
+            self.unknown_fields = unknown_fields
 
 
 class CandidateFinishReason(OpenEnum):
@@ -225,20 +290,37 @@ class CitationSource(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        start_index: int | None = None,
-        end_index: int | None = None,
-        uri: str | None = None,
-        license: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.start_index = start_index
-        self.end_index = end_index
-        self.uri = uri
-        self.license = license
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            start_index: int | None = None,
+            end_index: int | None = None,
+            uri: str | None = None,
+            license: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            start_index=None,
+            end_index=None,
+            uri=None,
+            license=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CitationSource, locals())
+            self.start_index = start_index
+            self.end_index = end_index
+            self.uri = uri
+            self.license = license
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -253,12 +335,25 @@ class CodeExecution(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CodeExecution, locals())
+            self.unknown_fields = unknown_fields
 
 
 class CodeExecutionResultOutcome(OpenEnum):
@@ -312,16 +407,31 @@ class FileData(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        mime_type: str | None = None,
-        file_uri: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mime_type = mime_type
-        self.file_uri = file_uri
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mime_type: str | None = None,
+            file_uri: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mime_type=None,
+            file_uri=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FileData, locals())
+            self.mime_type = mime_type
+            self.file_uri = file_uri
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -346,16 +456,31 @@ class FileSearchRetrievalConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        top_k: int | None = None,
-        metadata_filter: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.top_k = top_k
-        self.metadata_filter = metadata_filter
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            top_k: int | None = None,
+            metadata_filter: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            top_k=None,
+            metadata_filter=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FileSearchRetrievalConfig, locals())
+            self.top_k = top_k
+            self.metadata_filter = metadata_filter
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -376,14 +501,28 @@ class FileSearchRetrievalResource(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        rag_store_name: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.rag_store_name = rag_store_name
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            rag_store_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            rag_store_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FileSearchRetrievalResource, locals())
+            self.rag_store_name = rag_store_name
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -412,18 +551,34 @@ class FunctionCall(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        id: str | None = None,
-        name: str | None = None,
-        args: dict[str, Any] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.id = id
-        self.name = name
-        self.args = args
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            id: str | None = None,
+            name: str | None = None,
+            args: dict[str, Any] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            id=None,
+            name=None,
+            args=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionCall, locals())
+            self.id = id
+            self.name = name
+            self.args = args
+            self.unknown_fields = unknown_fields
 
 
 class FunctionCallingConfigMode(OpenEnum):
@@ -469,16 +624,31 @@ class FunctionResponseBlob(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        mime_type: str | None = None,
-        data: bytes | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mime_type = mime_type
-        self.data = data
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mime_type: str | None = None,
+            data: bytes | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mime_type=None,
+            data=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionResponseBlob, locals())
+            self.mime_type = mime_type
+            self.data = data
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -507,18 +677,34 @@ class FunctionResponseFileData(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        mime_type: str | None = None,
-        file_uri: str | None = None,
-        display_name: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mime_type = mime_type
-        self.file_uri = file_uri
-        self.display_name = display_name
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mime_type: str | None = None,
+            file_uri: str | None = None,
+            display_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mime_type=None,
+            file_uri=None,
+            display_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionResponseFileData, locals())
+            self.mime_type = mime_type
+            self.file_uri = file_uri
+            self.display_name = display_name
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -543,16 +729,39 @@ class FunctionResponsePart(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        inline_data: FunctionResponseBlob | None = None,
-        file_data: FunctionResponseFileData | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.inline_data = inline_data
-        self.file_data = file_data
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            inline_data: FunctionResponseBlob | FunctionResponseBlobDict | None = None,
+            file_data: FunctionResponseFileData | FunctionResponseFileDataDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            inline_data=None,
+            file_data=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionResponsePart, locals())
+            self.inline_data = (
+                inline_data
+                if inline_data is None or inline_data.__class__ is FunctionResponseBlob
+                else as_model(FunctionResponseBlob, inline_data, "FunctionResponsePart.inline_data")
+            )
+            self.file_data = (
+                file_data
+                if file_data is None or file_data.__class__ is FunctionResponseFileData
+                else as_model(FunctionResponseFileData, file_data, "FunctionResponsePart.file_data")
+            )
+            self.unknown_fields = unknown_fields
 
 
 class FunctionResponseScheduling(OpenEnum):
@@ -617,14 +826,28 @@ class GoogleMaps(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        enable_widget: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.enable_widget = enable_widget
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            enable_widget: bool | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            enable_widget=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GoogleMaps, locals())
+            self.enable_widget = enable_widget
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -653,18 +876,36 @@ class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        review_id: str | None = None,
-        google_maps_uri: str | None = None,
-        title: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.review_id = review_id
-        self.google_maps_uri = google_maps_uri
-        self.title = title
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            review_id: str | None = None,
+            google_maps_uri: str | None = None,
+            title: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            review_id=None,
+            google_maps_uri=None,
+            title=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(
+                    self, GroundingChunkMapsPlaceAnswerSourcesReviewSnippet, locals()
+                )
+            self.review_id = review_id
+            self.google_maps_uri = google_maps_uri
+            self.title = title
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -689,16 +930,31 @@ class GroundingChunkWeb(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        uri: str | None = None,
-        title: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.uri = uri
-        self.title = title
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            uri: str | None = None,
+            title: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            uri=None,
+            title=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunkWeb, locals())
+            self.uri = uri
+            self.title = title
+            self.unknown_fields = unknown_fields
 
 
 class HarmCategory(OpenEnum):
@@ -736,14 +992,28 @@ class ImageConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        aspect_ratio: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.aspect_ratio = aspect_ratio
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            aspect_ratio: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            aspect_ratio=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ImageConfig, locals())
+            self.aspect_ratio = aspect_ratio
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -768,16 +1038,31 @@ class Interval(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        start_time: str | None = None,
-        end_time: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.start_time = start_time
-        self.end_time = end_time
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            start_time: str | None = None,
+            end_time: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            start_time=None,
+            end_time=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Interval, locals())
+            self.start_time = start_time
+            self.end_time = end_time
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -802,16 +1087,31 @@ class LatLng(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        latitude: float | None = None,
-        longitude: float | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.latitude = latitude
-        self.longitude = longitude
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            latitude: float | None = None,
+            longitude: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            latitude=None,
+            longitude=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, LatLng, locals())
+            self.latitude = latitude
+            self.longitude = longitude
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -840,18 +1140,34 @@ class LogprobsResultCandidate(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        token: str | None = None,
-        token_id: int | None = None,
-        log_probability: float | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.token = token
-        self.token_id = token_id
-        self.log_probability = log_probability
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            token: str | None = None,
+            token_id: int | None = None,
+            log_probability: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            token=None,
+            token_id=None,
+            log_probability=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, LogprobsResultCandidate, locals())
+            self.token = token
+            self.token_id = token_id
+            self.log_probability = log_probability
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -872,14 +1188,35 @@ class LogprobsResultTopCandidates(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        candidates: list[LogprobsResultCandidate] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.candidates = candidates
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            candidates: Sequence[LogprobsResultCandidate | LogprobsResultCandidateDict]
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            candidates=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, LogprobsResultTopCandidates, locals())
+            self.candidates = (
+                candidates
+                if candidates is None
+                else as_models(
+                    LogprobsResultCandidate, candidates, "LogprobsResultTopCandidates.candidates"
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 class Modality(OpenEnum):
@@ -915,16 +1252,35 @@ class ModalityTokenCount(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        modality: Modality | None = None,
-        token_count: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.modality = modality
-        self.token_count = token_count
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            modality: Modality | None = None,
+            token_count: int | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            modality=None,
+            token_count=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ModalityTokenCount, locals())
+            self.modality = (
+                modality
+                if modality is None or modality.__class__ is Modality
+                else as_enum(Modality, modality, "ModalityTokenCount.modality")
+            )
+            self.token_count = token_count
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -945,14 +1301,28 @@ class PrebuiltVoiceConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        voice_name: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.voice_name = voice_name
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            voice_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            voice_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, PrebuiltVoiceConfig, locals())
+            self.voice_name = voice_name
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -977,16 +1347,35 @@ class RetrievalConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        lat_lng: LatLng | None = None,
-        language_code: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.lat_lng = lat_lng
-        self.language_code = language_code
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            lat_lng: LatLng | LatLngDict | None = None,
+            language_code: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            lat_lng=None,
+            language_code=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, RetrievalConfig, locals())
+            self.lat_lng = (
+                lat_lng
+                if lat_lng is None or lat_lng.__class__ is LatLng
+                else as_model(LatLng, lat_lng, "RetrievalConfig.lat_lng")
+            )
+            self.language_code = language_code
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1007,14 +1396,28 @@ class RetrievalMetadata(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        google_search_dynamic_retrieval_score: float | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.google_search_dynamic_retrieval_score = google_search_dynamic_retrieval_score
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            google_search_dynamic_retrieval_score: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            google_search_dynamic_retrieval_score=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, RetrievalMetadata, locals())
+            self.google_search_dynamic_retrieval_score = google_search_dynamic_retrieval_score
+            self.unknown_fields = unknown_fields
 
 
 class SafetyRatingHarmProbability(OpenEnum):
@@ -1066,16 +1469,31 @@ class SearchEntryPoint(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        rendered_content: str | None = None,
-        sdk_blob: bytes | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.rendered_content = rendered_content
-        self.sdk_blob = sdk_blob
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            rendered_content: str | None = None,
+            sdk_blob: bytes | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            rendered_content=None,
+            sdk_blob=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SearchEntryPoint, locals())
+            self.rendered_content = rendered_content
+            self.sdk_blob = sdk_blob
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1108,20 +1526,37 @@ class Segment(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        part_index: int | None = None,
-        start_index: int | None = None,
-        end_index: int | None = None,
-        text: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.part_index = part_index
-        self.start_index = start_index
-        self.end_index = end_index
-        self.text = text
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            part_index: int | None = None,
+            start_index: int | None = None,
+            end_index: int | None = None,
+            text: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            part_index=None,
+            start_index=None,
+            end_index=None,
+            text=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Segment, locals())
+            self.part_index = part_index
+            self.start_index = start_index
+            self.end_index = end_index
+            self.text = text
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1142,14 +1577,28 @@ class StringList(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        values: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.values = values
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            values: list[str] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            values=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, StringList, locals())
+            self.values = values
+            self.unknown_fields = unknown_fields
 
 
 class ThinkingLevel(OpenEnum):
@@ -1188,18 +1637,34 @@ class ToolCall(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        id: str | None = None,
-        tool_type: str | None = None,
-        args: dict[str, Any] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.id = id
-        self.tool_type = tool_type
-        self.args = args
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            id: str | None = None,
+            tool_type: str | None = None,
+            args: dict[str, Any] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            id=None,
+            tool_type=None,
+            args=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ToolCall, locals())
+            self.id = id
+            self.tool_type = tool_type
+            self.args = args
+            self.unknown_fields = unknown_fields
 
 
 class ToolComputerUseEnvironment(OpenEnum):
@@ -1230,14 +1695,32 @@ class ToolGoogleSearch(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        time_range_filter: Interval | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.time_range_filter = time_range_filter
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            time_range_filter: Interval | IntervalDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            time_range_filter=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ToolGoogleSearch, locals())
+            self.time_range_filter = (
+                time_range_filter
+                if time_range_filter is None or time_range_filter.__class__ is Interval
+                else as_model(Interval, time_range_filter, "ToolGoogleSearch.time_range_filter")
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1266,18 +1749,34 @@ class ToolResponse(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        id: str | None = None,
-        tool_type: str | None = None,
-        response: dict[str, Any] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.id = id
-        self.tool_type = tool_type
-        self.response = response
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            id: str | None = None,
+            tool_type: str | None = None,
+            response: dict[str, Any] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            id=None,
+            tool_type=None,
+            response=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ToolResponse, locals())
+            self.id = id
+            self.tool_type = tool_type
+            self.response = response
+            self.unknown_fields = unknown_fields
 
 
 class Type(OpenEnum):
@@ -1305,12 +1804,25 @@ class UrlContext(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, UrlContext, locals())
+            self.unknown_fields = unknown_fields
 
 
 class UrlMetadataUrlRetrievalStatus(OpenEnum):
@@ -1352,18 +1864,34 @@ class VideoMetadata(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        start_offset: str | None = None,
-        end_offset: str | None = None,
-        fps: float | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.start_offset = start_offset
-        self.end_offset = end_offset
-        self.fps = fps
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            start_offset: str | None = None,
+            end_offset: str | None = None,
+            fps: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            start_offset=None,
+            end_offset=None,
+            fps=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, VideoMetadata, locals())
+            self.start_offset = start_offset
+            self.end_offset = end_offset
+            self.fps = fps
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1384,14 +1912,35 @@ class VoiceConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        prebuilt_voice_config: PrebuiltVoiceConfig | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.prebuilt_voice_config = prebuilt_voice_config
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            prebuilt_voice_config: PrebuiltVoiceConfig | PrebuiltVoiceConfigDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            prebuilt_voice_config=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, VoiceConfig, locals())
+            self.prebuilt_voice_config = (
+                prebuilt_voice_config
+                if prebuilt_voice_config is None
+                or prebuilt_voice_config.__class__ is PrebuiltVoiceConfig
+                else as_model(
+                    PrebuiltVoiceConfig, prebuilt_voice_config, "VoiceConfig.prebuilt_voice_config"
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1424,20 +1973,55 @@ class CountTokensResponse(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        total_tokens: int | None = None,
-        cached_content_token_count: int | None = None,
-        prompt_tokens_details: list[ModalityTokenCount] | None = None,
-        cache_tokens_details: list[ModalityTokenCount] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.total_tokens = total_tokens
-        self.cached_content_token_count = cached_content_token_count
-        self.prompt_tokens_details = prompt_tokens_details
-        self.cache_tokens_details = cache_tokens_details
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            total_tokens: int | None = None,
+            cached_content_token_count: int | None = None,
+            prompt_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            cache_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            total_tokens=None,
+            cached_content_token_count=None,
+            prompt_tokens_details=None,
+            cache_tokens_details=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CountTokensResponse, locals())
+            self.total_tokens = total_tokens
+            self.cached_content_token_count = cached_content_token_count
+            self.prompt_tokens_details = (
+                prompt_tokens_details
+                if prompt_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    prompt_tokens_details,
+                    "CountTokensResponse.prompt_tokens_details",
+                )
+            )
+            self.cache_tokens_details = (
+                cache_tokens_details
+                if cache_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    cache_tokens_details,
+                    "CountTokensResponse.cache_tokens_details",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1474,22 +2058,44 @@ class HttpOptions(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        base_url: str | None = None,
-        api_version: str | None = None,
-        timeout: int | None = None,
-        headers: dict[str, str] | None = None,
-        retry_options: HttpRetryOptions | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.base_url = base_url
-        self.api_version = api_version
-        self.timeout = timeout
-        self.headers = headers
-        self.retry_options = retry_options
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            base_url: str | None = None,
+            api_version: str | None = None,
+            timeout: int | None = None,
+            headers: dict[str, str] | None = None,
+            retry_options: HttpRetryOptions | HttpRetryOptionsDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            base_url=None,
+            api_version=None,
+            timeout=None,
+            headers=None,
+            retry_options=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, HttpOptions, locals())
+            self.base_url = base_url
+            self.api_version = api_version
+            self.timeout = timeout
+            self.headers = headers
+            self.retry_options = (
+                retry_options
+                if retry_options is None or retry_options.__class__ is HttpRetryOptions
+                else as_model(HttpRetryOptions, retry_options, "HttpOptions.retry_options")
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1514,16 +2120,53 @@ class AttributionSourceId(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        grounding_passage: AttributionSourceIdGroundingPassageId | None = None,
-        semantic_retriever_chunk: AttributionSourceIdSemanticRetrieverChunk | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.grounding_passage = grounding_passage
-        self.semantic_retriever_chunk = semantic_retriever_chunk
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            grounding_passage: AttributionSourceIdGroundingPassageId
+            | AttributionSourceIdGroundingPassageIdDict
+            | None = None,
+            semantic_retriever_chunk: AttributionSourceIdSemanticRetrieverChunk
+            | AttributionSourceIdSemanticRetrieverChunkDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            grounding_passage=None,
+            semantic_retriever_chunk=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AttributionSourceId, locals())
+            self.grounding_passage = (
+                grounding_passage
+                if grounding_passage is None
+                or grounding_passage.__class__ is AttributionSourceIdGroundingPassageId
+                else as_model(
+                    AttributionSourceIdGroundingPassageId,
+                    grounding_passage,
+                    "AttributionSourceId.grounding_passage",
+                )
+            )
+            self.semantic_retriever_chunk = (
+                semantic_retriever_chunk
+                if semantic_retriever_chunk is None
+                or semantic_retriever_chunk.__class__ is AttributionSourceIdSemanticRetrieverChunk
+                else as_model(
+                    AttributionSourceIdSemanticRetrieverChunk,
+                    semantic_retriever_chunk,
+                    "AttributionSourceId.semantic_retriever_chunk",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1544,14 +2187,34 @@ class CitationMetadata(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        citation_sources: list[CitationSource] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.citation_sources = citation_sources
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            citation_sources: Sequence[CitationSource | CitationSourceDict] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            citation_sources=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CitationMetadata, locals())
+            self.citation_sources = (
+                citation_sources
+                if citation_sources is None
+                else as_models(
+                    CitationSource, citation_sources, "CitationMetadata.citation_sources"
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1580,18 +2243,38 @@ class CodeExecutionResult(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        outcome: CodeExecutionResultOutcome | None = None,
-        output: str | None = None,
-        id: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.outcome = outcome
-        self.output = output
-        self.id = id
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            outcome: CodeExecutionResultOutcome | None = None,
+            output: str | None = None,
+            id: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            outcome=None,
+            output=None,
+            id=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CodeExecutionResult, locals())
+            self.outcome = (
+                outcome
+                if outcome is None or outcome.__class__ is CodeExecutionResultOutcome
+                else as_enum(CodeExecutionResultOutcome, outcome, "CodeExecutionResult.outcome")
+            )
+            self.output = output
+            self.id = id
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1624,20 +2307,41 @@ class CustomMetadata(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        key: str | None = None,
-        string_value: str | None = None,
-        string_list_value: StringList | None = None,
-        numeric_value: float | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.key = key
-        self.string_value = string_value
-        self.string_list_value = string_list_value
-        self.numeric_value = numeric_value
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            key: str | None = None,
+            string_value: str | None = None,
+            string_list_value: StringList | StringListDict | None = None,
+            numeric_value: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            key=None,
+            string_value=None,
+            string_list_value=None,
+            numeric_value=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CustomMetadata, locals())
+            self.key = key
+            self.string_value = string_value
+            self.string_list_value = (
+                string_list_value
+                if string_list_value is None or string_list_value.__class__ is StringList
+                else as_model(StringList, string_list_value, "CustomMetadata.string_list_value")
+            )
+            self.numeric_value = numeric_value
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1662,16 +2366,35 @@ class DynamicRetrievalConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        mode: DynamicRetrievalConfigMode | None = None,
-        dynamic_threshold: float | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mode = mode
-        self.dynamic_threshold = dynamic_threshold
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mode: DynamicRetrievalConfigMode | None = None,
+            dynamic_threshold: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mode=None,
+            dynamic_threshold=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, DynamicRetrievalConfig, locals())
+            self.mode = (
+                mode
+                if mode is None or mode.__class__ is DynamicRetrievalConfigMode
+                else as_enum(DynamicRetrievalConfigMode, mode, "DynamicRetrievalConfig.mode")
+            )
+            self.dynamic_threshold = dynamic_threshold
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1700,18 +2423,38 @@ class ExecutableCode(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        language: ExecutableCodeLanguage | None = None,
-        code: str | None = None,
-        id: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.language = language
-        self.code = code
-        self.id = id
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            language: ExecutableCodeLanguage | None = None,
+            code: str | None = None,
+            id: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            language=None,
+            code=None,
+            id=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ExecutableCode, locals())
+            self.language = (
+                language
+                if language is None or language.__class__ is ExecutableCodeLanguage
+                else as_enum(ExecutableCodeLanguage, language, "ExecutableCode.language")
+            )
+            self.code = code
+            self.id = id
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1740,18 +2483,54 @@ class FileSearch(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        retrieval_resources: list[FileSearchRetrievalResource] | None = None,
-        retrieval_config: FileSearchRetrievalConfig | None = None,
-        file_search_store_names: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.retrieval_resources = retrieval_resources
-        self.retrieval_config = retrieval_config
-        self.file_search_store_names = file_search_store_names
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            retrieval_resources: Sequence[
+                FileSearchRetrievalResource | FileSearchRetrievalResourceDict
+            ]
+            | None = None,
+            retrieval_config: FileSearchRetrievalConfig
+            | FileSearchRetrievalConfigDict
+            | None = None,
+            file_search_store_names: list[str] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            retrieval_resources=None,
+            retrieval_config=None,
+            file_search_store_names=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FileSearch, locals())
+            self.retrieval_resources = (
+                retrieval_resources
+                if retrieval_resources is None
+                else as_models(
+                    FileSearchRetrievalResource,
+                    retrieval_resources,
+                    "FileSearch.retrieval_resources",
+                )
+            )
+            self.retrieval_config = (
+                retrieval_config
+                if retrieval_config is None
+                or retrieval_config.__class__ is FileSearchRetrievalConfig
+                else as_model(
+                    FileSearchRetrievalConfig, retrieval_config, "FileSearch.retrieval_config"
+                )
+            )
+            self.file_search_store_names = file_search_store_names
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1776,16 +2555,35 @@ class FunctionCallingConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        mode: FunctionCallingConfigMode | None = None,
-        allowed_function_names: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mode = mode
-        self.allowed_function_names = allowed_function_names
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mode: FunctionCallingConfigMode | None = None,
+            allowed_function_names: list[str] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mode=None,
+            allowed_function_names=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionCallingConfig, locals())
+            self.mode = (
+                mode
+                if mode is None or mode.__class__ is FunctionCallingConfigMode
+                else as_enum(FunctionCallingConfigMode, mode, "FunctionCallingConfig.mode")
+            )
+            self.allowed_function_names = allowed_function_names
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1826,24 +2624,51 @@ class FunctionResponse(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        id: str | None = None,
-        name: str | None = None,
-        response: dict[str, Any] | None = None,
-        parts: list[FunctionResponsePart] | None = None,
-        will_continue: bool | None = None,
-        scheduling: FunctionResponseScheduling | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.id = id
-        self.name = name
-        self.response = response
-        self.parts = parts
-        self.will_continue = will_continue
-        self.scheduling = scheduling
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            id: str | None = None,
+            name: str | None = None,
+            response: dict[str, Any] | None = None,
+            parts: Sequence[FunctionResponsePart | FunctionResponsePartDict] | None = None,
+            will_continue: bool | None = None,
+            scheduling: FunctionResponseScheduling | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            id=None,
+            name=None,
+            response=None,
+            parts=None,
+            will_continue=None,
+            scheduling=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionResponse, locals())
+            self.id = id
+            self.name = name
+            self.response = response
+            self.parts = (
+                parts
+                if parts is None
+                else as_models(FunctionResponsePart, parts, "FunctionResponse.parts")
+            )
+            self.will_continue = will_continue
+            self.scheduling = (
+                scheduling
+                if scheduling is None or scheduling.__class__ is FunctionResponseScheduling
+                else as_enum(FunctionResponseScheduling, scheduling, "FunctionResponse.scheduling")
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1904,34 +2729,94 @@ class GenerateContentResponseUsageMetadata(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        prompt_token_count: int | None = None,
-        cached_content_token_count: int | None = None,
-        candidates_token_count: int | None = None,
-        tool_use_prompt_token_count: int | None = None,
-        thoughts_token_count: int | None = None,
-        total_token_count: int | None = None,
-        prompt_tokens_details: list[ModalityTokenCount] | None = None,
-        cache_tokens_details: list[ModalityTokenCount] | None = None,
-        candidates_tokens_details: list[ModalityTokenCount] | None = None,
-        tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = None,
-        service_tier: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.prompt_token_count = prompt_token_count
-        self.cached_content_token_count = cached_content_token_count
-        self.candidates_token_count = candidates_token_count
-        self.tool_use_prompt_token_count = tool_use_prompt_token_count
-        self.thoughts_token_count = thoughts_token_count
-        self.total_token_count = total_token_count
-        self.prompt_tokens_details = prompt_tokens_details
-        self.cache_tokens_details = cache_tokens_details
-        self.candidates_tokens_details = candidates_tokens_details
-        self.tool_use_prompt_tokens_details = tool_use_prompt_tokens_details
-        self.service_tier = service_tier
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            prompt_token_count: int | None = None,
+            cached_content_token_count: int | None = None,
+            candidates_token_count: int | None = None,
+            tool_use_prompt_token_count: int | None = None,
+            thoughts_token_count: int | None = None,
+            total_token_count: int | None = None,
+            prompt_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            cache_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            candidates_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            tool_use_prompt_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            service_tier: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            prompt_token_count=None,
+            cached_content_token_count=None,
+            candidates_token_count=None,
+            tool_use_prompt_token_count=None,
+            thoughts_token_count=None,
+            total_token_count=None,
+            prompt_tokens_details=None,
+            cache_tokens_details=None,
+            candidates_tokens_details=None,
+            tool_use_prompt_tokens_details=None,
+            service_tier=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerateContentResponseUsageMetadata, locals())
+            self.prompt_token_count = prompt_token_count
+            self.cached_content_token_count = cached_content_token_count
+            self.candidates_token_count = candidates_token_count
+            self.tool_use_prompt_token_count = tool_use_prompt_token_count
+            self.thoughts_token_count = thoughts_token_count
+            self.total_token_count = total_token_count
+            self.prompt_tokens_details = (
+                prompt_tokens_details
+                if prompt_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    prompt_tokens_details,
+                    "GenerateContentResponseUsageMetadata.prompt_tokens_details",
+                )
+            )
+            self.cache_tokens_details = (
+                cache_tokens_details
+                if cache_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    cache_tokens_details,
+                    "GenerateContentResponseUsageMetadata.cache_tokens_details",
+                )
+            )
+            self.candidates_tokens_details = (
+                candidates_tokens_details
+                if candidates_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    candidates_tokens_details,
+                    "GenerateContentResponseUsageMetadata.candidates_tokens_details",
+                )
+            )
+            self.tool_use_prompt_tokens_details = (
+                tool_use_prompt_tokens_details
+                if tool_use_prompt_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    tool_use_prompt_tokens_details,
+                    "GenerateContentResponseUsageMetadata.tool_use_prompt_tokens_details",
+                )
+            )
+            self.service_tier = service_tier
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1952,14 +2837,39 @@ class GoogleSearchRetrieval(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        dynamic_retrieval_config: DynamicRetrievalConfig | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.dynamic_retrieval_config = dynamic_retrieval_config
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            dynamic_retrieval_config: DynamicRetrievalConfig
+            | DynamicRetrievalConfigDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            dynamic_retrieval_config=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GoogleSearchRetrieval, locals())
+            self.dynamic_retrieval_config = (
+                dynamic_retrieval_config
+                if dynamic_retrieval_config is None
+                or dynamic_retrieval_config.__class__ is DynamicRetrievalConfig
+                else as_model(
+                    DynamicRetrievalConfig,
+                    dynamic_retrieval_config,
+                    "GoogleSearchRetrieval.dynamic_retrieval_config",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -1980,14 +2890,40 @@ class GroundingChunkMapsPlaceAnswerSources(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        review_snippets: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.review_snippets = review_snippets
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            review_snippets: Sequence[
+                GroundingChunkMapsPlaceAnswerSourcesReviewSnippet
+                | GroundingChunkMapsPlaceAnswerSourcesReviewSnippetDict
+            ]
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            review_snippets=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunkMapsPlaceAnswerSources, locals())
+            self.review_snippets = (
+                review_snippets
+                if review_snippets is None
+                else as_models(
+                    GroundingChunkMapsPlaceAnswerSourcesReviewSnippet,
+                    review_snippets,
+                    "GroundingChunkMapsPlaceAnswerSources.review_snippets",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2024,22 +2960,48 @@ class GroundingChunkRetrievedContext(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        uri: str | None = None,
-        title: str | None = None,
-        text: str | None = None,
-        file_search_store: str | None = None,
-        custom_metadata: list[CustomMetadata] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.uri = uri
-        self.title = title
-        self.text = text
-        self.file_search_store = file_search_store
-        self.custom_metadata = custom_metadata
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            uri: str | None = None,
+            title: str | None = None,
+            text: str | None = None,
+            file_search_store: str | None = None,
+            custom_metadata: Sequence[CustomMetadata | CustomMetadataDict] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            uri=None,
+            title=None,
+            text=None,
+            file_search_store=None,
+            custom_metadata=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunkRetrievedContext, locals())
+            self.uri = uri
+            self.title = title
+            self.text = text
+            self.file_search_store = file_search_store
+            self.custom_metadata = (
+                custom_metadata
+                if custom_metadata is None
+                else as_models(
+                    CustomMetadata,
+                    custom_metadata,
+                    "GroundingChunkRetrievedContext.custom_metadata",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2068,18 +3030,38 @@ class GroundingSupport(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        segment: Segment | None = None,
-        grounding_chunk_indices: list[int] | None = None,
-        confidence_scores: list[float] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.segment = segment
-        self.grounding_chunk_indices = grounding_chunk_indices
-        self.confidence_scores = confidence_scores
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            segment: Segment | SegmentDict | None = None,
+            grounding_chunk_indices: list[int] | None = None,
+            confidence_scores: list[float] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            segment=None,
+            grounding_chunk_indices=None,
+            confidence_scores=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingSupport, locals())
+            self.segment = (
+                segment
+                if segment is None or segment.__class__ is Segment
+                else as_model(Segment, segment, "GroundingSupport.segment")
+            )
+            self.grounding_chunk_indices = grounding_chunk_indices
+            self.confidence_scores = confidence_scores
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2108,18 +3090,48 @@ class LogprobsResult(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        log_probability_sum: float | None = None,
-        top_candidates: list[LogprobsResultTopCandidates] | None = None,
-        chosen_candidates: list[LogprobsResultCandidate] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.log_probability_sum = log_probability_sum
-        self.top_candidates = top_candidates
-        self.chosen_candidates = chosen_candidates
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            log_probability_sum: float | None = None,
+            top_candidates: Sequence[LogprobsResultTopCandidates | LogprobsResultTopCandidatesDict]
+            | None = None,
+            chosen_candidates: Sequence[LogprobsResultCandidate | LogprobsResultCandidateDict]
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            log_probability_sum=None,
+            top_candidates=None,
+            chosen_candidates=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, LogprobsResult, locals())
+            self.log_probability_sum = log_probability_sum
+            self.top_candidates = (
+                top_candidates
+                if top_candidates is None
+                else as_models(
+                    LogprobsResultTopCandidates, top_candidates, "LogprobsResult.top_candidates"
+                )
+            )
+            self.chosen_candidates = (
+                chosen_candidates
+                if chosen_candidates is None
+                else as_models(
+                    LogprobsResultCandidate, chosen_candidates, "LogprobsResult.chosen_candidates"
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2188,38 +3200,103 @@ class Part(PartMixin):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        text: str | None = None,
-        inline_data: Blob | None = None,
-        function_call: FunctionCall | None = None,
-        function_response: FunctionResponse | None = None,
-        file_data: FileData | None = None,
-        executable_code: ExecutableCode | None = None,
-        code_execution_result: CodeExecutionResult | None = None,
-        video_metadata: VideoMetadata | None = None,
-        thought: bool | None = None,
-        thought_signature: bytes | None = None,
-        part_metadata: dict[str, Any] | None = None,
-        tool_call: ToolCall | None = None,
-        tool_response: ToolResponse | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.text = text
-        self.inline_data = inline_data
-        self.function_call = function_call
-        self.function_response = function_response
-        self.file_data = file_data
-        self.executable_code = executable_code
-        self.code_execution_result = code_execution_result
-        self.video_metadata = video_metadata
-        self.thought = thought
-        self.thought_signature = thought_signature
-        self.part_metadata = part_metadata
-        self.tool_call = tool_call
-        self.tool_response = tool_response
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            text: str | None = None,
+            inline_data: Blob | BlobDict | None = None,
+            function_call: FunctionCall | FunctionCallDict | None = None,
+            function_response: FunctionResponse | FunctionResponseDict | None = None,
+            file_data: FileData | FileDataDict | None = None,
+            executable_code: ExecutableCode | ExecutableCodeDict | None = None,
+            code_execution_result: CodeExecutionResult | CodeExecutionResultDict | None = None,
+            video_metadata: VideoMetadata | VideoMetadataDict | None = None,
+            thought: bool | None = None,
+            thought_signature: bytes | None = None,
+            part_metadata: dict[str, Any] | None = None,
+            tool_call: ToolCall | ToolCallDict | None = None,
+            tool_response: ToolResponse | ToolResponseDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            text=None,
+            inline_data=None,
+            function_call=None,
+            function_response=None,
+            file_data=None,
+            executable_code=None,
+            code_execution_result=None,
+            video_metadata=None,
+            thought=None,
+            thought_signature=None,
+            part_metadata=None,
+            tool_call=None,
+            tool_response=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Part, locals())
+            self.text = text
+            self.inline_data = (
+                inline_data
+                if inline_data is None or inline_data.__class__ is Blob
+                else as_model(Blob, inline_data, "Part.inline_data")
+            )
+            self.function_call = (
+                function_call
+                if function_call is None or function_call.__class__ is FunctionCall
+                else as_model(FunctionCall, function_call, "Part.function_call")
+            )
+            self.function_response = (
+                function_response
+                if function_response is None or function_response.__class__ is FunctionResponse
+                else as_model(FunctionResponse, function_response, "Part.function_response")
+            )
+            self.file_data = (
+                file_data
+                if file_data is None or file_data.__class__ is FileData
+                else as_model(FileData, file_data, "Part.file_data")
+            )
+            self.executable_code = (
+                executable_code
+                if executable_code is None or executable_code.__class__ is ExecutableCode
+                else as_model(ExecutableCode, executable_code, "Part.executable_code")
+            )
+            self.code_execution_result = (
+                code_execution_result
+                if code_execution_result is None
+                or code_execution_result.__class__ is CodeExecutionResult
+                else as_model(
+                    CodeExecutionResult, code_execution_result, "Part.code_execution_result"
+                )
+            )
+            self.video_metadata = (
+                video_metadata
+                if video_metadata is None or video_metadata.__class__ is VideoMetadata
+                else as_model(VideoMetadata, video_metadata, "Part.video_metadata")
+            )
+            self.thought = thought
+            self.thought_signature = thought_signature
+            self.part_metadata = part_metadata
+            self.tool_call = (
+                tool_call
+                if tool_call is None or tool_call.__class__ is ToolCall
+                else as_model(ToolCall, tool_call, "Part.tool_call")
+            )
+            self.tool_response = (
+                tool_response
+                if tool_response is None or tool_response.__class__ is ToolResponse
+                else as_model(ToolResponse, tool_response, "Part.tool_response")
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2248,18 +3325,42 @@ class SafetyRating(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        category: HarmCategory | None = None,
-        probability: SafetyRatingHarmProbability | None = None,
-        blocked: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.category = category
-        self.probability = probability
-        self.blocked = blocked
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            category: HarmCategory | None = None,
+            probability: SafetyRatingHarmProbability | None = None,
+            blocked: bool | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            category=None,
+            probability=None,
+            blocked=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SafetyRating, locals())
+            self.category = (
+                category
+                if category is None or category.__class__ is HarmCategory
+                else as_enum(HarmCategory, category, "SafetyRating.category")
+            )
+            self.probability = (
+                probability
+                if probability is None or probability.__class__ is SafetyRatingHarmProbability
+                else as_enum(SafetyRatingHarmProbability, probability, "SafetyRating.probability")
+            )
+            self.blocked = blocked
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2284,16 +3385,39 @@ class SafetySetting(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        category: HarmCategory | None = None,
-        threshold: SafetySettingHarmBlockThreshold | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.category = category
-        self.threshold = threshold
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            category: HarmCategory | None = None,
+            threshold: SafetySettingHarmBlockThreshold | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            category=None,
+            threshold=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SafetySetting, locals())
+            self.category = (
+                category
+                if category is None or category.__class__ is HarmCategory
+                else as_enum(HarmCategory, category, "SafetySetting.category")
+            )
+            self.threshold = (
+                threshold
+                if threshold is None or threshold.__class__ is SafetySettingHarmBlockThreshold
+                else as_enum(SafetySettingHarmBlockThreshold, threshold, "SafetySetting.threshold")
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2398,56 +3522,103 @@ class Schema(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        type: Type | None = None,
-        format: str | None = None,
-        title: str | None = None,
-        description: str | None = None,
-        nullable: bool | None = None,
-        enum: list[str] | None = None,
-        items: Schema | None = None,
-        max_items: int | None = None,
-        min_items: int | None = None,
-        properties: dict[str, Schema] | None = None,
-        required: list[str] | None = None,
-        min_properties: int | None = None,
-        max_properties: int | None = None,
-        minimum: float | None = None,
-        maximum: float | None = None,
-        min_length: int | None = None,
-        max_length: int | None = None,
-        pattern: str | None = None,
-        example: Any | None = None,
-        any_of: list[Schema] | None = None,
-        property_ordering: list[str] | None = None,
-        default: Any | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.type = type
-        self.format = format
-        self.title = title
-        self.description = description
-        self.nullable = nullable
-        self.enum = enum
-        self.items = items
-        self.max_items = max_items
-        self.min_items = min_items
-        self.properties = properties
-        self.required = required
-        self.min_properties = min_properties
-        self.max_properties = max_properties
-        self.minimum = minimum
-        self.maximum = maximum
-        self.min_length = min_length
-        self.max_length = max_length
-        self.pattern = pattern
-        self.example = example
-        self.any_of = any_of
-        self.property_ordering = property_ordering
-        self.default = default
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            type: Type | None = None,
+            format: str | None = None,
+            title: str | None = None,
+            description: str | None = None,
+            nullable: bool | None = None,
+            enum: list[str] | None = None,
+            items: Schema | SchemaDict | None = None,
+            max_items: int | None = None,
+            min_items: int | None = None,
+            properties: Mapping[str, Schema | SchemaDict] | None = None,
+            required: list[str] | None = None,
+            min_properties: int | None = None,
+            max_properties: int | None = None,
+            minimum: float | None = None,
+            maximum: float | None = None,
+            min_length: int | None = None,
+            max_length: int | None = None,
+            pattern: str | None = None,
+            example: Any | None = None,
+            any_of: Sequence[Schema | SchemaDict] | None = None,
+            property_ordering: list[str] | None = None,
+            default: Any | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            type=None,
+            format=None,
+            title=None,
+            description=None,
+            nullable=None,
+            enum=None,
+            items=None,
+            max_items=None,
+            min_items=None,
+            properties=None,
+            required=None,
+            min_properties=None,
+            max_properties=None,
+            minimum=None,
+            maximum=None,
+            min_length=None,
+            max_length=None,
+            pattern=None,
+            example=None,
+            any_of=None,
+            property_ordering=None,
+            default=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Schema, locals())
+            self.type = (
+                type
+                if type is None or type.__class__ is Type
+                else as_enum(Type, type, "Schema.type")
+            )
+            self.format = format
+            self.title = title
+            self.description = description
+            self.nullable = nullable
+            self.enum = enum
+            self.items = (
+                items
+                if items is None or items.__class__ is Schema
+                else as_model(Schema, items, "Schema.items")
+            )
+            self.max_items = max_items
+            self.min_items = min_items
+            self.properties = (
+                properties
+                if properties is None
+                else as_model_map(Schema, properties, "Schema.properties")
+            )
+            self.required = required
+            self.min_properties = min_properties
+            self.max_properties = max_properties
+            self.minimum = minimum
+            self.maximum = maximum
+            self.min_length = min_length
+            self.max_length = max_length
+            self.pattern = pattern
+            self.example = example
+            self.any_of = any_of if any_of is None else as_models(Schema, any_of, "Schema.any_of")
+            self.property_ordering = property_ordering
+            self.default = default
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2472,16 +3643,35 @@ class SpeakerVoiceConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        speaker: str | None = None,
-        voice_config: VoiceConfig | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.speaker = speaker
-        self.voice_config = voice_config
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            speaker: str | None = None,
+            voice_config: VoiceConfig | VoiceConfigDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            speaker=None,
+            voice_config=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SpeakerVoiceConfig, locals())
+            self.speaker = speaker
+            self.voice_config = (
+                voice_config
+                if voice_config is None or voice_config.__class__ is VoiceConfig
+                else as_model(VoiceConfig, voice_config, "SpeakerVoiceConfig.voice_config")
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2510,18 +3700,38 @@ class ThinkingConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        include_thoughts: bool | None = None,
-        thinking_budget: int | None = None,
-        thinking_level: ThinkingLevel | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.include_thoughts = include_thoughts
-        self.thinking_budget = thinking_budget
-        self.thinking_level = thinking_level
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            include_thoughts: bool | None = None,
+            thinking_budget: int | None = None,
+            thinking_level: ThinkingLevel | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            include_thoughts=None,
+            thinking_budget=None,
+            thinking_level=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ThinkingConfig, locals())
+            self.include_thoughts = include_thoughts
+            self.thinking_budget = thinking_budget
+            self.thinking_level = (
+                thinking_level
+                if thinking_level is None or thinking_level.__class__ is ThinkingLevel
+                else as_enum(ThinkingLevel, thinking_level, "ThinkingConfig.thinking_level")
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2546,16 +3756,35 @@ class ToolComputerUse(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        environment: ToolComputerUseEnvironment | None = None,
-        excluded_predefined_functions: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.environment = environment
-        self.excluded_predefined_functions = excluded_predefined_functions
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            environment: ToolComputerUseEnvironment | None = None,
+            excluded_predefined_functions: list[str] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            environment=None,
+            excluded_predefined_functions=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ToolComputerUse, locals())
+            self.environment = (
+                environment
+                if environment is None or environment.__class__ is ToolComputerUseEnvironment
+                else as_enum(ToolComputerUseEnvironment, environment, "ToolComputerUse.environment")
+            )
+            self.excluded_predefined_functions = excluded_predefined_functions
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2584,18 +3813,49 @@ class ToolConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        function_calling_config: FunctionCallingConfig | None = None,
-        retrieval_config: RetrievalConfig | None = None,
-        include_server_side_tool_invocations: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.function_calling_config = function_calling_config
-        self.retrieval_config = retrieval_config
-        self.include_server_side_tool_invocations = include_server_side_tool_invocations
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            function_calling_config: FunctionCallingConfig
+            | FunctionCallingConfigDict
+            | None = None,
+            retrieval_config: RetrievalConfig | RetrievalConfigDict | None = None,
+            include_server_side_tool_invocations: bool | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            function_calling_config=None,
+            retrieval_config=None,
+            include_server_side_tool_invocations=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ToolConfig, locals())
+            self.function_calling_config = (
+                function_calling_config
+                if function_calling_config is None
+                or function_calling_config.__class__ is FunctionCallingConfig
+                else as_model(
+                    FunctionCallingConfig,
+                    function_calling_config,
+                    "ToolConfig.function_calling_config",
+                )
+            )
+            self.retrieval_config = (
+                retrieval_config
+                if retrieval_config is None or retrieval_config.__class__ is RetrievalConfig
+                else as_model(RetrievalConfig, retrieval_config, "ToolConfig.retrieval_config")
+            )
+            self.include_server_side_tool_invocations = include_server_side_tool_invocations
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2620,16 +3880,40 @@ class UrlMetadata(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        retrieved_url: str | None = None,
-        url_retrieval_status: UrlMetadataUrlRetrievalStatus | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.retrieved_url = retrieved_url
-        self.url_retrieval_status = url_retrieval_status
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            retrieved_url: str | None = None,
+            url_retrieval_status: UrlMetadataUrlRetrievalStatus | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            retrieved_url=None,
+            url_retrieval_status=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, UrlMetadata, locals())
+            self.retrieved_url = retrieved_url
+            self.url_retrieval_status = (
+                url_retrieval_status
+                if url_retrieval_status is None
+                or url_retrieval_status.__class__ is UrlMetadataUrlRetrievalStatus
+                else as_enum(
+                    UrlMetadataUrlRetrievalStatus,
+                    url_retrieval_status,
+                    "UrlMetadata.url_retrieval_status",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2654,16 +3938,31 @@ class Content(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        parts: list[Part] | None = None,
-        role: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.parts = parts
-        self.role = role
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            parts: Sequence[Part | PartDict] | None = None,
+            role: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            parts=None,
+            role=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Content, locals())
+            self.parts = parts if parts is None else as_models(Part, parts, "Content.parts")
+            self.role = role
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2708,26 +4007,58 @@ class FunctionDeclaration(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        parameters: Schema | None = None,
-        parameters_json_schema: Any | None = None,
-        response: Schema | None = None,
-        response_json_schema: Any | None = None,
-        behavior: FunctionDeclarationBehavior | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.description = description
-        self.parameters = parameters
-        self.parameters_json_schema = parameters_json_schema
-        self.response = response
-        self.response_json_schema = response_json_schema
-        self.behavior = behavior
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            name: str | None = None,
+            description: str | None = None,
+            parameters: Schema | SchemaDict | None = None,
+            parameters_json_schema: Any | None = None,
+            response: Schema | SchemaDict | None = None,
+            response_json_schema: Any | None = None,
+            behavior: FunctionDeclarationBehavior | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            name=None,
+            description=None,
+            parameters=None,
+            parameters_json_schema=None,
+            response=None,
+            response_json_schema=None,
+            behavior=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionDeclaration, locals())
+            self.name = name
+            self.description = description
+            self.parameters = (
+                parameters
+                if parameters is None or parameters.__class__ is Schema
+                else as_model(Schema, parameters, "FunctionDeclaration.parameters")
+            )
+            self.parameters_json_schema = parameters_json_schema
+            self.response = (
+                response
+                if response is None or response.__class__ is Schema
+                else as_model(Schema, response, "FunctionDeclaration.response")
+            )
+            self.response_json_schema = response_json_schema
+            self.behavior = (
+                behavior
+                if behavior is None or behavior.__class__ is FunctionDeclarationBehavior
+                else as_enum(FunctionDeclarationBehavior, behavior, "FunctionDeclaration.behavior")
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2752,16 +4083,48 @@ class GenerateContentResponsePromptFeedback(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        block_reason: GenerateContentResponsePromptFeedbackBlockReason | None = None,
-        safety_ratings: list[SafetyRating] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.block_reason = block_reason
-        self.safety_ratings = safety_ratings
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            block_reason: GenerateContentResponsePromptFeedbackBlockReason | None = None,
+            safety_ratings: Sequence[SafetyRating | SafetyRatingDict] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            block_reason=None,
+            safety_ratings=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerateContentResponsePromptFeedback, locals())
+            self.block_reason = (
+                block_reason
+                if block_reason is None
+                or block_reason.__class__ is GenerateContentResponsePromptFeedbackBlockReason
+                else as_enum(
+                    GenerateContentResponsePromptFeedbackBlockReason,
+                    block_reason,
+                    "GenerateContentResponsePromptFeedback.block_reason",
+                )
+            )
+            self.safety_ratings = (
+                safety_ratings
+                if safety_ratings is None
+                else as_models(
+                    SafetyRating,
+                    safety_ratings,
+                    "GenerateContentResponsePromptFeedback.safety_ratings",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2786,16 +4149,39 @@ class GroundingAttribution(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        source_id: AttributionSourceId | None = None,
-        content: Content | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.source_id = source_id
-        self.content = content
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            source_id: AttributionSourceId | AttributionSourceIdDict | None = None,
+            content: Content | ContentDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            source_id=None,
+            content=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingAttribution, locals())
+            self.source_id = (
+                source_id
+                if source_id is None or source_id.__class__ is AttributionSourceId
+                else as_model(AttributionSourceId, source_id, "GroundingAttribution.source_id")
+            )
+            self.content = (
+                content
+                if content is None or content.__class__ is Content
+                else as_model(Content, content, "GroundingAttribution.content")
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2832,22 +4218,51 @@ class GroundingChunkMaps(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        uri: str | None = None,
-        title: str | None = None,
-        text: str | None = None,
-        place_id: str | None = None,
-        place_answer_sources: GroundingChunkMapsPlaceAnswerSources | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.uri = uri
-        self.title = title
-        self.text = text
-        self.place_id = place_id
-        self.place_answer_sources = place_answer_sources
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            uri: str | None = None,
+            title: str | None = None,
+            text: str | None = None,
+            place_id: str | None = None,
+            place_answer_sources: GroundingChunkMapsPlaceAnswerSources
+            | GroundingChunkMapsPlaceAnswerSourcesDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            uri=None,
+            title=None,
+            text=None,
+            place_id=None,
+            place_answer_sources=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunkMaps, locals())
+            self.uri = uri
+            self.title = title
+            self.text = text
+            self.place_id = place_id
+            self.place_answer_sources = (
+                place_answer_sources
+                if place_answer_sources is None
+                or place_answer_sources.__class__ is GroundingChunkMapsPlaceAnswerSources
+                else as_model(
+                    GroundingChunkMapsPlaceAnswerSources,
+                    place_answer_sources,
+                    "GroundingChunkMaps.place_answer_sources",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2868,14 +4283,37 @@ class MultiSpeakerVoiceConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        speaker_voice_configs: list[SpeakerVoiceConfig] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.speaker_voice_configs = speaker_voice_configs
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            speaker_voice_configs: Sequence[SpeakerVoiceConfig | SpeakerVoiceConfigDict]
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            speaker_voice_configs=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, MultiSpeakerVoiceConfig, locals())
+            self.speaker_voice_configs = (
+                speaker_voice_configs
+                if speaker_voice_configs is None
+                else as_models(
+                    SpeakerVoiceConfig,
+                    speaker_voice_configs,
+                    "MultiSpeakerVoiceConfig.speaker_voice_configs",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2904,18 +4342,49 @@ class SpeechConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        voice_config: VoiceConfig | None = None,
-        multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = None,
-        language_code: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.voice_config = voice_config
-        self.multi_speaker_voice_config = multi_speaker_voice_config
-        self.language_code = language_code
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            voice_config: VoiceConfig | VoiceConfigDict | None = None,
+            multi_speaker_voice_config: MultiSpeakerVoiceConfig
+            | MultiSpeakerVoiceConfigDict
+            | None = None,
+            language_code: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            voice_config=None,
+            multi_speaker_voice_config=None,
+            language_code=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SpeechConfig, locals())
+            self.voice_config = (
+                voice_config
+                if voice_config is None or voice_config.__class__ is VoiceConfig
+                else as_model(VoiceConfig, voice_config, "SpeechConfig.voice_config")
+            )
+            self.multi_speaker_voice_config = (
+                multi_speaker_voice_config
+                if multi_speaker_voice_config is None
+                or multi_speaker_voice_config.__class__ is MultiSpeakerVoiceConfig
+                else as_model(
+                    MultiSpeakerVoiceConfig,
+                    multi_speaker_voice_config,
+                    "SpeechConfig.multi_speaker_voice_config",
+                )
+            )
+            self.language_code = language_code
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -2964,28 +4433,89 @@ class Tool(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        function_declarations: list[FunctionDeclaration] | None = None,
-        google_search_retrieval: GoogleSearchRetrieval | None = None,
-        code_execution: CodeExecution | None = None,
-        google_search: ToolGoogleSearch | None = None,
-        computer_use: ToolComputerUse | None = None,
-        url_context: UrlContext | None = None,
-        file_search: FileSearch | None = None,
-        google_maps: GoogleMaps | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.function_declarations = function_declarations
-        self.google_search_retrieval = google_search_retrieval
-        self.code_execution = code_execution
-        self.google_search = google_search
-        self.computer_use = computer_use
-        self.url_context = url_context
-        self.file_search = file_search
-        self.google_maps = google_maps
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            function_declarations: Sequence[FunctionDeclaration | FunctionDeclarationDict]
+            | None = None,
+            google_search_retrieval: GoogleSearchRetrieval
+            | GoogleSearchRetrievalDict
+            | None = None,
+            code_execution: CodeExecution | CodeExecutionDict | None = None,
+            google_search: ToolGoogleSearch | ToolGoogleSearchDict | None = None,
+            computer_use: ToolComputerUse | ToolComputerUseDict | None = None,
+            url_context: UrlContext | UrlContextDict | None = None,
+            file_search: FileSearch | FileSearchDict | None = None,
+            google_maps: GoogleMaps | GoogleMapsDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            function_declarations=None,
+            google_search_retrieval=None,
+            code_execution=None,
+            google_search=None,
+            computer_use=None,
+            url_context=None,
+            file_search=None,
+            google_maps=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Tool, locals())
+            self.function_declarations = (
+                function_declarations
+                if function_declarations is None
+                else as_models(
+                    FunctionDeclaration, function_declarations, "Tool.function_declarations"
+                )
+            )
+            self.google_search_retrieval = (
+                google_search_retrieval
+                if google_search_retrieval is None
+                or google_search_retrieval.__class__ is GoogleSearchRetrieval
+                else as_model(
+                    GoogleSearchRetrieval, google_search_retrieval, "Tool.google_search_retrieval"
+                )
+            )
+            self.code_execution = (
+                code_execution
+                if code_execution is None or code_execution.__class__ is CodeExecution
+                else as_model(CodeExecution, code_execution, "Tool.code_execution")
+            )
+            self.google_search = (
+                google_search
+                if google_search is None or google_search.__class__ is ToolGoogleSearch
+                else as_model(ToolGoogleSearch, google_search, "Tool.google_search")
+            )
+            self.computer_use = (
+                computer_use
+                if computer_use is None or computer_use.__class__ is ToolComputerUse
+                else as_model(ToolComputerUse, computer_use, "Tool.computer_use")
+            )
+            self.url_context = (
+                url_context
+                if url_context is None or url_context.__class__ is UrlContext
+                else as_model(UrlContext, url_context, "Tool.url_context")
+            )
+            self.file_search = (
+                file_search
+                if file_search is None or file_search.__class__ is FileSearch
+                else as_model(FileSearch, file_search, "Tool.file_search")
+            )
+            self.google_maps = (
+                google_maps
+                if google_maps is None or google_maps.__class__ is GoogleMaps
+                else as_model(GoogleMaps, google_maps, "Tool.google_maps")
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -3006,14 +4536,32 @@ class UrlContextMetadata(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        url_metadata: list[UrlMetadata] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.url_metadata = url_metadata
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            url_metadata: Sequence[UrlMetadata | UrlMetadataDict] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            url_metadata=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, UrlContextMetadata, locals())
+            self.url_metadata = (
+                url_metadata
+                if url_metadata is None
+                else as_models(UrlMetadata, url_metadata, "UrlContextMetadata.url_metadata")
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -3138,66 +4686,153 @@ class GenerateContentConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        http_options: HttpOptions | None = None,
-        system_instruction: Any | None = None,
-        candidate_count: int | None = None,
-        stop_sequences: list[str] | None = None,
-        max_output_tokens: int | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-        top_k: int | None = None,
-        seed: int | None = None,
-        response_mime_type: str | None = None,
-        response_schema: Any | None = None,
-        response_json_schema: Any | None = None,
-        response_json_schema_ordered: Any | None = None,
-        presence_penalty: float | None = None,
-        frequency_penalty: float | None = None,
-        response_logprobs: bool | None = None,
-        logprobs: int | None = None,
-        enable_enhanced_civic_answers: bool | None = None,
-        response_modalities: list[GenerationConfigModality] | None = None,
-        speech_config: SpeechConfig | None = None,
-        thinking_config: ThinkingConfig | None = None,
-        image_config: ImageConfig | None = None,
-        media_resolution: GenerationConfigMediaResolution | None = None,
-        safety_settings: list[SafetySetting] | None = None,
-        tools: list[Tool] | None = None,
-        tool_config: ToolConfig | None = None,
-        cached_content: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.http_options = http_options
-        self.system_instruction = system_instruction
-        self.candidate_count = candidate_count
-        self.stop_sequences = stop_sequences
-        self.max_output_tokens = max_output_tokens
-        self.temperature = temperature
-        self.top_p = top_p
-        self.top_k = top_k
-        self.seed = seed
-        self.response_mime_type = response_mime_type
-        self.response_schema = response_schema
-        self.response_json_schema = response_json_schema
-        self.response_json_schema_ordered = response_json_schema_ordered
-        self.presence_penalty = presence_penalty
-        self.frequency_penalty = frequency_penalty
-        self.response_logprobs = response_logprobs
-        self.logprobs = logprobs
-        self.enable_enhanced_civic_answers = enable_enhanced_civic_answers
-        self.response_modalities = response_modalities
-        self.speech_config = speech_config
-        self.thinking_config = thinking_config
-        self.image_config = image_config
-        self.media_resolution = media_resolution
-        self.safety_settings = safety_settings
-        self.tools = tools
-        self.tool_config = tool_config
-        self.cached_content = cached_content
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            http_options: HttpOptions | HttpOptionsDict | None = None,
+            system_instruction: Any | None = None,
+            candidate_count: int | None = None,
+            stop_sequences: list[str] | None = None,
+            max_output_tokens: int | None = None,
+            temperature: float | None = None,
+            top_p: float | None = None,
+            top_k: int | None = None,
+            seed: int | None = None,
+            response_mime_type: str | None = None,
+            response_schema: Any | None = None,
+            response_json_schema: Any | None = None,
+            response_json_schema_ordered: Any | None = None,
+            presence_penalty: float | None = None,
+            frequency_penalty: float | None = None,
+            response_logprobs: bool | None = None,
+            logprobs: int | None = None,
+            enable_enhanced_civic_answers: bool | None = None,
+            response_modalities: list[GenerationConfigModality] | None = None,
+            speech_config: SpeechConfig | SpeechConfigDict | None = None,
+            thinking_config: ThinkingConfig | ThinkingConfigDict | None = None,
+            image_config: ImageConfig | ImageConfigDict | None = None,
+            media_resolution: GenerationConfigMediaResolution | None = None,
+            safety_settings: Sequence[SafetySetting | SafetySettingDict] | None = None,
+            tools: Sequence[Tool | ToolDict] | None = None,
+            tool_config: ToolConfig | ToolConfigDict | None = None,
+            cached_content: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            http_options=None,
+            system_instruction=None,
+            candidate_count=None,
+            stop_sequences=None,
+            max_output_tokens=None,
+            temperature=None,
+            top_p=None,
+            top_k=None,
+            seed=None,
+            response_mime_type=None,
+            response_schema=None,
+            response_json_schema=None,
+            response_json_schema_ordered=None,
+            presence_penalty=None,
+            frequency_penalty=None,
+            response_logprobs=None,
+            logprobs=None,
+            enable_enhanced_civic_answers=None,
+            response_modalities=None,
+            speech_config=None,
+            thinking_config=None,
+            image_config=None,
+            media_resolution=None,
+            safety_settings=None,
+            tools=None,
+            tool_config=None,
+            cached_content=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerateContentConfig, locals())
+            self.http_options = (
+                http_options
+                if http_options is None or http_options.__class__ is HttpOptions
+                else as_model(HttpOptions, http_options, "GenerateContentConfig.http_options")
+            )
+            self.system_instruction = system_instruction
+            self.candidate_count = candidate_count
+            self.stop_sequences = stop_sequences
+            self.max_output_tokens = max_output_tokens
+            self.temperature = temperature
+            self.top_p = top_p
+            self.top_k = top_k
+            self.seed = seed
+            self.response_mime_type = response_mime_type
+            self.response_schema = response_schema
+            self.response_json_schema = response_json_schema
+            self.response_json_schema_ordered = response_json_schema_ordered
+            self.presence_penalty = presence_penalty
+            self.frequency_penalty = frequency_penalty
+            self.response_logprobs = response_logprobs
+            self.logprobs = logprobs
+            self.enable_enhanced_civic_answers = enable_enhanced_civic_answers
+            self.response_modalities = (
+                response_modalities
+                if response_modalities is None
+                else as_enums(
+                    GenerationConfigModality,
+                    response_modalities,
+                    "GenerateContentConfig.response_modalities",
+                )
+            )
+            self.speech_config = (
+                speech_config
+                if speech_config is None or speech_config.__class__ is SpeechConfig
+                else as_model(SpeechConfig, speech_config, "GenerateContentConfig.speech_config")
+            )
+            self.thinking_config = (
+                thinking_config
+                if thinking_config is None or thinking_config.__class__ is ThinkingConfig
+                else as_model(
+                    ThinkingConfig, thinking_config, "GenerateContentConfig.thinking_config"
+                )
+            )
+            self.image_config = (
+                image_config
+                if image_config is None or image_config.__class__ is ImageConfig
+                else as_model(ImageConfig, image_config, "GenerateContentConfig.image_config")
+            )
+            self.media_resolution = (
+                media_resolution
+                if media_resolution is None
+                or media_resolution.__class__ is GenerationConfigMediaResolution
+                else as_enum(
+                    GenerationConfigMediaResolution,
+                    media_resolution,
+                    "GenerateContentConfig.media_resolution",
+                )
+            )
+            self.safety_settings = (
+                safety_settings
+                if safety_settings is None
+                else as_models(
+                    SafetySetting, safety_settings, "GenerateContentConfig.safety_settings"
+                )
+            )
+            self.tools = (
+                tools if tools is None else as_models(Tool, tools, "GenerateContentConfig.tools")
+            )
+            self.tool_config = (
+                tool_config
+                if tool_config is None or tool_config.__class__ is ToolConfig
+                else as_model(ToolConfig, tool_config, "GenerateContentConfig.tool_config")
+            )
+            self.cached_content = cached_content
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -3298,54 +4933,121 @@ class GenerationConfig(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        candidate_count: int | None = None,
-        stop_sequences: list[str] | None = None,
-        max_output_tokens: int | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-        top_k: int | None = None,
-        seed: int | None = None,
-        response_mime_type: str | None = None,
-        response_schema: Schema | None = None,
-        response_json_schema: Any | None = None,
-        response_json_schema_ordered: Any | None = None,
-        presence_penalty: float | None = None,
-        frequency_penalty: float | None = None,
-        response_logprobs: bool | None = None,
-        logprobs: int | None = None,
-        enable_enhanced_civic_answers: bool | None = None,
-        response_modalities: list[GenerationConfigModality] | None = None,
-        speech_config: SpeechConfig | None = None,
-        thinking_config: ThinkingConfig | None = None,
-        image_config: ImageConfig | None = None,
-        media_resolution: GenerationConfigMediaResolution | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.candidate_count = candidate_count
-        self.stop_sequences = stop_sequences
-        self.max_output_tokens = max_output_tokens
-        self.temperature = temperature
-        self.top_p = top_p
-        self.top_k = top_k
-        self.seed = seed
-        self.response_mime_type = response_mime_type
-        self.response_schema = response_schema
-        self.response_json_schema = response_json_schema
-        self.response_json_schema_ordered = response_json_schema_ordered
-        self.presence_penalty = presence_penalty
-        self.frequency_penalty = frequency_penalty
-        self.response_logprobs = response_logprobs
-        self.logprobs = logprobs
-        self.enable_enhanced_civic_answers = enable_enhanced_civic_answers
-        self.response_modalities = response_modalities
-        self.speech_config = speech_config
-        self.thinking_config = thinking_config
-        self.image_config = image_config
-        self.media_resolution = media_resolution
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            candidate_count: int | None = None,
+            stop_sequences: list[str] | None = None,
+            max_output_tokens: int | None = None,
+            temperature: float | None = None,
+            top_p: float | None = None,
+            top_k: int | None = None,
+            seed: int | None = None,
+            response_mime_type: str | None = None,
+            response_schema: Schema | SchemaDict | None = None,
+            response_json_schema: Any | None = None,
+            response_json_schema_ordered: Any | None = None,
+            presence_penalty: float | None = None,
+            frequency_penalty: float | None = None,
+            response_logprobs: bool | None = None,
+            logprobs: int | None = None,
+            enable_enhanced_civic_answers: bool | None = None,
+            response_modalities: list[GenerationConfigModality] | None = None,
+            speech_config: SpeechConfig | SpeechConfigDict | None = None,
+            thinking_config: ThinkingConfig | ThinkingConfigDict | None = None,
+            image_config: ImageConfig | ImageConfigDict | None = None,
+            media_resolution: GenerationConfigMediaResolution | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            candidate_count=None,
+            stop_sequences=None,
+            max_output_tokens=None,
+            temperature=None,
+            top_p=None,
+            top_k=None,
+            seed=None,
+            response_mime_type=None,
+            response_schema=None,
+            response_json_schema=None,
+            response_json_schema_ordered=None,
+            presence_penalty=None,
+            frequency_penalty=None,
+            response_logprobs=None,
+            logprobs=None,
+            enable_enhanced_civic_answers=None,
+            response_modalities=None,
+            speech_config=None,
+            thinking_config=None,
+            image_config=None,
+            media_resolution=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerationConfig, locals())
+            self.candidate_count = candidate_count
+            self.stop_sequences = stop_sequences
+            self.max_output_tokens = max_output_tokens
+            self.temperature = temperature
+            self.top_p = top_p
+            self.top_k = top_k
+            self.seed = seed
+            self.response_mime_type = response_mime_type
+            self.response_schema = (
+                response_schema
+                if response_schema is None or response_schema.__class__ is Schema
+                else as_model(Schema, response_schema, "GenerationConfig.response_schema")
+            )
+            self.response_json_schema = response_json_schema
+            self.response_json_schema_ordered = response_json_schema_ordered
+            self.presence_penalty = presence_penalty
+            self.frequency_penalty = frequency_penalty
+            self.response_logprobs = response_logprobs
+            self.logprobs = logprobs
+            self.enable_enhanced_civic_answers = enable_enhanced_civic_answers
+            self.response_modalities = (
+                response_modalities
+                if response_modalities is None
+                else as_enums(
+                    GenerationConfigModality,
+                    response_modalities,
+                    "GenerationConfig.response_modalities",
+                )
+            )
+            self.speech_config = (
+                speech_config
+                if speech_config is None or speech_config.__class__ is SpeechConfig
+                else as_model(SpeechConfig, speech_config, "GenerationConfig.speech_config")
+            )
+            self.thinking_config = (
+                thinking_config
+                if thinking_config is None or thinking_config.__class__ is ThinkingConfig
+                else as_model(ThinkingConfig, thinking_config, "GenerationConfig.thinking_config")
+            )
+            self.image_config = (
+                image_config
+                if image_config is None or image_config.__class__ is ImageConfig
+                else as_model(ImageConfig, image_config, "GenerationConfig.image_config")
+            )
+            self.media_resolution = (
+                media_resolution
+                if media_resolution is None
+                or media_resolution.__class__ is GenerationConfigMediaResolution
+                else as_enum(
+                    GenerationConfigMediaResolution,
+                    media_resolution,
+                    "GenerationConfig.media_resolution",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -3374,18 +5076,53 @@ class GroundingChunk(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        web: GroundingChunkWeb | None = None,
-        retrieved_context: GroundingChunkRetrievedContext | None = None,
-        maps: GroundingChunkMaps | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.web = web
-        self.retrieved_context = retrieved_context
-        self.maps = maps
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            web: GroundingChunkWeb | GroundingChunkWebDict | None = None,
+            retrieved_context: GroundingChunkRetrievedContext
+            | GroundingChunkRetrievedContextDict
+            | None = None,
+            maps: GroundingChunkMaps | GroundingChunkMapsDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            web=None,
+            retrieved_context=None,
+            maps=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunk, locals())
+            self.web = (
+                web
+                if web is None or web.__class__ is GroundingChunkWeb
+                else as_model(GroundingChunkWeb, web, "GroundingChunk.web")
+            )
+            self.retrieved_context = (
+                retrieved_context
+                if retrieved_context is None
+                or retrieved_context.__class__ is GroundingChunkRetrievedContext
+                else as_model(
+                    GroundingChunkRetrievedContext,
+                    retrieved_context,
+                    "GroundingChunk.retrieved_context",
+                )
+            )
+            self.maps = (
+                maps
+                if maps is None or maps.__class__ is GroundingChunkMaps
+                else as_model(GroundingChunkMaps, maps, "GroundingChunk.maps")
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -3426,24 +5163,67 @@ class GroundingMetadata(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        search_entry_point: SearchEntryPoint | None = None,
-        grounding_chunks: list[GroundingChunk] | None = None,
-        grounding_supports: list[GroundingSupport] | None = None,
-        retrieval_metadata: RetrievalMetadata | None = None,
-        web_search_queries: list[str] | None = None,
-        google_maps_widget_context_token: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.search_entry_point = search_entry_point
-        self.grounding_chunks = grounding_chunks
-        self.grounding_supports = grounding_supports
-        self.retrieval_metadata = retrieval_metadata
-        self.web_search_queries = web_search_queries
-        self.google_maps_widget_context_token = google_maps_widget_context_token
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            search_entry_point: SearchEntryPoint | SearchEntryPointDict | None = None,
+            grounding_chunks: Sequence[GroundingChunk | GroundingChunkDict] | None = None,
+            grounding_supports: Sequence[GroundingSupport | GroundingSupportDict] | None = None,
+            retrieval_metadata: RetrievalMetadata | RetrievalMetadataDict | None = None,
+            web_search_queries: list[str] | None = None,
+            google_maps_widget_context_token: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            search_entry_point=None,
+            grounding_chunks=None,
+            grounding_supports=None,
+            retrieval_metadata=None,
+            web_search_queries=None,
+            google_maps_widget_context_token=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingMetadata, locals())
+            self.search_entry_point = (
+                search_entry_point
+                if search_entry_point is None or search_entry_point.__class__ is SearchEntryPoint
+                else as_model(
+                    SearchEntryPoint, search_entry_point, "GroundingMetadata.search_entry_point"
+                )
+            )
+            self.grounding_chunks = (
+                grounding_chunks
+                if grounding_chunks is None
+                else as_models(
+                    GroundingChunk, grounding_chunks, "GroundingMetadata.grounding_chunks"
+                )
+            )
+            self.grounding_supports = (
+                grounding_supports
+                if grounding_supports is None
+                else as_models(
+                    GroundingSupport, grounding_supports, "GroundingMetadata.grounding_supports"
+                )
+            )
+            self.retrieval_metadata = (
+                retrieval_metadata
+                if retrieval_metadata is None or retrieval_metadata.__class__ is RetrievalMetadata
+                else as_model(
+                    RetrievalMetadata, retrieval_metadata, "GroundingMetadata.retrieval_metadata"
+                )
+            )
+            self.web_search_queries = web_search_queries
+            self.google_maps_widget_context_token = google_maps_widget_context_token
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -3492,28 +5272,77 @@ class GenerateContentRequest(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        model: str | None = None,
-        system_instruction: Content | None = None,
-        contents: list[Content] | None = None,
-        tools: list[Tool] | None = None,
-        tool_config: ToolConfig | None = None,
-        safety_settings: list[SafetySetting] | None = None,
-        generation_config: GenerationConfig | None = None,
-        cached_content: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.model = model
-        self.system_instruction = system_instruction
-        self.contents = contents
-        self.tools = tools
-        self.tool_config = tool_config
-        self.safety_settings = safety_settings
-        self.generation_config = generation_config
-        self.cached_content = cached_content
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            model: str | None = None,
+            system_instruction: Content | ContentDict | None = None,
+            contents: Sequence[Content | ContentDict] | None = None,
+            tools: Sequence[Tool | ToolDict] | None = None,
+            tool_config: ToolConfig | ToolConfigDict | None = None,
+            safety_settings: Sequence[SafetySetting | SafetySettingDict] | None = None,
+            generation_config: GenerationConfig | GenerationConfigDict | None = None,
+            cached_content: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            model=None,
+            system_instruction=None,
+            contents=None,
+            tools=None,
+            tool_config=None,
+            safety_settings=None,
+            generation_config=None,
+            cached_content=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerateContentRequest, locals())
+            self.model = model
+            self.system_instruction = (
+                system_instruction
+                if system_instruction is None or system_instruction.__class__ is Content
+                else as_model(
+                    Content, system_instruction, "GenerateContentRequest.system_instruction"
+                )
+            )
+            self.contents = (
+                contents
+                if contents is None
+                else as_models(Content, contents, "GenerateContentRequest.contents")
+            )
+            self.tools = (
+                tools if tools is None else as_models(Tool, tools, "GenerateContentRequest.tools")
+            )
+            self.tool_config = (
+                tool_config
+                if tool_config is None or tool_config.__class__ is ToolConfig
+                else as_model(ToolConfig, tool_config, "GenerateContentRequest.tool_config")
+            )
+            self.safety_settings = (
+                safety_settings
+                if safety_settings is None
+                else as_models(
+                    SafetySetting, safety_settings, "GenerateContentRequest.safety_settings"
+                )
+            )
+            self.generation_config = (
+                generation_config
+                if generation_config is None or generation_config.__class__ is GenerationConfig
+                else as_model(
+                    GenerationConfig, generation_config, "GenerateContentRequest.generation_config"
+                )
+            )
+            self.cached_content = cached_content
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -3542,18 +5371,49 @@ class CountTokensRequest(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        model: str | None = None,
-        contents: list[Content] | None = None,
-        generate_content_request: GenerateContentRequest | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.model = model
-        self.contents = contents
-        self.generate_content_request = generate_content_request
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            model: str | None = None,
+            contents: Sequence[Content | ContentDict] | None = None,
+            generate_content_request: GenerateContentRequest
+            | GenerateContentRequestDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            model=None,
+            contents=None,
+            generate_content_request=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CountTokensRequest, locals())
+            self.model = model
+            self.contents = (
+                contents
+                if contents is None
+                else as_models(Content, contents, "CountTokensRequest.contents")
+            )
+            self.generate_content_request = (
+                generate_content_request
+                if generate_content_request is None
+                or generate_content_request.__class__ is GenerateContentRequest
+                else as_model(
+                    GenerateContentRequest,
+                    generate_content_request,
+                    "CountTokensRequest.generate_content_request",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -3618,36 +5478,99 @@ class Candidate(WireModel):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        index: int | None = None,
-        content: Content | None = None,
-        finish_reason: CandidateFinishReason | None = None,
-        finish_message: str | None = None,
-        safety_ratings: list[SafetyRating] | None = None,
-        citation_metadata: CitationMetadata | None = None,
-        token_count: int | None = None,
-        grounding_attributions: list[GroundingAttribution] | None = None,
-        grounding_metadata: GroundingMetadata | None = None,
-        avg_logprobs: float | None = None,
-        logprobs_result: LogprobsResult | None = None,
-        url_context_metadata: UrlContextMetadata | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.index = index
-        self.content = content
-        self.finish_reason = finish_reason
-        self.finish_message = finish_message
-        self.safety_ratings = safety_ratings
-        self.citation_metadata = citation_metadata
-        self.token_count = token_count
-        self.grounding_attributions = grounding_attributions
-        self.grounding_metadata = grounding_metadata
-        self.avg_logprobs = avg_logprobs
-        self.logprobs_result = logprobs_result
-        self.url_context_metadata = url_context_metadata
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            index: int | None = None,
+            content: Content | ContentDict | None = None,
+            finish_reason: CandidateFinishReason | None = None,
+            finish_message: str | None = None,
+            safety_ratings: Sequence[SafetyRating | SafetyRatingDict] | None = None,
+            citation_metadata: CitationMetadata | CitationMetadataDict | None = None,
+            token_count: int | None = None,
+            grounding_attributions: Sequence[GroundingAttribution | GroundingAttributionDict]
+            | None = None,
+            grounding_metadata: GroundingMetadata | GroundingMetadataDict | None = None,
+            avg_logprobs: float | None = None,
+            logprobs_result: LogprobsResult | LogprobsResultDict | None = None,
+            url_context_metadata: UrlContextMetadata | UrlContextMetadataDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            index=None,
+            content=None,
+            finish_reason=None,
+            finish_message=None,
+            safety_ratings=None,
+            citation_metadata=None,
+            token_count=None,
+            grounding_attributions=None,
+            grounding_metadata=None,
+            avg_logprobs=None,
+            logprobs_result=None,
+            url_context_metadata=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Candidate, locals())
+            self.index = index
+            self.content = (
+                content
+                if content is None or content.__class__ is Content
+                else as_model(Content, content, "Candidate.content")
+            )
+            self.finish_reason = (
+                finish_reason
+                if finish_reason is None or finish_reason.__class__ is CandidateFinishReason
+                else as_enum(CandidateFinishReason, finish_reason, "Candidate.finish_reason")
+            )
+            self.finish_message = finish_message
+            self.safety_ratings = (
+                safety_ratings
+                if safety_ratings is None
+                else as_models(SafetyRating, safety_ratings, "Candidate.safety_ratings")
+            )
+            self.citation_metadata = (
+                citation_metadata
+                if citation_metadata is None or citation_metadata.__class__ is CitationMetadata
+                else as_model(CitationMetadata, citation_metadata, "Candidate.citation_metadata")
+            )
+            self.token_count = token_count
+            self.grounding_attributions = (
+                grounding_attributions
+                if grounding_attributions is None
+                else as_models(
+                    GroundingAttribution, grounding_attributions, "Candidate.grounding_attributions"
+                )
+            )
+            self.grounding_metadata = (
+                grounding_metadata
+                if grounding_metadata is None or grounding_metadata.__class__ is GroundingMetadata
+                else as_model(GroundingMetadata, grounding_metadata, "Candidate.grounding_metadata")
+            )
+            self.avg_logprobs = avg_logprobs
+            self.logprobs_result = (
+                logprobs_result
+                if logprobs_result is None or logprobs_result.__class__ is LogprobsResult
+                else as_model(LogprobsResult, logprobs_result, "Candidate.logprobs_result")
+            )
+            self.url_context_metadata = (
+                url_context_metadata
+                if url_context_metadata is None
+                or url_context_metadata.__class__ is UrlContextMetadata
+                else as_model(
+                    UrlContextMetadata, url_context_metadata, "Candidate.url_context_metadata"
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 @wire_type(
@@ -3684,25 +5607,71 @@ class GenerateContentResponse(GenerateContentResponseMixin):
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        candidates: list[Candidate] | None = None,
-        prompt_feedback: GenerateContentResponsePromptFeedback | None = None,
-        usage_metadata: GenerateContentResponseUsageMetadata | None = None,
-        model_version: str | None = None,
-        response_id: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.candidates = candidates
-        self.prompt_feedback = prompt_feedback
-        self.usage_metadata = usage_metadata
-        self.model_version = model_version
-        self.response_id = response_id
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            candidates: Sequence[Candidate | CandidateDict] | None = None,
+            prompt_feedback: GenerateContentResponsePromptFeedback
+            | GenerateContentResponsePromptFeedbackDict
+            | None = None,
+            usage_metadata: GenerateContentResponseUsageMetadata
+            | GenerateContentResponseUsageMetadataDict
+            | None = None,
+            model_version: str | None = None,
+            response_id: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            candidates=None,
+            prompt_feedback=None,
+            usage_metadata=None,
+            model_version=None,
+            response_id=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerateContentResponse, locals())
+            self.candidates = (
+                candidates
+                if candidates is None
+                else as_models(Candidate, candidates, "GenerateContentResponse.candidates")
+            )
+            self.prompt_feedback = (
+                prompt_feedback
+                if prompt_feedback is None
+                or prompt_feedback.__class__ is GenerateContentResponsePromptFeedback
+                else as_model(
+                    GenerateContentResponsePromptFeedback,
+                    prompt_feedback,
+                    "GenerateContentResponse.prompt_feedback",
+                )
+            )
+            self.usage_metadata = (
+                usage_metadata
+                if usage_metadata is None
+                or usage_metadata.__class__ is GenerateContentResponseUsageMetadata
+                else as_model(
+                    GenerateContentResponseUsageMetadata,
+                    usage_metadata,
+                    "GenerateContentResponse.usage_metadata",
+                )
+            )
+            self.model_version = model_version
+            self.response_id = response_id
+            self.unknown_fields = unknown_fields
 
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from gemwire._inputs import (
         ContentListUnion,
         ContentListUnionDict,

@@ -280,9 +280,13 @@ def _int64_out(value: object) -> str:
 
 def _as_is(cls: type[WireModel], value: object) -> WireModel:
     """A ``cls`` instance where its dict was expected (a config written in Python) is taken
-    as it is; anything else that is not a dict is an error."""
+    as it is, and ``cls`` itself as its empty instance (as google-genai takes
+    ``{"code_execution": types.ToolCodeExecution}``); anything else that is not a dict is an
+    error."""
     if isinstance(value, cls):
         return value
+    if isinstance(value, type) and issubclass(value, cls):
+        return value()
     _bad(value, "an object")
 
 
