@@ -115,15 +115,17 @@ CONSTRUCT_HELPERS = ("init_aliased", *sorted(set(CONVERTERS.values())))
 
 
 def field_data(defs: dict[str, Any], prop: dict[str, Any]) -> dict[str, str]:
-    """What the template writes for one property: the ``init`` annotation type checkers see
-    (a message also as its TypedDict) and the ``store``d expression, ``@`` standing for the
-    parameter and ``$`` for the class. (``name`` and ``metadata``: none so far.)"""
+    """What the template writes for one property: ``name`` (a Python name other than the
+    snake_case of the wire name, from ``x-gemwire-name``), extra ``metadata``, the ``init``
+    annotation type checkers see (a message also as its TypedDict) and the ``store``d
+    expression, ``@`` standing for the parameter and ``$`` for the class."""
+    metadata = ', "client": True' if prop.get("x-gemwire") == "client" else ""
     shape, target = "one", prop.get("$ref")
     if prop.get("type") == "array" and "$ref" in prop.get("items", {}):
         shape, target = "list", prop["items"]["$ref"]
     elif prop.get("type") == "object" and "$ref" in (prop.get("additionalProperties") or {}):
         shape, target = "map", prop["additionalProperties"]["$ref"]
-    data = {"name": "", "metadata": "", "init": "", "store": "@"}
+    data = {"name": prop.get("x-gemwire-name", ""), "metadata": metadata, "init": "", "store": "@"}
     if target is None:
         return data
     cls = str(target).removeprefix("#/$defs/")
@@ -221,9 +223,25 @@ def defined_names(tree: ast.Module) -> list[str]:
     return names
 
 
+def message_aliases(tree: ast.Module) -> dict[str, str]:
+    """The google-genai names of dataclasses (``GoogleSearch = ToolGoogleSearch``): alias ->
+    class name."""
+    classes = {cls.name for cls in message_classes(tree)}
+    return {
+        target.id: node.value.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in classes
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
 def typed_dicts(source: str, tree: ast.Module) -> str:
     """``gemwire.types._dicts``: a total=False TypedDict ``<Name>Dict`` per dataclass, keyed by
-    the Python field names, with the field's docstring."""
+    the Python field names, with the field's docstring; an alias of a dataclass has the alias
+    of its TypedDict (``GoogleSearchDict = ToolGoogleSearchDict``)."""
     messages = message_classes(tree)
     renamed = {cls.name: f"{cls.name}Dict" for cls in messages}
     clashes = set(renamed.values()) & set(defined_names(tree))
@@ -268,7 +286,10 @@ def typed_dicts(source: str, tree: ast.Module) -> str:
                     lines.append(f"    {docstring(following)}")
             elif index == 0 and _is_docstring(statement):
                 lines += [f"    {docstring(statement)}", ""]
-    enums = sorted(referenced & set(defined_names(tree)))
+    aliases = message_aliases(tree)
+    if aliases:
+        lines += ["", ""] + [f"{alias}Dict = {cls}Dict" for alias, cls in aliases.items()]
+    enums = sorted(referenced & set(defined_names(tree)), key=str.lower)
     typing_names = ", ".join(sorted({"TypedDict"} | (referenced & {"Any"})))
     head = [
         HEADER,
@@ -302,7 +323,8 @@ def exports(tree: ast.Module, inputs: list[str]) -> str:
     """The end of ``gemwire.types``: the TypedDicts and input unions, which type checkers see as
     imports and which are imported at run time on first use (PEP 562), and ``__all__``, also
     its ``dir()``, which completion in a REPL reads."""
-    dicts = sorted(f"{cls.name}Dict" for cls in message_classes(tree))
+    named = [cls.name for cls in message_classes(tree)] + list(message_aliases(tree))
+    dicts = sorted((f"{name}Dict" for name in named), key=str.lower)  # as isort sorts them
     lazy = dict.fromkeys(dicts, "gemwire.types._dicts") | dict.fromkeys(inputs, "gemwire._inputs")
     return f"""
 

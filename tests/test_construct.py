@@ -62,11 +62,11 @@ def test_bytes_in_a_dict_may_be_raw_or_base64_text() -> None:
 
 
 def test_a_message_type_stands_for_its_empty_instance() -> None:
-    tool = types.Tool(code_execution=types.CodeExecution, google_search=types.ToolGoogleSearch)  # type: ignore[arg-type]
-    assert tool.code_execution == types.CodeExecution()
+    tool = types.Tool(code_execution=types.ToolCodeExecution, google_search=types.GoogleSearch)  # type: ignore[arg-type]
+    assert tool.code_execution == types.ToolCodeExecution()
     assert tool.to_dict() == {"codeExecution": {}, "googleSearch": {}}
-    from_dict = types.Tool.from_dict({"code_execution": types.CodeExecution})
-    assert from_dict == types.Tool(code_execution=types.CodeExecution())
+    from_dict = types.Tool.from_dict({"code_execution": types.ToolCodeExecution})
+    assert from_dict == types.Tool(code_execution=types.ToolCodeExecution())
 
 
 def test_enum_values_become_members_whatever_their_case() -> None:
@@ -74,10 +74,7 @@ def test_enum_values_become_members_whatever_their_case() -> None:
     assert setting.category is types.HarmCategory.HARM_CATEGORY_HARASSMENT
     assert setting.threshold is types.HarmBlockThreshold.OFF
     config = types.GenerationConfig(response_modalities=["TEXT", "IMAGE"])  # type: ignore[list-item]
-    assert config.response_modalities == [
-        types.GenerationConfigModality.TEXT,
-        types.GenerationConfigModality.IMAGE,
-    ]
+    assert config.response_modalities == [types.Modality.TEXT, types.Modality.IMAGE]
 
 
 def test_values_of_the_right_type_are_stored_as_they_are() -> None:

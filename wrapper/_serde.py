@@ -617,10 +617,12 @@ def _encoder_source(
     wire_fields: list[dataclasses.Field[Any]], kinds: dict[str, _Kind]
 ) -> list[str]:
     """The source of ``encode(o)``: set fields written under their wire names, then the
-    unknown ones."""
+    unknown ones. Client-side fields (``sdk_http_response``) are left out."""
     lines = ["def encode(o):", "    d = {}"]
     for f in wire_fields:
         key, kind = f.metadata["json"], kinds[f.name]
+        if f.metadata.get("client"):
+            continue
         lines += [
             f"    v = o.{f.name}",
             "    if v is not None:",

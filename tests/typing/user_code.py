@@ -146,11 +146,11 @@ types.GenerateContentConfig(
         types.SafetySetting(threshold=types.HarmBlockThreshold.OFF),
     ],
     thinking_config={"thinking_budget": 0},
-    tools=(types.Tool(google_search=types.ToolGoogleSearch()),),
+    tools=(types.Tool(google_search=types.GoogleSearch()),),
 )
 types.Content(role="user", parts=[{"text": "Hi"}, part])
 types.Schema(properties={"name": {"type": types.Type.STRING}})
-types.Tool(code_execution=types.CodeExecution)  # type: ignore[arg-type]
+types.Tool(code_execution=types.ToolCodeExecution)  # type: ignore[arg-type]
 types.ModalityTokenCount(tokenCount=3)  # type: ignore[call-arg]
 types.SafetySetting(category="HARM_CATEGORY_HARASSMENT")  # type: ignore[arg-type]
 types.Content(parts=[{"txt": "a misspelled key"}])  # type: ignore[list-item]
