@@ -6,7 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from gemwire._construct import as_enum, as_enums, as_model, as_model_map, as_models, init_aliased
-from gemwire._mixins import GenerateContentResponseMixin, PartMixin
+from gemwire._images import BlobMixin, ImageMixin
+from gemwire._mixins import (
+    FunctionResponsePartMixin,
+    GenerateContentResponseMixin,
+    PartMixin,
+    UsageMetadataMixin,
+)
 from gemwire._serde import OpenEnum, WireModel, wire_type
 
 
@@ -206,7 +212,7 @@ class ResourceScope(OpenEnum):
         "unknown_fields": {"unknown": True},
     }
 )
-class Image(WireModel):
+class Image(ImageMixin):
     """An image held in memory or in Cloud Storage, as google-genai hands images around."""
 
     __slots__ = (
@@ -688,7 +694,7 @@ class AuthType(OpenEnum):
         "unknown_fields": {"unknown": True},
     }
 )
-class Blob(WireModel):
+class Blob(BlobMixin):
     """Raw bytes with their IANA media type, sent inline (base64 on the wire)."""
 
     __slots__ = (
@@ -5923,7 +5929,7 @@ class FunctionCallingConfig(WireModel):
         "unknown_fields": {"unknown": True},
     }
 )
-class GenerateContentResponseUsageMetadata(WireModel):
+class GenerateContentResponseUsageMetadata(UsageMetadataMixin):
     """Token usage of a generate call, split by prompt, cache, output, tools and thinking."""
 
     __slots__ = (
@@ -8569,7 +8575,7 @@ class FunctionDeclaration(WireModel):
         "unknown_fields": {"unknown": True},
     }
 )
-class FunctionResponsePart(WireModel):
+class FunctionResponsePart(FunctionResponsePartMixin):
     """One piece of media inside a function response."""
 
     __slots__ = (
@@ -11876,6 +11882,7 @@ if TYPE_CHECKING:
         SchemaUnion,
         SchemaUnionDict,
     )
+    from gemwire._turns import ModelContent, UserContent
     from gemwire.types._dicts import (
         ApiAuthApiKeyConfigDict,
         ApiAuthDict,
@@ -12206,6 +12213,8 @@ else:
         "PartUnionDict": "gemwire._inputs",
         "SchemaUnion": "gemwire._inputs",
         "SchemaUnionDict": "gemwire._inputs",
+        "ModelContent": "gemwire._turns",
+        "UserContent": "gemwire._turns",
     }
 
     def __getattr__(name: str) -> Any:
@@ -12462,6 +12471,7 @@ __all__ = [
     "ModalityTokenCountDict",
     "ModelArmorConfig",
     "ModelArmorConfigDict",
+    "ModelContent",
     "ModelSelectionConfig",
     "ModelSelectionConfigDict",
     "ModelStage",
@@ -12580,6 +12590,7 @@ __all__ = [
     "UrlRetrievalStatus",
     "UsageMetadata",
     "UsageMetadataDict",
+    "UserContent",
     "VertexAISearch",
     "VertexAISearchDataStoreSpec",
     "VertexAISearchDataStoreSpecDict",

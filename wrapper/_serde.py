@@ -116,15 +116,24 @@ class WireModel:
         mode: str = "python",
         include: Collection[str] | None = None,
         exclude: Collection[str] | None = None,
+        context: Any = None,
         by_alias: bool | None = False,
         exclude_unset: bool = False,
         exclude_defaults: bool = False,
         exclude_none: bool = False,
+        exclude_computed_fields: bool = False,
+        round_trip: bool = False,
+        warnings: bool | str = True,
+        fallback: Callable[[Any], Any] | None = None,
+        serialize_as_any: bool = False,
+        polymorphic_serialization: bool | None = None,
     ) -> dict[str, Any]:
         """A dict of this value, as pydantic's ``model_dump``: Python field names
         (``by_alias=True``: wire names); ``mode="json"``: only JSON values. Every field
         defaults to ``None``, so ``exclude_unset`` and ``exclude_defaults`` drop what
-        ``exclude_none`` drops."""
+        ``exclude_none`` drops. pydantic's serializer options (``context``, ``round_trip``,
+        ``warnings``, ...) are accepted and change nothing: these types have no custom
+        serializers, computed fields or subclass fields for them to act on."""
         from gemwire._pydantic_api import dump
 
         return dump(
@@ -140,19 +149,29 @@ class WireModel:
         self,
         *,
         indent: int | None = None,
+        ensure_ascii: bool = False,
         include: Collection[str] | None = None,
         exclude: Collection[str] | None = None,
+        context: Any = None,
         by_alias: bool | None = False,
         exclude_unset: bool = False,
         exclude_defaults: bool = False,
         exclude_none: bool = False,
+        exclude_computed_fields: bool = False,
+        round_trip: bool = False,
+        warnings: bool | str = True,
+        fallback: Callable[[Any], Any] | None = None,
+        serialize_as_any: bool = False,
+        polymorphic_serialization: bool | None = None,
     ) -> str:
-        """This value as JSON text, as pydantic's ``model_dump_json``."""
+        """This value as JSON text, as pydantic's ``model_dump_json`` (``ensure_ascii``:
+        escape non-ASCII characters; the serializer options as in :meth:`model_dump`)."""
         from gemwire._pydantic_api import dump_json
 
         return dump_json(
             self,
             indent=indent,
+            ensure_ascii=ensure_ascii,
             by_alias=by_alias,
             exclude_none=exclude_none or exclude_unset or exclude_defaults,
             include=include,
@@ -162,6 +181,12 @@ class WireModel:
     def to_json_dict(self) -> dict[str, Any]:
         """``model_dump(mode="json", exclude_none=True)``, as google-genai has it."""
         return self.model_dump(mode="json", exclude_none=True)
+
+    @classmethod
+    def model_construct(cls: type[_M], _fields_set: set[str] | None = None, **values: Any) -> _M:
+        """An instance with these field values, as pydantic's ``model_construct``: the
+        constructor's conversions apply, and there is nothing else to skip."""
+        return cls(**values)
 
     @classmethod
     def model_validate(cls: type[_M], obj: Any) -> _M:

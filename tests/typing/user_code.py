@@ -150,6 +150,8 @@ types.GenerateContentConfig(
 )
 types.Content(role="user", parts=[{"text": "Hi"}, part])
 types.Schema(properties={"name": {"type": types.Type.STRING}})
+types.UserContent(["Describe this", image])
+types.ModelContent("Hello")
 types.Tool(code_execution=types.ToolCodeExecution)  # type: ignore[arg-type]
 types.ModalityTokenCount(tokenCount=3)  # type: ignore[call-arg]
 types.SafetySetting(category="HARM_CATEGORY_HARASSMENT")  # type: ignore[arg-type]
