@@ -27,7 +27,7 @@ import re
 import sys
 import time
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -661,28 +661,36 @@ SOURCES = ("descriptors", "discovery")
 ALLOWABLE = ("missing", "changed", "unexplained")
 
 
-def read_allowlist(path: Path) -> list[Allowance]:
-    """`{"allow": [{"change", "path", "reason", "source"?}]}`; raises ValueError when malformed."""
+def allow_entries(path: Path, keys: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The entries of an allow-list file (``{"allow": [...]}``, none if it does not exist),
+    each with where it is (``drift-allowlist.json: allow[3]``), once checked to be an object
+    of ``keys`` at most with a ``reason``; raises ValueError when malformed."""
     if not path.exists():
-        return []
+        return
     doc = json.loads(path.read_text(encoding="utf-8"))
     entries = doc.get("allow") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
         raise ValueError(f"{path}: expected an object with an `allow` list")
-    allowances: list[Allowance] = []
     for index, entry in enumerate(entries):
         where = f"{path.name}: allow[{index}]"
         if not isinstance(entry, dict):
             raise ValueError(f"{where}: expected an object")
-        unknown = set(entry) - {"change", "path", "reason", "source"}
+        unknown = set(entry) - keys
         if unknown:
             raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+        if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
+            raise ValueError(f"{where}: every entry needs a `reason`")
+        yield where, entry
+
+
+def read_allowlist(path: Path) -> list[Allowance]:
+    """`{"allow": [{"change", "path", "reason", "source"?}]}`; raises ValueError when malformed."""
+    allowances: list[Allowance] = []
+    for where, entry in allow_entries(path, {"change", "path", "reason", "source"}):
         if entry.get("change") not in ALLOWABLE:
             raise ValueError(f"{where}: `change` must be one of {', '.join(ALLOWABLE)}")
         if not isinstance(entry.get("path"), str) or not entry["path"].startswith("$defs."):
             raise ValueError(f"{where}: `path` must be a spec path from the report ($defs....)")
-        if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
-            raise ValueError(f"{where}: every entry needs a `reason`")
         if entry.get("source", "descriptors") not in SOURCES:
             raise ValueError(f"{where}: `source` must be one of {', '.join(SOURCES)}")
         allowances.append(
