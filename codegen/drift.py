@@ -27,7 +27,7 @@ import re
 import sys
 import time
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -118,6 +118,7 @@ class Enum:
     origin: str
     values: list[str]
     note: str | None = None
+    value_notes: dict[str, str] = field(default_factory=dict)  # spec only: x-values
 
 
 @dataclass
@@ -132,6 +133,9 @@ class Model:
     knows_oneofs: bool = True  # discovery documents do not record oneofs
     own_names: bool = False  # names are the source's own (discovery): `align` them first
     problems: list[str] = field(default_factory=list)  # spec only: broken naming conventions
+    # spec only: upstream's name -> the def's, for defs named as google-genai names them
+    # (`MediaModality`, x-upstream `Modality`)
+    renames: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         fields = sum(len(m.fields) for m in self.messages.values())
@@ -377,29 +381,39 @@ def align(model: Model, reference: Model) -> Model:
     for name in [*model.messages, *model.enums]:
         if name not in rename:
             rename[name] = name if name not in taken else f"{name}@upstream"
+    return renamed(model, rename)
 
-    def renamed(shape: Shape) -> Shape:
+
+def renamed(model: Model, rename: dict[str, str]) -> Model:
+    """``model`` with its messages and enums (and the refs to them) renamed by ``rename``;
+    names it does not list stay. Enums that meet under one name are merged (a discovery
+    document's inline enums of one type)."""
+
+    def shape(shape: Shape) -> Shape:
         return replace(shape, ref=rename.get(shape.ref, shape.ref)) if shape.ref else shape
 
     messages = {
-        rename[name]: replace(m, fields={k: renamed(s) for k, s in m.fields.items()})
+        rename.get(name, name): replace(m, fields={k: shape(s) for k, s in m.fields.items()})
         for name, m in model.messages.items()
     }
     enums: dict[str, Enum] = {}
-    for name, enum in model.enums.items():  # inline enums of one type meet again: merge them
-        merged = enums.setdefault(rename[name], Enum(enum.origin, []))
+    for name, enum in model.enums.items():
+        merged = enums.setdefault(rename.get(name, name), Enum(enum.origin, []))
         merged.values += [v for v in enum.values if v not in merged.values]
-    return replace(model, messages=messages, enums=enums)
+    roots = [rename.get(root, root) for root in model.roots]
+    return replace(model, messages=messages, enums=enums, roots=roots)
 
 
 # --- the spec -------------------------------------------------------------------------------
 
 
 def _explanation(schema: dict[str, Any]) -> str | None:
+    """Why the spec may hold what upstream lacks: seen somewhere (``x-seen-in``), or a type or
+    field of the client (``x-gemwire: client``) or of Vertex AI only (``x-gemwire: vertex``)."""
     if "x-seen-in" in schema:
         return f"x-seen-in: {schema['x-seen-in']}"
-    if schema.get("x-gemwire") == "client":
-        return "x-gemwire: client"
+    if schema.get("x-gemwire") in ("client", "vertex"):
+        return f"x-gemwire: {schema['x-gemwire']}"
     return None
 
 
@@ -437,16 +451,26 @@ def read_spec(spec: dict[str, Any], roots: Sequence[str] = ROOTS) -> Model:
 
     messages: dict[str, Message] = {}
     enums: dict[str, Enum] = {}
+    renames: dict[str, str] = {}
     for name, schema in defs.items():
         upstream = schema.get("x-upstream")
         if upstream in WELL_KNOWN:
             continue  # google.type.Interval: compared as the `interval` kind of the fields using it
         if upstream and def_name(upstream) != name:
-            problems.append(
-                f"$defs.{name}: x-upstream {upstream} should be named {def_name(upstream)}"
-            )
+            # Named as google-genai names it; paired with upstream through x-upstream.
+            if def_name(upstream) in renames:
+                problems.append(
+                    f"$defs.{name}: x-upstream {upstream} is also the x-upstream of "
+                    f"$defs.{renames[def_name(upstream)]}"
+                )
+            renames[def_name(upstream)] = name
         if "enum" in schema:
-            enums[name] = Enum(name, [str(v) for v in schema["enum"]], _explanation(schema))
+            notes = {
+                str(value): note
+                for value, explained in schema.get("x-values", {}).items()
+                if (note := _explanation(explained))
+            }
+            enums[name] = Enum(name, [str(v) for v in schema["enum"]], _explanation(schema), notes)
             continue
         message = messages[name] = Message(origin=name, note=_explanation(schema))
         for prop_name, prop in schema.get("properties", {}).items():
@@ -454,7 +478,7 @@ def read_spec(spec: dict[str, Any], roots: Sequence[str] = ROOTS) -> Model:
             note = _explanation(prop)
             if note:
                 message.field_notes[prop_name] = note
-    return Model("spec", "spec", list(roots), messages, enums, problems=problems)
+    return Model("spec", "spec", list(roots), messages, enums, problems=problems, renames=renames)
 
 
 # --- the comparison -------------------------------------------------------------------------
@@ -598,9 +622,10 @@ def compare(upstream: Model, spec: Model) -> list[Difference]:
                 )
         for value in theirs.values:
             if value not in enum.values:
-                detail = theirs.note or "no x-seen-in on the enum (did upstream drop it?)"
+                note = theirs.value_notes.get(value) or theirs.note
+                detail = note or "no x-seen-in on the enum or the value (did upstream drop it?)"
                 add(
-                    spec_only(theirs.note),
+                    spec_only(note),
                     "enum value",
                     f"{path(name)} = {value}",
                     f"{at}.enum.{value}",
@@ -636,28 +661,36 @@ SOURCES = ("descriptors", "discovery")
 ALLOWABLE = ("missing", "changed", "unexplained")
 
 
-def read_allowlist(path: Path) -> list[Allowance]:
-    """`{"allow": [{"change", "path", "reason", "source"?}]}`; raises ValueError when malformed."""
+def allow_entries(path: Path, keys: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The entries of an allow-list file (``{"allow": [...]}``, none if it does not exist),
+    each with where it is (``drift-allowlist.json: allow[3]``), once checked to be an object
+    of ``keys`` at most with a ``reason``; raises ValueError when malformed."""
     if not path.exists():
-        return []
+        return
     doc = json.loads(path.read_text(encoding="utf-8"))
     entries = doc.get("allow") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
         raise ValueError(f"{path}: expected an object with an `allow` list")
-    allowances: list[Allowance] = []
     for index, entry in enumerate(entries):
         where = f"{path.name}: allow[{index}]"
         if not isinstance(entry, dict):
             raise ValueError(f"{where}: expected an object")
-        unknown = set(entry) - {"change", "path", "reason", "source"}
+        unknown = set(entry) - keys
         if unknown:
             raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+        if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
+            raise ValueError(f"{where}: every entry needs a `reason`")
+        yield where, entry
+
+
+def read_allowlist(path: Path) -> list[Allowance]:
+    """`{"allow": [{"change", "path", "reason", "source"?}]}`; raises ValueError when malformed."""
+    allowances: list[Allowance] = []
+    for where, entry in allow_entries(path, {"change", "path", "reason", "source"}):
         if entry.get("change") not in ALLOWABLE:
             raise ValueError(f"{where}: `change` must be one of {', '.join(ALLOWABLE)}")
         if not isinstance(entry.get("path"), str) or not entry["path"].startswith("$defs."):
             raise ValueError(f"{where}: `path` must be a spec path from the report ($defs....)")
-        if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
-            raise ValueError(f"{where}: every entry needs a `reason`")
         if entry.get("source", "descriptors") not in SOURCES:
             raise ValueError(f"{where}: `source` must be one of {', '.join(SOURCES)}")
         allowances.append(
@@ -708,6 +741,8 @@ def check(
     for upstream in upstreams:
         if upstream.own_names:
             upstream = align(upstream, spec)
+        elif spec.renames:
+            upstream = renamed(upstream, spec.renames)
         differences, matched = apply_allowlist(compare(upstream, spec), upstream.kind, allowances)
         used |= matched
         sections.append(Section(upstream.source, upstream.summary(), differences))

@@ -3,127 +3,743 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gemwire._mixins import GenerateContentResponseMixin, PartMixin
-from gemwire._serde import OpenEnum, WireModel
+from gemwire._construct import as_enum, as_enums, as_model, as_model_map, as_models, init_aliased
+from gemwire._images import BlobMixin, ImageMixin
+from gemwire._mixins import (
+    FunctionResponsePartMixin,
+    GenerateContentResponseMixin,
+    PartMixin,
+    UsageMetadataMixin,
+)
+from gemwire._serde import OpenEnum, WireModel, wire_type
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "attempts": {"json": "attempts"},
+        "initial_delay": {"json": "initialDelay"},
+        "max_delay": {"json": "maxDelay"},
+        "exp_base": {"json": "expBase"},
+        "jitter": {"json": "jitter"},
+        "http_status_codes": {"json": "httpStatusCodes"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class HttpRetryOptions(WireModel):
     """Retries of failed requests: exponential backoff with jitter, as in google-genai."""
 
-    attempts: int | None = field(default=None, metadata={"json": "attempts"})
-    """Total attempts, the first one included; 1 disables retries."""
-    initial_delay: float | None = field(default=None, metadata={"json": "initialDelay"})
-    """Backoff before the first retry, in seconds."""
-    max_delay: float | None = field(default=None, metadata={"json": "maxDelay"})
-    """Longest wait between attempts in seconds, a server's Retry-After or RetryInfo included."""
-    exp_base: float | None = field(default=None, metadata={"json": "expBase"})
-    """Growth factor of the backoff from one retry to the next."""
-    jitter: float | None = field(default=None, metadata={"json": "jitter"})
-    """Share of each backoff drawn at random, 0 to 1; 1 is full jitter."""
-    http_status_codes: list[int] | None = field(default=None, metadata={"json": "httpStatusCodes"})
-    """HTTP statuses to retry; 400, 401, 403 and 404 never are."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "attempts",
+        "exp_base",
+        "http_status_codes",
+        "initial_delay",
+        "jitter",
+        "max_delay",
+        "unknown_fields",
     )
+    attempts: int | None
+    """Total attempts, the first one included; 1 disables retries."""
+    initial_delay: float | None
+    """Backoff before the first retry, in seconds."""
+    max_delay: float | None
+    """Longest wait between attempts in seconds, a server's Retry-After or RetryInfo included."""
+    exp_base: float | None
+    """Growth factor of the backoff from one retry to the next."""
+    jitter: float | None
+    """Share of each backoff drawn at random, 0 to 1; 1 is full jitter."""
+    http_status_codes: list[int] | None
+    """HTTP statuses to retry; 400, 401, 403 and 404 never are."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        attempts: int | None = None,
-        initial_delay: float | None = None,
-        max_delay: float | None = None,
-        exp_base: float | None = None,
-        jitter: float | None = None,
-        http_status_codes: list[int] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.attempts = attempts
-        self.initial_delay = initial_delay
-        self.max_delay = max_delay
-        self.exp_base = exp_base
-        self.jitter = jitter
-        self.http_status_codes = http_status_codes
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            attempts: int | None = None,
+            initial_delay: float | None = None,
+            max_delay: float | None = None,
+            exp_base: float | None = None,
+            jitter: float | None = None,
+            http_status_codes: list[int] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            attempts=None,
+            initial_delay=None,
+            max_delay=None,
+            exp_base=None,
+            jitter=None,
+            http_status_codes=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, HttpRetryOptions, locals())
+            self.attempts = attempts
+            self.initial_delay = initial_delay
+            self.max_delay = max_delay
+            self.exp_base = exp_base
+            self.jitter = jitter
+            self.http_status_codes = http_status_codes
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "disable": {"json": "disable"},
+        "maximum_remote_calls": {"json": "maximumRemoteCalls"},
+        "ignore_call_history": {"json": "ignoreCallHistory"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class AutomaticFunctionCallingConfig(WireModel):
+    """Settings of google-genai's automatic function calling (gemwire runs no functions)."""
+
+    __slots__ = (
+        "disable",
+        "ignore_call_history",
+        "maximum_remote_calls",
+        "unknown_fields",
+    )
+    disable: bool | None
+    """Turn automatic function calling off."""
+    maximum_remote_calls: int | None
+    """Most function calls to run for one request."""
+    ignore_call_history: bool | None
+    """Leave the calls made out of the response's history."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            disable: bool | None = None,
+            maximum_remote_calls: int | None = None,
+            ignore_call_history: bool | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            disable=None,
+            maximum_remote_calls=None,
+            ignore_call_history=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AutomaticFunctionCallingConfig, locals())
+            self.disable = disable
+            self.maximum_remote_calls = maximum_remote_calls
+            self.ignore_call_history = ignore_call_history
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "headers": {"json": "headers"},
+        "body": {"json": "body"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class HttpResponse(WireModel):
+    """The HTTP answer behind a result: its headers and, when kept, its body."""
+
+    __slots__ = (
+        "body",
+        "headers",
+        "unknown_fields",
+    )
+    headers: dict[str, str] | None
+    """Response headers, such as rate-limit information."""
+    body: str | None
+    """The raw response body, when kept."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            headers: dict[str, str] | None = None,
+            body: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            headers=None,
+            body=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, HttpResponse, locals())
+            self.headers = headers
+            self.body = body
+            self.unknown_fields = unknown_fields
+
+
+class ResourceScope(OpenEnum):
+    """How a custom base URL relates to resource names (client-side)."""
+
+    COLLECTION = "COLLECTION"
+
+
+@wire_type(
+    {
+        "gcs_uri": {"json": "gcsUri"},
+        "image_bytes": {"json": "imageBytes"},
+        "mime_type": {"json": "mimeType"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class Image(ImageMixin):
+    """An image held in memory or in Cloud Storage, as google-genai hands images around."""
+
+    __slots__ = (
+        "gcs_uri",
+        "image_bytes",
+        "mime_type",
+        "unknown_fields",
+    )
+    gcs_uri: str | None
+    """Cloud Storage URI of the image, instead of its bytes."""
+    image_bytes: bytes | None
+    """The encoded image, such as PNG or JPEG bytes."""
+    mime_type: str | None
+    """Media type of the image bytes."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            gcs_uri: str | None = None,
+            image_bytes: bytes | None = None,
+            mime_type: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            gcs_uri=None,
+            image_bytes=None,
+            mime_type=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Image, locals())
+            self.gcs_uri = gcs_uri
+            self.image_bytes = image_bytes
+            self.mime_type = mime_type
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "api_key_secret_version": {"json": "apiKeySecretVersion"},
+        "api_key_string": {"json": "apiKeyString"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ApiAuthApiKeyConfig(WireModel):
+    """An API key, given directly or as a Secret Manager secret version (Vertex AI only)."""
+
+    __slots__ = (
+        "api_key_secret_version",
+        "api_key_string",
+        "unknown_fields",
+    )
+    api_key_secret_version: str | None
+    """Secret Manager secret version that holds the key."""
+    api_key_string: str | None
+    """The key itself."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            api_key_secret_version: str | None = None,
+            api_key_string: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            api_key_secret_version=None,
+            api_key_string=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ApiAuthApiKeyConfig, locals())
+            self.api_key_secret_version = api_key_secret_version
+            self.api_key_string = api_key_string
+            self.unknown_fields = unknown_fields
+
+
+class ApiSpec(OpenEnum):
+    """Which search protocol an external retrieval API speaks (Vertex AI only)."""
+
+    API_SPEC_UNSPECIFIED = "API_SPEC_UNSPECIFIED"
+    SIMPLE_SEARCH = "SIMPLE_SEARCH"
+    ELASTIC_SEARCH = "ELASTIC_SEARCH"
+
+
+class AspectRatio(OpenEnum):
+    """Width-to-height ratio of a generated image."""
+
+    ASPECT_RATIO_UNSPECIFIED = "ASPECT_RATIO_UNSPECIFIED"
+    ASPECT_RATIO_ONE_BY_ONE = "ASPECT_RATIO_ONE_BY_ONE"
+    ASPECT_RATIO_TWO_BY_THREE = "ASPECT_RATIO_TWO_BY_THREE"
+    ASPECT_RATIO_THREE_BY_TWO = "ASPECT_RATIO_THREE_BY_TWO"
+    ASPECT_RATIO_THREE_BY_FOUR = "ASPECT_RATIO_THREE_BY_FOUR"
+    ASPECT_RATIO_FOUR_BY_THREE = "ASPECT_RATIO_FOUR_BY_THREE"
+    ASPECT_RATIO_FOUR_BY_FIVE = "ASPECT_RATIO_FOUR_BY_FIVE"
+    ASPECT_RATIO_FIVE_BY_FOUR = "ASPECT_RATIO_FIVE_BY_FOUR"
+    ASPECT_RATIO_NINE_BY_SIXTEEN = "ASPECT_RATIO_NINE_BY_SIXTEEN"
+    ASPECT_RATIO_SIXTEEN_BY_NINE = "ASPECT_RATIO_SIXTEEN_BY_NINE"
+    ASPECT_RATIO_TWENTY_ONE_BY_NINE = "ASPECT_RATIO_TWENTY_ONE_BY_NINE"
+    ASPECT_RATIO_ONE_BY_EIGHT = "ASPECT_RATIO_ONE_BY_EIGHT"
+    ASPECT_RATIO_EIGHT_BY_ONE = "ASPECT_RATIO_EIGHT_BY_ONE"
+    ASPECT_RATIO_ONE_BY_FOUR = "ASPECT_RATIO_ONE_BY_FOUR"
+    ASPECT_RATIO_FOUR_BY_ONE = "ASPECT_RATIO_FOUR_BY_ONE"
+
+
+@wire_type(
+    {
+        "passage_id": {"json": "passageId"},
+        "part_index": {"json": "partIndex"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class AttributionSourceIdGroundingPassageId(WireModel):
     """Points at a part of a grounding passage supplied inline in the request."""
 
-    passage_id: str | None = field(default=None, metadata={"json": "passageId"})
-    """Identifier of the passage, as given in the request."""
-    part_index: int | None = field(default=None, metadata={"json": "partIndex"})
-    """Index of the part within the passage."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "part_index",
+        "passage_id",
+        "unknown_fields",
     )
+    passage_id: str | None
+    """Identifier of the passage, as given in the request."""
+    part_index: int | None
+    """Index of the part within the passage."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        passage_id: str | None = None,
-        part_index: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.passage_id = passage_id
-        self.part_index = part_index
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            passage_id: str | None = None,
+            part_index: int | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            passage_id=None,
+            part_index=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AttributionSourceIdGroundingPassageId, locals())
+            self.passage_id = passage_id
+            self.part_index = part_index
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "source": {"json": "source"},
+        "chunk": {"json": "chunk"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class AttributionSourceIdSemanticRetrieverChunk(WireModel):
     """Points at a chunk fetched through the Semantic Retriever."""
 
-    source: str | None = field(default=None, metadata={"json": "source"})
-    """Name of the corpus or document the retrieval was run against."""
-    chunk: str | None = field(default=None, metadata={"json": "chunk"})
-    """Name of the chunk that holds the attributed text."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "chunk",
+        "source",
+        "unknown_fields",
     )
+    source: str | None
+    """Name of the corpus or document the retrieval was run against."""
+    chunk: str | None
+    """Name of the chunk that holds the attributed text."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        source: str | None = None,
-        chunk: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.source = source
-        self.chunk = chunk
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            source: str | None = None,
+            chunk: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            source=None,
+            chunk=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AttributionSourceIdSemanticRetrieverChunk, locals())
+            self.source = source
+            self.chunk = chunk
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class Blob(WireModel):
+@wire_type(
+    {
+        "start_offset": {"json": "startOffset"},
+        "end_offset": {"json": "endOffset"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class AudioMetadata(WireModel):
+    """Which stretch of an audio input to use."""
+
+    __slots__ = (
+        "end_offset",
+        "start_offset",
+        "unknown_fields",
+    )
+    start_offset: str | None
+    """Where the stretch starts, as a duration from the beginning, such as 1.5s."""
+    end_offset: str | None
+    """Where the stretch ends, as a duration from the beginning."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            start_offset: str | None = None,
+            end_offset: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            start_offset=None,
+            end_offset=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AudioMetadata, locals())
+            self.start_offset = start_offset
+            self.end_offset = end_offset
+            self.unknown_fields = unknown_fields
+
+
+class AudioTranscriptionConfigMode(OpenEnum):
+    """How literally speech is transcribed."""
+
+    MODE_UNSPECIFIED = "MODE_UNSPECIFIED"
+    VERBATIM = "VERBATIM"
+    SMART = "SMART"
+
+
+@wire_type(
+    {
+        "service_account": {"json": "serviceAccount"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class AuthConfigGoogleServiceAccountConfig(WireModel):
+    """Call an outside service as a Google service account (Vertex AI only)."""
+
+    __slots__ = (
+        "service_account",
+        "unknown_fields",
+    )
+    service_account: str | None
+    """The service account to act as."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            service_account: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            service_account=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AuthConfigGoogleServiceAccountConfig, locals())
+            self.service_account = service_account
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "credential_secret": {"json": "credentialSecret"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class AuthConfigHttpBasicAuthConfig(WireModel):
+    """HTTP Basic credentials kept in Secret Manager (Vertex AI only)."""
+
+    __slots__ = (
+        "credential_secret",
+        "unknown_fields",
+    )
+    credential_secret: str | None
+    """Secret Manager secret version that holds the credentials."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            credential_secret: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            credential_secret=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AuthConfigHttpBasicAuthConfig, locals())
+            self.credential_secret = credential_secret
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "access_token": {"json": "accessToken"},
+        "service_account": {"json": "serviceAccount"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class AuthConfigOauthConfig(WireModel):
+    """OAuth credentials for an outside service (Vertex AI only)."""
+
+    __slots__ = (
+        "access_token",
+        "service_account",
+        "unknown_fields",
+    )
+    access_token: str | None
+    """A ready access token."""
+    service_account: str | None
+    """Service account that mints access tokens."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            access_token: str | None = None,
+            service_account: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            access_token=None,
+            service_account=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AuthConfigOauthConfig, locals())
+            self.access_token = access_token
+            self.service_account = service_account
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "id_token": {"json": "idToken"},
+        "service_account": {"json": "serviceAccount"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class AuthConfigOidcConfig(WireModel):
+    """OpenID Connect credentials for an outside service (Vertex AI only)."""
+
+    __slots__ = (
+        "id_token",
+        "service_account",
+        "unknown_fields",
+    )
+    id_token: str | None
+    """A ready ID token."""
+    service_account: str | None
+    """Service account that mints ID tokens."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            id_token: str | None = None,
+            service_account: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            id_token=None,
+            service_account=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AuthConfigOidcConfig, locals())
+            self.id_token = id_token
+            self.service_account = service_account
+            self.unknown_fields = unknown_fields
+
+
+class AuthType(OpenEnum):
+    """Kind of credential a tool presents to an outside service (Vertex AI only)."""
+
+    AUTH_TYPE_UNSPECIFIED = "AUTH_TYPE_UNSPECIFIED"
+    NO_AUTH = "NO_AUTH"
+    API_KEY_AUTH = "API_KEY_AUTH"
+    HTTP_BASIC_AUTH = "HTTP_BASIC_AUTH"
+    GOOGLE_SERVICE_ACCOUNT_AUTH = "GOOGLE_SERVICE_ACCOUNT_AUTH"
+    OAUTH = "OAUTH"
+    OIDC_AUTH = "OIDC_AUTH"
+
+
+@wire_type(
+    {
+        "mime_type": {"json": "mimeType"},
+        "data": {"json": "data"},
+        "display_name": {"json": "displayName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class Blob(BlobMixin):
     """Raw bytes with their IANA media type, sent inline (base64 on the wire)."""
 
-    mime_type: str | None = field(default=None, metadata={"json": "mimeType"})
-    """IANA media type of the data, e.g. image/png."""
-    data: bytes | None = field(default=None, metadata={"json": "data"})
-    """The raw bytes."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "data",
+        "display_name",
+        "mime_type",
+        "unknown_fields",
     )
+    mime_type: str | None
+    """IANA media type of the data, e.g. image/png."""
+    data: bytes | None
+    """The raw bytes."""
+    display_name: str | None
+    """Label of the data, such as a file name; used by server-side tools."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        mime_type: str | None = None,
-        data: bytes | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mime_type = mime_type
-        self.data = data
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mime_type: str | None = None,
+            data: bytes | None = None,
+            display_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mime_type=None,
+            data=None,
+            display_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Blob, locals())
+            self.mime_type = mime_type
+            self.data = data
+            self.display_name = display_name
+            self.unknown_fields = unknown_fields
 
 
 class CandidateFinishReason(OpenEnum):
@@ -147,59 +763,51 @@ class CandidateFinishReason(OpenEnum):
     IMAGE_OTHER = "IMAGE_OTHER"
     NO_IMAGE = "NO_IMAGE"
     IMAGE_RECITATION = "IMAGE_RECITATION"
+    MISSING_THOUGHT_SIGNATURE = "MISSING_THOUGHT_SIGNATURE"
+    MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
+    ESCALATION = "ESCALATION"
+    PUP_LIMITED_DISABLED = "PUP_LIMITED_DISABLED"
+    CONTINUATION = "CONTINUATION"
+    MODEL_ARMOR = "MODEL_ARMOR"
 
 
 FinishReason = CandidateFinishReason
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class CitationSource(WireModel):
-    """One source cited for a span of the generated content."""
-
-    start_index: int | None = field(default=None, metadata={"json": "startIndex"})
-    """Start of the cited span of the response (offset in bytes)."""
-    end_index: int | None = field(default=None, metadata={"json": "endIndex"})
-    """End of the cited span of the response, exclusive (offset in bytes)."""
-    uri: str | None = field(default=None, metadata={"json": "uri"})
-    """URI of the source."""
-    license: str | None = field(default=None, metadata={"json": "license"})
-    """License of the source, for code citations such as those to GitHub projects."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
-    """Wire fields this version of the spec does not know; kept and written back unchanged."""
-
-    def __init__(
-        self,
-        *,
-        start_index: int | None = None,
-        end_index: int | None = None,
-        uri: str | None = None,
-        license: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.start_index = start_index
-        self.end_index = end_index
-        self.uri = uri
-        self.license = license
-        self.unknown_fields = unknown_fields
-
-
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "unknown_fields": {"unknown": True},
+    }
+)
 class CodeExecution(WireModel):
     """Tool that lets the model write and run code itself; it has no settings."""
 
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    __slots__ = ("unknown_fields",)
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CodeExecution, locals())
+            self.unknown_fields = unknown_fields
+
+
+ToolCodeExecution = CodeExecution
 
 
 class CodeExecutionResultOutcome(OpenEnum):
@@ -212,6 +820,22 @@ class CodeExecutionResultOutcome(OpenEnum):
 
 
 Outcome = CodeExecutionResultOutcome
+
+
+class Delivery(OpenEnum):
+    """Whether generated media comes back inline or as a link."""
+
+    DELIVERY_UNSPECIFIED = "DELIVERY_UNSPECIFIED"
+    INLINE = "INLINE"
+    URI = "URI"
+
+
+class DocumentMetadataContentLayer(OpenEnum):
+    """Layer of a document the model reads."""
+
+    CONTENT_LAYER_UNSPECIFIED = "CONTENT_LAYER_UNSPECIFIED"
+    PAGE_IMAGE = "PAGE_IMAGE"
+    PAGE_TEXT = "PAGE_TEXT"
 
 
 class DynamicRetrievalConfigMode(OpenEnum):
@@ -231,104 +855,323 @@ class ExecutableCodeLanguage(OpenEnum):
 Language = ExecutableCodeLanguage
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "index": {"json": "index"},
+        "num_hits": {"json": "numHits"},
+        "search_template": {"json": "searchTemplate"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ExternalApiElasticSearchParams(WireModel):
+    """Query settings for an Elasticsearch service (Vertex AI only)."""
+
+    __slots__ = (
+        "index",
+        "num_hits",
+        "search_template",
+        "unknown_fields",
+    )
+    index: str | None
+    """Index to search."""
+    num_hits: int | None
+    """How many chunks to ask for."""
+    search_template: str | None
+    """Search template to use."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            index: str | None = None,
+            num_hits: int | None = None,
+            search_template: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            index=None,
+            num_hits=None,
+            search_template=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ExternalApiElasticSearchParams, locals())
+            self.index = index
+            self.num_hits = num_hits
+            self.search_template = search_template
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ExternalApiSimpleSearchParams(WireModel):
+    """Query settings for a simple search service; none so far (Vertex AI only)."""
+
+    __slots__ = ("unknown_fields",)
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ExternalApiSimpleSearchParams, locals())
+            self.unknown_fields = unknown_fields
+
+
+class FeatureSelectionPreference(OpenEnum):
+    """Quality against cost when the service picks the model (Vertex AI only)."""
+
+    FEATURE_SELECTION_PREFERENCE_UNSPECIFIED = "FEATURE_SELECTION_PREFERENCE_UNSPECIFIED"
+    PRIORITIZE_QUALITY = "PRIORITIZE_QUALITY"
+    BALANCED = "BALANCED"
+    PRIORITIZE_COST = "PRIORITIZE_COST"
+
+
+@wire_type(
+    {
+        "mime_type": {"json": "mimeType"},
+        "file_uri": {"json": "fileUri"},
+        "display_name": {"json": "displayName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FileData(WireModel):
     """Reference to a file by URI (such as one uploaded through the Files API)."""
 
-    mime_type: str | None = field(default=None, metadata={"json": "mimeType"})
-    """IANA media type of the file, e.g. application/pdf."""
-    file_uri: str | None = field(default=None, metadata={"json": "fileUri"})
-    """URI of the file."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "display_name",
+        "file_uri",
+        "mime_type",
+        "unknown_fields",
     )
+    mime_type: str | None
+    """IANA media type of the file, e.g. application/pdf."""
+    file_uri: str | None
+    """URI of the file."""
+    display_name: str | None
+    """Label of the file, such as its name; used by server-side tools."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        mime_type: str | None = None,
-        file_uri: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mime_type = mime_type
-        self.file_uri = file_uri
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mime_type: str | None = None,
+            file_uri: str | None = None,
+            display_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mime_type=None,
+            file_uri=None,
+            display_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FileData, locals())
+            self.mime_type = mime_type
+            self.file_uri = file_uri
+            self.display_name = display_name
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "top_k": {"json": "topK"},
+        "metadata_filter": {"json": "metadataFilter"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FileSearchRetrievalConfig(WireModel):
     """How many chunks file search retrieves and which documents it may use."""
 
-    top_k: int | None = field(default=None, metadata={"json": "topK"})
-    """Number of chunks to retrieve."""
-    metadata_filter: str | None = field(default=None, metadata={"json": "metadataFilter"})
-    """Filter expression on document metadata that limits which documents are searched."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "metadata_filter",
+        "top_k",
+        "unknown_fields",
     )
+    top_k: int | None
+    """Number of chunks to retrieve."""
+    metadata_filter: str | None
+    """Filter expression on document metadata that limits which documents are searched."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        top_k: int | None = None,
-        metadata_filter: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.top_k = top_k
-        self.metadata_filter = metadata_filter
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            top_k: int | None = None,
+            metadata_filter: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            top_k=None,
+            metadata_filter=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FileSearchRetrievalConfig, locals())
+            self.top_k = top_k
+            self.metadata_filter = metadata_filter
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "rag_store_name": {"json": "ragStoreName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FileSearchRetrievalResource(WireModel):
     """One store that file search retrieves from."""
 
-    rag_store_name: str | None = field(default=None, metadata={"json": "ragStoreName"})
+    __slots__ = (
+        "rag_store_name",
+        "unknown_fields",
+    )
+    rag_store_name: str | None
     """Resource name of the store to retrieve from."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        rag_store_name: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.rag_store_name = rag_store_name
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            rag_store_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            rag_store_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FileSearchRetrievalResource, locals())
+            self.rag_store_name = rag_store_name
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class FunctionCall(WireModel):
-    """A call the model asks your code to make: function name and arguments."""
+class FileSource(OpenEnum):
+    """How a file came to exist in the Files API."""
 
-    id: str | None = field(default=None, metadata={"json": "id"})
-    """Identifier of this call; send it back in the matching function response."""
-    name: str | None = field(default=None, metadata={"json": "name"})
-    """Name of the function to call."""
-    args: dict[str, Any] | None = field(default=None, metadata={"json": "args"})
-    """Arguments for the function, as a JSON object."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    SOURCE_UNSPECIFIED = "SOURCE_UNSPECIFIED"
+    UPLOADED = "UPLOADED"
+    GENERATED = "GENERATED"
+    REGISTERED = "REGISTERED"
+
+
+class FileState(OpenEnum):
+    """Processing stage of an uploaded file."""
+
+    STATE_UNSPECIFIED = "STATE_UNSPECIFIED"
+    PROCESSING = "PROCESSING"
+    ACTIVE = "ACTIVE"
+    FAILED = "FAILED"
+
+
+@wire_type(
+    {
+        "details": {"json": "details"},
+        "message": {"json": "message"},
+        "code": {"json": "code"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class FileStatus(WireModel):
+    """Error of a file whose processing failed."""
+
+    __slots__ = (
+        "code",
+        "details",
+        "message",
+        "unknown_fields",
     )
+    details: list[dict[str, Any]] | None
+    """Machine-readable detail objects."""
+    message: str | None
+    """Explanation of the error."""
+    code: int | None
+    """Numeric status code."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        id: str | None = None,
-        name: str | None = None,
-        args: dict[str, Any] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.id = id
-        self.name = name
-        self.args = args
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            details: list[dict[str, Any]] | None = None,
+            message: str | None = None,
+            code: int | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            details=None,
+            message=None,
+            code=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FileStatus, locals())
+            self.details = details
+            self.message = message
+            self.code = code
+            self.unknown_fields = unknown_fields
 
 
 class FunctionCallingConfigMode(OpenEnum):
@@ -352,83 +1195,116 @@ class FunctionDeclarationBehavior(OpenEnum):
 Behavior = FunctionDeclarationBehavior
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "mime_type": {"json": "mimeType"},
+        "data": {"json": "data"},
+        "display_name": {"json": "displayName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FunctionResponseBlob(WireModel):
     """Raw bytes returned by a function, with their media type (base64 on the wire)."""
 
-    mime_type: str | None = field(default=None, metadata={"json": "mimeType"})
-    """IANA media type of the data, e.g. image/png."""
-    data: bytes | None = field(default=None, metadata={"json": "data"})
-    """The raw bytes."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "data",
+        "display_name",
+        "mime_type",
+        "unknown_fields",
     )
+    mime_type: str | None
+    """IANA media type of the data, e.g. image/png."""
+    data: bytes | None
+    """The raw bytes."""
+    display_name: str | None
+    """Label of the data, such as a file name."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        mime_type: str | None = None,
-        data: bytes | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mime_type = mime_type
-        self.data = data
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mime_type: str | None = None,
+            data: bytes | None = None,
+            display_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mime_type=None,
+            data=None,
+            display_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionResponseBlob, locals())
+            self.mime_type = mime_type
+            self.data = data
+            self.display_name = display_name
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "mime_type": {"json": "mimeType"},
+        "file_uri": {"json": "fileUri"},
+        "display_name": {"json": "displayName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FunctionResponseFileData(WireModel):
     """File returned by a function, referenced by URI."""
 
-    mime_type: str | None = field(default=None, metadata={"json": "mimeType"})
+    __slots__ = (
+        "display_name",
+        "file_uri",
+        "mime_type",
+        "unknown_fields",
+    )
+    mime_type: str | None
     """IANA media type of the file."""
-    file_uri: str | None = field(default=None, metadata={"json": "fileUri"})
+    file_uri: str | None
     """URI of the file."""
-    display_name: str | None = field(default=None, metadata={"json": "displayName"})
+    display_name: str | None
     """Human-readable name of the file."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        mime_type: str | None = None,
-        file_uri: str | None = None,
-        display_name: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mime_type = mime_type
-        self.file_uri = file_uri
-        self.display_name = display_name
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
 
+        def __init__(
+            self,
+            *,
+            mime_type: str | None = None,
+            file_uri: str | None = None,
+            display_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class FunctionResponsePart(WireModel):
-    """One piece of media inside a function response."""
+    else:
 
-    inline_data: FunctionResponseBlob | None = field(default=None, metadata={"json": "inlineData"})
-    """Media given inline as bytes."""
-    file_data: FunctionResponseFileData | None = field(default=None, metadata={"json": "fileData"})
-    """Media given as a file URI."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
-    """Wire fields this version of the spec does not know; kept and written back unchanged."""
-
-    def __init__(
-        self,
-        *,
-        inline_data: FunctionResponseBlob | None = None,
-        file_data: FunctionResponseFileData | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.inline_data = inline_data
-        self.file_data = file_data
-        self.unknown_fields = unknown_fields
+        def __init__(
+            self,
+            *,
+            mime_type=None,
+            file_uri=None,
+            display_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionResponseFileData, locals())
+            self.mime_type = mime_type
+            self.file_uri = file_uri
+            self.display_name = display_name
+            self.unknown_fields = unknown_fields
 
 
 class FunctionResponseScheduling(OpenEnum):
@@ -449,6 +1325,9 @@ class GenerateContentResponsePromptFeedbackBlockReason(OpenEnum):
     BLOCKLIST = "BLOCKLIST"
     PROHIBITED_CONTENT = "PROHIBITED_CONTENT"
     IMAGE_SAFETY = "IMAGE_SAFETY"
+    BLOCKED_REASON_UNSPECIFIED = "BLOCKED_REASON_UNSPECIFIED"
+    MODEL_ARMOR = "MODEL_ARMOR"
+    JAILBREAK = "JAILBREAK"
 
 
 BlockedReason = GenerateContentResponsePromptFeedbackBlockReason
@@ -473,81 +1352,688 @@ class GenerationConfigModality(OpenEnum):
     TEXT = "TEXT"
     IMAGE = "IMAGE"
     AUDIO = "AUDIO"
+    VIDEO = "VIDEO"
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class GoogleMaps(WireModel):
-    """Tool that grounds answers in Google Maps place data."""
+Modality = GenerationConfigModality
 
-    enable_widget: bool | None = field(default=None, metadata={"json": "enableWidget"})
-    """Whether to return a context token for rendering a Google Maps widget."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+
+@wire_type(
+    {
+        "model_routing_preference": {"json": "modelRoutingPreference"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GenerationConfigRoutingConfigAutoRoutingMode(WireModel):
+    """Automatic model choice with a preference (Vertex AI only)."""
+
+    __slots__ = (
+        "model_routing_preference",
+        "unknown_fields",
     )
+    model_routing_preference: str | None
+    """Favour quality, cost or a balance: PRIORITIZE_QUALITY, BALANCED or PRIORITIZE_COST."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        enable_widget: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.enable_widget = enable_widget
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            model_routing_preference: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            model_routing_preference=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerationConfigRoutingConfigAutoRoutingMode, locals())
+            self.model_routing_preference = model_routing_preference
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "model_name": {"json": "modelName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GenerationConfigRoutingConfigManualRoutingMode(WireModel):
+    """Fixed model choice (Vertex AI only)."""
+
+    __slots__ = (
+        "model_name",
+        "unknown_fields",
+    )
+    model_name: str | None
+    """Name of the model to use."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            model_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            model_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerationConfigRoutingConfigManualRoutingMode, locals())
+            self.model_name = model_name
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "output_uri_prefix": {"json": "outputUriPrefix"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GenerationOutputConfig(WireModel):
+    """Where to store generated media instead of returning it (Vertex AI only)."""
+
+    __slots__ = (
+        "output_uri_prefix",
+        "unknown_fields",
+    )
+    output_uri_prefix: str | None
+    """Cloud Storage prefix to write generated media under."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            output_uri_prefix: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            output_uri_prefix=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerationOutputConfig, locals())
+            self.output_uri_prefix = output_uri_prefix
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GoogleMapsPlaces(WireModel):
+    """Places grounding; no settings so far (Vertex AI only)."""
+
+    __slots__ = ("unknown_fields",)
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GoogleMapsPlaces, locals())
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GoogleMapsRouting(WireModel):
+    """Routes grounding; no settings so far (Vertex AI only)."""
+
+    __slots__ = ("unknown_fields",)
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GoogleMapsRouting, locals())
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "day": {"json": "day"},
+        "month": {"json": "month"},
+        "year": {"json": "year"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GoogleTypeDate(WireModel):
+    """A calendar date whose parts may be zero when unknown (Vertex AI only here)."""
+
+    __slots__ = (
+        "day",
+        "month",
+        "unknown_fields",
+        "year",
+    )
+    day: int | None
+    """Day of the month, 1 to 31, or 0."""
+    month: int | None
+    """Month, 1 to 12, or 0."""
+    year: int | None
+    """Year, 1 to 9999, or 0."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            day: int | None = None,
+            month: int | None = None,
+            year: int | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            day=None,
+            month=None,
+            year=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GoogleTypeDate, locals())
+            self.day = day
+            self.month = month
+            self.year = year
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "source_uri": {"json": "sourceUri"},
+        "image_uri": {"json": "imageUri"},
+        "title": {"json": "title"},
+        "domain": {"json": "domain"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GroundingChunkImage(WireModel):
+    """Image search result used to ground the answer."""
+
+    __slots__ = (
+        "domain",
+        "image_uri",
+        "source_uri",
+        "title",
+        "unknown_fields",
+    )
+    source_uri: str | None
+    """Page the image was found on."""
+    image_uri: str | None
+    """The image itself."""
+    title: str | None
+    """Title of the page."""
+    domain: str | None
+    """Domain of the page."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            source_uri: str | None = None,
+            image_uri: str | None = None,
+            title: str | None = None,
+            domain: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            source_uri=None,
+            image_uri=None,
+            title=None,
+            domain=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunkImage, locals())
+            self.source_uri = source_uri
+            self.image_uri = image_uri
+            self.title = title
+            self.domain = domain
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "display_name": {"json": "displayName"},
+        "photo_uri": {"json": "photoUri"},
+        "uri": {"json": "uri"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution(WireModel):
+    """Who wrote a review or took a photo on Google Maps."""
+
+    __slots__ = (
+        "display_name",
+        "photo_uri",
+        "unknown_fields",
+        "uri",
+    )
+    display_name: str | None
+    """The author's name."""
+    photo_uri: str | None
+    """The author's profile picture."""
+    uri: str | None
+    """The author's profile."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            display_name: str | None = None,
+            photo_uri: str | None = None,
+            uri: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            display_name=None,
+            photo_uri=None,
+            uri=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(
+                    self, GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution, locals()
+                )
+            self.display_name = display_name
+            self.photo_uri = photo_uri
+            self.uri = uri
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "review_id": {"json": "reviewId"},
+        "google_maps_uri": {"json": "googleMapsUri"},
+        "title": {"json": "title"},
+        "author_attribution": {"json": "authorAttribution"},
+        "flag_content_uri": {"json": "flagContentUri"},
+        "relative_publish_time_description": {"json": "relativePublishTimeDescription"},
+        "review": {"json": "review"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(WireModel):
     """Google Maps user review quoted as a source about a place."""
 
-    review_id: str | None = field(default=None, metadata={"json": "reviewId"})
-    """Identifier of the review."""
-    google_maps_uri: str | None = field(default=None, metadata={"json": "googleMapsUri"})
-    """Link to the review on Google Maps."""
-    title: str | None = field(default=None, metadata={"json": "title"})
-    """Title of the review."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "author_attribution",
+        "flag_content_uri",
+        "google_maps_uri",
+        "relative_publish_time_description",
+        "review",
+        "review_id",
+        "title",
+        "unknown_fields",
     )
+    review_id: str | None
+    """Identifier of the review."""
+    google_maps_uri: str | None
+    """Link to the review on Google Maps."""
+    title: str | None
+    """Title of the review."""
+    author_attribution: GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution | None
+    """Who wrote the review."""
+    flag_content_uri: str | None
+    """Link to report the review."""
+    relative_publish_time_description: str | None
+    """How long ago the review was written, in words."""
+    review: str | None
+    """Reference to look the review up again."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        review_id: str | None = None,
-        google_maps_uri: str | None = None,
-        title: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.review_id = review_id
-        self.google_maps_uri = google_maps_uri
-        self.title = title
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            review_id: str | None = None,
+            google_maps_uri: str | None = None,
+            title: str | None = None,
+            author_attribution: GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution
+            | GroundingChunkMapsPlaceAnswerSourcesAuthorAttributionDict
+            | None = None,
+            flag_content_uri: str | None = None,
+            relative_publish_time_description: str | None = None,
+            review: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            review_id=None,
+            google_maps_uri=None,
+            title=None,
+            author_attribution=None,
+            flag_content_uri=None,
+            relative_publish_time_description=None,
+            review=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(
+                    self, GroundingChunkMapsPlaceAnswerSourcesReviewSnippet, locals()
+                )
+            self.review_id = review_id
+            self.google_maps_uri = google_maps_uri
+            self.title = title
+            self.author_attribution = (
+                author_attribution
+                if author_attribution is None
+                or author_attribution.__class__
+                is GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution
+                else as_model(
+                    GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution,
+                    author_attribution,
+                    "GroundingChunkMapsPlaceAnswerSourcesReviewSnippet.author_attribution",
+                )
+            )
+            self.flag_content_uri = flag_content_uri
+            self.relative_publish_time_description = relative_publish_time_description
+            self.review = review
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "distance_meters": {"json": "distanceMeters"},
+        "duration": {"json": "duration"},
+        "encoded_polyline": {"json": "encodedPolyline"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GroundingChunkMapsRoute(WireModel):
+    """A route from Google Maps used to ground the answer (Vertex AI only)."""
+
+    __slots__ = (
+        "distance_meters",
+        "duration",
+        "encoded_polyline",
+        "unknown_fields",
+    )
+    distance_meters: int | None
+    """Length of the route in metres."""
+    duration: str | None
+    """Travel time, as a duration such as 600s."""
+    encoded_polyline: str | None
+    """Shape of the route in Google's encoded polyline format."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            distance_meters: int | None = None,
+            duration: str | None = None,
+            encoded_polyline: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            distance_meters=None,
+            duration=None,
+            encoded_polyline=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunkMapsRoute, locals())
+            self.distance_meters = distance_meters
+            self.duration = duration
+            self.encoded_polyline = encoded_polyline
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "values": {"json": "values"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GroundingChunkStringList(WireModel):
+    """A list of strings, used as a metadata value."""
+
+    __slots__ = (
+        "unknown_fields",
+        "values",
+    )
+    values: list[str] | None
+    """The strings."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            values: list[str] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            values=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunkStringList, locals())
+            self.values = values
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "uri": {"json": "uri"},
+        "title": {"json": "title"},
+        "domain": {"json": "domain"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingChunkWeb(WireModel):
     """Web page used to ground the answer."""
 
-    uri: str | None = field(default=None, metadata={"json": "uri"})
-    """URI of the web page."""
-    title: str | None = field(default=None, metadata={"json": "title"})
-    """Title of the web page."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "domain",
+        "title",
+        "unknown_fields",
+        "uri",
     )
+    uri: str | None
+    """URI of the web page."""
+    title: str | None
+    """Title of the web page."""
+    domain: str | None
+    """Domain of the page (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        uri: str | None = None,
-        title: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.uri = uri
-        self.title = title
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            uri: str | None = None,
+            title: str | None = None,
+            domain: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            uri=None,
+            title=None,
+            domain=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunkWeb, locals())
+            self.uri = uri
+            self.title = title
+            self.domain = domain
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "flag_content_uri": {"json": "flagContentUri"},
+        "source_id": {"json": "sourceId"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GroundingMetadataSourceFlaggingUri(WireModel):
+    """Link to report a place or review as inappropriate (Vertex AI only)."""
+
+    __slots__ = (
+        "flag_content_uri",
+        "source_id",
+        "unknown_fields",
+    )
+    flag_content_uri: str | None
+    """The reporting link."""
+    source_id: str | None
+    """The place or review it is about."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            flag_content_uri: str | None = None,
+            source_id: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            flag_content_uri=None,
+            source_id=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingMetadataSourceFlaggingUri, locals())
+            self.flag_content_uri = flag_content_uri
+            self.source_id = source_id
+            self.unknown_fields = unknown_fields
+
+
+class HarmBlockMethod(OpenEnum):
+    """Whether a safety threshold applies to probability or severity (Vertex AI only)."""
+
+    HARM_BLOCK_METHOD_UNSPECIFIED = "HARM_BLOCK_METHOD_UNSPECIFIED"
+    SEVERITY = "SEVERITY"
+    PROBABILITY = "PROBABILITY"
 
 
 class HarmCategory(OpenEnum):
@@ -565,132 +2051,405 @@ class HarmCategory(OpenEnum):
     HARM_CATEGORY_SEXUALLY_EXPLICIT = "HARM_CATEGORY_SEXUALLY_EXPLICIT"
     HARM_CATEGORY_DANGEROUS_CONTENT = "HARM_CATEGORY_DANGEROUS_CONTENT"
     HARM_CATEGORY_CIVIC_INTEGRITY = "HARM_CATEGORY_CIVIC_INTEGRITY"
+    HARM_CATEGORY_JAILBREAK = "HARM_CATEGORY_JAILBREAK"
+    HARM_CATEGORY_IMAGE_HATE = "HARM_CATEGORY_IMAGE_HATE"
+    HARM_CATEGORY_IMAGE_DANGEROUS_CONTENT = "HARM_CATEGORY_IMAGE_DANGEROUS_CONTENT"
+    HARM_CATEGORY_IMAGE_HARASSMENT = "HARM_CATEGORY_IMAGE_HARASSMENT"
+    HARM_CATEGORY_IMAGE_SEXUALLY_EXPLICIT = "HARM_CATEGORY_IMAGE_SEXUALLY_EXPLICIT"
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class ImageConfig(WireModel):
-    """Settings for images the model generates."""
+class HarmSeverity(OpenEnum):
+    """How severe a harm is judged to be (Vertex AI only)."""
 
-    aspect_ratio: str | None = field(default=None, metadata={"json": "aspectRatio"})
-    """Aspect ratio of generated images, such as 1:1 or 16:9."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    HARM_SEVERITY_UNSPECIFIED = "HARM_SEVERITY_UNSPECIFIED"
+    HARM_SEVERITY_NEGLIGIBLE = "HARM_SEVERITY_NEGLIGIBLE"
+    HARM_SEVERITY_LOW = "HARM_SEVERITY_LOW"
+    HARM_SEVERITY_MEDIUM = "HARM_SEVERITY_MEDIUM"
+    HARM_SEVERITY_HIGH = "HARM_SEVERITY_HIGH"
+
+
+class HttpElementLocation(OpenEnum):
+    """Part of an HTTP request that carries an API key (Vertex AI only)."""
+
+    HTTP_IN_UNSPECIFIED = "HTTP_IN_UNSPECIFIED"
+    HTTP_IN_QUERY = "HTTP_IN_QUERY"
+    HTTP_IN_HEADER = "HTTP_IN_HEADER"
+    HTTP_IN_PATH = "HTTP_IN_PATH"
+    HTTP_IN_BODY = "HTTP_IN_BODY"
+    HTTP_IN_COOKIE = "HTTP_IN_COOKIE"
+
+
+@wire_type(
+    {
+        "compression_quality": {"json": "compressionQuality"},
+        "mime_type": {"json": "mimeType"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ImageConfigImageOutputOptions(WireModel):
+    """File format of generated images (Vertex AI only)."""
+
+    __slots__ = (
+        "compression_quality",
+        "mime_type",
+        "unknown_fields",
     )
+    compression_quality: int | None
+    """Compression quality, for lossy formats."""
+    mime_type: str | None
+    """Media type to save the image as."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        aspect_ratio: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.aspect_ratio = aspect_ratio
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            compression_quality: int | None = None,
+            mime_type: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            compression_quality=None,
+            mime_type=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ImageConfigImageOutputOptions, locals())
+            self.compression_quality = compression_quality
+            self.mime_type = mime_type
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ImageSearch(WireModel):
+    """Image search for the Google Search tool; no settings so far."""
+
+    __slots__ = ("unknown_fields",)
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ImageSearch, locals())
+            self.unknown_fields = unknown_fields
+
+
+class ImageSize(OpenEnum):
+    """Resolution class of a generated image."""
+
+    IMAGE_SIZE_UNSPECIFIED = "IMAGE_SIZE_UNSPECIFIED"
+    IMAGE_SIZE_FIVE_TWELVE = "IMAGE_SIZE_FIVE_TWELVE"
+    IMAGE_SIZE_ONE_K = "IMAGE_SIZE_ONE_K"
+    IMAGE_SIZE_TWO_K = "IMAGE_SIZE_TWO_K"
+    IMAGE_SIZE_FOUR_K = "IMAGE_SIZE_FOUR_K"
+
+
+@wire_type(
+    {
+        "start_time": {"json": "startTime"},
+        "end_time": {"json": "endTime"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class Interval(WireModel):
     """Span of time between two instants (start inclusive, end exclusive)."""
 
-    start_time: str | None = field(default=None, metadata={"json": "startTime"})
-    """Start of the interval, inclusive (RFC 3339 timestamp)."""
-    end_time: str | None = field(default=None, metadata={"json": "endTime"})
-    """End of the interval, exclusive (RFC 3339 timestamp)."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "end_time",
+        "start_time",
+        "unknown_fields",
     )
+    start_time: str | None
+    """Start of the interval, inclusive (RFC 3339 timestamp)."""
+    end_time: str | None
+    """End of the interval, exclusive (RFC 3339 timestamp)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        start_time: str | None = None,
-        end_time: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.start_time = start_time
-        self.end_time = end_time
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            start_time: str | None = None,
+            end_time: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            start_time=None,
+            end_time=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Interval, locals())
+            self.start_time = start_time
+            self.end_time = end_time
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "unknown_fields": {"unknown": True},
+    }
+)
+class LanguageAuto(WireModel):
+    """Old marker asking for language detection; no settings."""
+
+    __slots__ = ("unknown_fields",)
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, LanguageAuto, locals())
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "language_codes": {"json": "languageCodes"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class LanguageHints(WireModel):
+    """Old list of expected languages for transcription."""
+
+    __slots__ = (
+        "language_codes",
+        "unknown_fields",
+    )
+    language_codes: list[str] | None
+    """BCP-47 codes of the expected languages."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            language_codes: list[str] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            language_codes=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, LanguageHints, locals())
+            self.language_codes = language_codes
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "latitude": {"json": "latitude"},
+        "longitude": {"json": "longitude"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class LatLng(WireModel):
     """Geographic point as latitude and longitude in degrees (WGS84)."""
 
-    latitude: float | None = field(default=None, metadata={"json": "latitude"})
-    """Latitude in degrees, from -90 to 90."""
-    longitude: float | None = field(default=None, metadata={"json": "longitude"})
-    """Longitude in degrees, from -180 to 180."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "latitude",
+        "longitude",
+        "unknown_fields",
     )
+    latitude: float | None
+    """Latitude in degrees, from -90 to 90."""
+    longitude: float | None
+    """Longitude in degrees, from -180 to 180."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        latitude: float | None = None,
-        longitude: float | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.latitude = latitude
-        self.longitude = longitude
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            latitude: float | None = None,
+            longitude: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            latitude=None,
+            longitude=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, LatLng, locals())
+            self.latitude = latitude
+            self.longitude = longitude
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "token": {"json": "token"},
+        "token_id": {"json": "tokenId"},
+        "log_probability": {"json": "logProbability"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class LogprobsResultCandidate(WireModel):
     """One token with its log probability."""
 
-    token: str | None = field(default=None, metadata={"json": "token"})
-    """The token text."""
-    token_id: int | None = field(default=None, metadata={"json": "tokenId"})
-    """The token's ID in the model's vocabulary."""
-    log_probability: float | None = field(default=None, metadata={"json": "logProbability"})
-    """Natural log of the token's probability."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "log_probability",
+        "token",
+        "token_id",
+        "unknown_fields",
     )
+    token: str | None
+    """The token text."""
+    token_id: int | None
+    """The token's ID in the model's vocabulary."""
+    log_probability: float | None
+    """Natural log of the token's probability."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        token: str | None = None,
-        token_id: int | None = None,
-        log_probability: float | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.token = token
-        self.token_id = token_id
-        self.log_probability = log_probability
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            token: str | None = None,
+            token_id: int | None = None,
+            log_probability: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            token=None,
+            token_id=None,
+            log_probability=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, LogprobsResultCandidate, locals())
+            self.token = token
+            self.token_id = token_id
+            self.log_probability = log_probability
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "candidates": {"json": "candidates"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class LogprobsResultTopCandidates(WireModel):
     """Most likely tokens at one decoding step, most probable first."""
 
-    candidates: list[LogprobsResultCandidate] | None = field(
-        default=None, metadata={"json": "candidates"}
+    __slots__ = (
+        "candidates",
+        "unknown_fields",
     )
+    candidates: list[LogprobsResultCandidate] | None
     """Candidate tokens, most probable first."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        candidates: list[LogprobsResultCandidate] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.candidates = candidates
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            candidates: Sequence[LogprobsResultCandidate | LogprobsResultCandidateDict]
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            candidates=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, LogprobsResultTopCandidates, locals())
+            self.candidates = (
+                candidates
+                if candidates is None
+                else as_models(
+                    LogprobsResultCandidate, candidates, "LogprobsResultTopCandidates.candidates"
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-class Modality(OpenEnum):
+class MediaModality(OpenEnum):
     """Kind of content a token count refers to: text, image, video, audio or document."""
 
     MODALITY_UNSPECIFIED = "MODALITY_UNSPECIFIED"
@@ -701,98 +2460,726 @@ class Modality(OpenEnum):
     DOCUMENT = "DOCUMENT"
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+class MediaProcessing(OpenEnum):
+    """How the model looks at a video input."""
+
+    MEDIA_PROCESSING_UNSPECIFIED = "MEDIA_PROCESSING_UNSPECIFIED"
+    STATIC = "STATIC"
+    AGENTIC = "AGENTIC"
+
+
+@wire_type(
+    {
+        "modality": {"json": "modality"},
+        "token_count": {"json": "tokenCount"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ModalityTokenCount(WireModel):
     """Number of tokens of one modality."""
 
-    modality: Modality | None = field(default=None, metadata={"json": "modality"})
-    """Modality the count refers to."""
-    token_count: int | None = field(default=None, metadata={"json": "tokenCount"})
-    """Number of tokens."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "modality",
+        "token_count",
+        "unknown_fields",
     )
+    modality: MediaModality | None
+    """Modality the count refers to."""
+    token_count: int | None
+    """Number of tokens."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        modality: Modality | None = None,
-        token_count: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.modality = modality
-        self.token_count = token_count
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            modality: MediaModality | None = None,
+            token_count: int | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            modality=None,
+            token_count=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ModalityTokenCount, locals())
+            self.modality = (
+                modality
+                if modality is None or modality.__class__ is MediaModality
+                else as_enum(MediaModality, modality, "ModalityTokenCount.modality")
+            )
+            self.token_count = token_count
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "prompt_template_name": {"json": "promptTemplateName"},
+        "response_template_name": {"json": "responseTemplateName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ModelArmorConfig(WireModel):
+    """Screening of prompts and answers by Model Armor templates (Vertex AI only)."""
+
+    __slots__ = (
+        "prompt_template_name",
+        "response_template_name",
+        "unknown_fields",
+    )
+    prompt_template_name: str | None
+    """Template that screens the prompt."""
+    response_template_name: str | None
+    """Template that screens the answer."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            prompt_template_name: str | None = None,
+            response_template_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            prompt_template_name=None,
+            response_template_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ModelArmorConfig, locals())
+            self.prompt_template_name = prompt_template_name
+            self.response_template_name = response_template_name
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "feature_selection_preference": {"json": "featureSelectionPreference"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ModelSelectionConfig(WireModel):
+    """Preference used when a model is picked for you (Vertex AI only)."""
+
+    __slots__ = (
+        "feature_selection_preference",
+        "unknown_fields",
+    )
+    feature_selection_preference: FeatureSelectionPreference | None
+    """Favour quality, cost or a balance."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            feature_selection_preference: FeatureSelectionPreference | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            feature_selection_preference=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ModelSelectionConfig, locals())
+            self.feature_selection_preference = (
+                feature_selection_preference
+                if feature_selection_preference is None
+                or feature_selection_preference.__class__ is FeatureSelectionPreference
+                else as_enum(
+                    FeatureSelectionPreference,
+                    feature_selection_preference,
+                    "ModelSelectionConfig.feature_selection_preference",
+                )
+            )
+            self.unknown_fields = unknown_fields
+
+
+class ModelStage(OpenEnum):
+    """Release stage of a model, from experimental to retired."""
+
+    MODEL_STAGE_UNSPECIFIED = "MODEL_STAGE_UNSPECIFIED"
+    UNSTABLE_EXPERIMENTAL = "UNSTABLE_EXPERIMENTAL"
+    EXPERIMENTAL = "EXPERIMENTAL"
+    PREVIEW = "PREVIEW"
+    STABLE = "STABLE"
+    LEGACY = "LEGACY"
+    DEPRECATED = "DEPRECATED"
+    RETIRED = "RETIRED"
+
+
+@wire_type(
+    {
+        "message": {"json": "message"},
+        "model_stage": {"json": "modelStage"},
+        "retirement_time": {"json": "retirementTime"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ModelStatus(WireModel):
+    """Release stage of the model that answered, and when it retires."""
+
+    __slots__ = (
+        "message",
+        "model_stage",
+        "retirement_time",
+        "unknown_fields",
+    )
+    message: str | None
+    """Explanation of the status."""
+    model_stage: ModelStage | None
+    """Release stage of the model."""
+    retirement_time: str | None
+    """When the model stops being served."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            message: str | None = None,
+            model_stage: ModelStage | None = None,
+            retirement_time: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            message=None,
+            model_stage=None,
+            retirement_time=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ModelStatus, locals())
+            self.message = message
+            self.model_stage = (
+                model_stage
+                if model_stage is None or model_stage.__class__ is ModelStage
+                else as_enum(ModelStage, model_stage, "ModelStatus.model_stage")
+            )
+            self.retirement_time = retirement_time
+            self.unknown_fields = unknown_fields
+
+
+class PartMediaResolutionLevel(OpenEnum):
+    """Resolution class for tokenizing one media part."""
+
+    MEDIA_RESOLUTION_UNSPECIFIED = "MEDIA_RESOLUTION_UNSPECIFIED"
+    MEDIA_RESOLUTION_LOW = "MEDIA_RESOLUTION_LOW"
+    MEDIA_RESOLUTION_MEDIUM = "MEDIA_RESOLUTION_MEDIUM"
+    MEDIA_RESOLUTION_HIGH = "MEDIA_RESOLUTION_HIGH"
+    MEDIA_RESOLUTION_ULTRA_HIGH = "MEDIA_RESOLUTION_ULTRA_HIGH"
+
+
+@wire_type(
+    {
+        "bool_value": {"json": "boolValue"},
+        "json_path": {"json": "jsonPath"},
+        "null_value": {"json": "nullValue"},
+        "number_value": {"json": "numberValue"},
+        "string_value": {"json": "stringValue"},
+        "will_continue": {"json": "willContinue"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class PartialArg(WireModel):
+    """One argument value of a function call streamed piece by piece (Vertex AI only)."""
+
+    __slots__ = (
+        "bool_value",
+        "json_path",
+        "null_value",
+        "number_value",
+        "string_value",
+        "unknown_fields",
+        "will_continue",
+    )
+    bool_value: bool | None
+    """The value, when it is a boolean."""
+    json_path: str | None
+    """JSON Path (RFC 9535) of the argument this piece belongs to."""
+    null_value: str | None
+    """Set when the value is null."""
+    number_value: float | None
+    """The value, when it is a number."""
+    string_value: str | None
+    """The value, or a piece of it, when it is a string."""
+    will_continue: bool | None
+    """More pieces of the same argument follow."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            bool_value: bool | None = None,
+            json_path: str | None = None,
+            null_value: str | None = None,
+            number_value: float | None = None,
+            string_value: str | None = None,
+            will_continue: bool | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            bool_value=None,
+            json_path=None,
+            null_value=None,
+            number_value=None,
+            string_value=None,
+            will_continue=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, PartialArg, locals())
+            self.bool_value = bool_value
+            self.json_path = json_path
+            self.null_value = null_value
+            self.number_value = number_value
+            self.string_value = string_value
+            self.will_continue = will_continue
+            self.unknown_fields = unknown_fields
+
+
+class PhishBlockThreshold(OpenEnum):
+    """Confidence above which unsafe sites are blocked from search results (Vertex AI only)."""
+
+    PHISH_BLOCK_THRESHOLD_UNSPECIFIED = "PHISH_BLOCK_THRESHOLD_UNSPECIFIED"
+    BLOCK_LOW_AND_ABOVE = "BLOCK_LOW_AND_ABOVE"
+    BLOCK_MEDIUM_AND_ABOVE = "BLOCK_MEDIUM_AND_ABOVE"
+    BLOCK_HIGH_AND_ABOVE = "BLOCK_HIGH_AND_ABOVE"
+    BLOCK_HIGHER_AND_ABOVE = "BLOCK_HIGHER_AND_ABOVE"
+    BLOCK_VERY_HIGH_AND_ABOVE = "BLOCK_VERY_HIGH_AND_ABOVE"
+    BLOCK_ONLY_EXTREMELY_HIGH = "BLOCK_ONLY_EXTREMELY_HIGH"
+
+
+@wire_type(
+    {
+        "voice_name": {"json": "voiceName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class PrebuiltVoiceConfig(WireModel):
     """Selects one of the ready-made voices for speech output."""
 
-    voice_name: str | None = field(default=None, metadata={"json": "voiceName"})
-    """Name of the prebuilt voice, such as Kore or Puck."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "unknown_fields",
+        "voice_name",
     )
+    voice_name: str | None
+    """Name of the prebuilt voice, such as Kore or Puck."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        voice_name: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.voice_name = voice_name
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            voice_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            voice_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, PrebuiltVoiceConfig, locals())
+            self.voice_name = voice_name
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+class ProminentPeople(OpenEnum):
+    """Whether generated images may show well-known people (Vertex AI only)."""
+
+    PROMINENT_PEOPLE_UNSPECIFIED = "PROMINENT_PEOPLE_UNSPECIFIED"
+    ALLOW_PROMINENT_PEOPLE = "ALLOW_PROMINENT_PEOPLE"
+    BLOCK_PROMINENT_PEOPLE = "BLOCK_PROMINENT_PEOPLE"
+
+
+@wire_type(
+    {
+        "first_page": {"json": "firstPage"},
+        "last_page": {"json": "lastPage"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class RagChunkPageSpan(WireModel):
+    """First and last page of a chunk, counting from 1 (Vertex AI only)."""
+
+    __slots__ = (
+        "first_page",
+        "last_page",
+        "unknown_fields",
+    )
+    first_page: int | None
+    """First page, inclusive."""
+    last_page: int | None
+    """Last page, inclusive."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            first_page: int | None = None,
+            last_page: int | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            first_page=None,
+            last_page=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, RagChunkPageSpan, locals())
+            self.first_page = first_page
+            self.last_page = last_page
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "metadata_filter": {"json": "metadataFilter"},
+        "vector_distance_threshold": {"json": "vectorDistanceThreshold"},
+        "vector_similarity_threshold": {"json": "vectorSimilarityThreshold"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class RagRetrievalConfigFilter(WireModel):
+    """Which retrieved contexts qualify (Vertex AI only)."""
+
+    __slots__ = (
+        "metadata_filter",
+        "unknown_fields",
+        "vector_distance_threshold",
+        "vector_similarity_threshold",
+    )
+    metadata_filter: str | None
+    """Filter expression over the metadata."""
+    vector_distance_threshold: float | None
+    """Keep contexts closer than this distance."""
+    vector_similarity_threshold: float | None
+    """Keep contexts more similar than this."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            metadata_filter: str | None = None,
+            vector_distance_threshold: float | None = None,
+            vector_similarity_threshold: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            metadata_filter=None,
+            vector_distance_threshold=None,
+            vector_similarity_threshold=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, RagRetrievalConfigFilter, locals())
+            self.metadata_filter = metadata_filter
+            self.vector_distance_threshold = vector_distance_threshold
+            self.vector_similarity_threshold = vector_similarity_threshold
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "alpha": {"json": "alpha"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class RagRetrievalConfigHybridSearch(WireModel):
+    """Weighting of dense against sparse search (Vertex AI only)."""
+
+    __slots__ = (
+        "alpha",
+        "unknown_fields",
+    )
+    alpha: float | None
+    """Weight of dense search, from 0 (sparse only) to 1 (dense only)."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            alpha: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            alpha=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, RagRetrievalConfigHybridSearch, locals())
+            self.alpha = alpha
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "model_name": {"json": "modelName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class RagRetrievalConfigRankingLlmRanker(WireModel):
+    """Reranking by a language model (Vertex AI only)."""
+
+    __slots__ = (
+        "model_name",
+        "unknown_fields",
+    )
+    model_name: str | None
+    """Model that reranks."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            model_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            model_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, RagRetrievalConfigRankingLlmRanker, locals())
+            self.model_name = model_name
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "model_name": {"json": "modelName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class RagRetrievalConfigRankingRankService(WireModel):
+    """Reranking by the ranking service (Vertex AI only)."""
+
+    __slots__ = (
+        "model_name",
+        "unknown_fields",
+    )
+    model_name: str | None
+    """Ranking model to use."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            model_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            model_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, RagRetrievalConfigRankingRankService, locals())
+            self.model_name = model_name
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "lat_lng": {"json": "latLng"},
+        "language_code": {"json": "languageCode"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class RetrievalConfig(WireModel):
     """Context for retrieval tools, such as the user's location and language."""
 
-    lat_lng: LatLng | None = field(default=None, metadata={"json": "latLng"})
-    """Location of the user."""
-    language_code: str | None = field(default=None, metadata={"json": "languageCode"})
-    """Language of the user, as a BCP 47 code such as en-US."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "language_code",
+        "lat_lng",
+        "unknown_fields",
     )
+    lat_lng: LatLng | None
+    """Location of the user."""
+    language_code: str | None
+    """Language of the user, as a BCP 47 code such as en-US."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        lat_lng: LatLng | None = None,
-        language_code: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.lat_lng = lat_lng
-        self.language_code = language_code
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            lat_lng: LatLng | LatLngDict | None = None,
+            language_code: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            lat_lng=None,
+            language_code=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, RetrievalConfig, locals())
+            self.lat_lng = (
+                lat_lng
+                if lat_lng is None or lat_lng.__class__ is LatLng
+                else as_model(LatLng, lat_lng, "RetrievalConfig.lat_lng")
+            )
+            self.language_code = language_code
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "google_search_dynamic_retrieval_score": {"json": "googleSearchDynamicRetrievalScore"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class RetrievalMetadata(WireModel):
     """Scores from the legacy Google Search retrieval tool."""
 
-    google_search_dynamic_retrieval_score: float | None = field(
-        default=None, metadata={"json": "googleSearchDynamicRetrievalScore"}
+    __slots__ = (
+        "google_search_dynamic_retrieval_score",
+        "unknown_fields",
     )
+    google_search_dynamic_retrieval_score: float | None
     """How likely Google Search was to help answer the prompt, 0 to 1."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        google_search_dynamic_retrieval_score: float | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.google_search_dynamic_retrieval_score = google_search_dynamic_retrieval_score
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            google_search_dynamic_retrieval_score: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            google_search_dynamic_retrieval_score=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, RetrievalMetadata, locals())
+            self.google_search_dynamic_retrieval_score = google_search_dynamic_retrieval_score
+            self.unknown_fields = unknown_fields
+
+
+class SafetyPolicy(OpenEnum):
+    """Safeguard of the computer use tool that can be switched off."""
+
+    SAFETY_POLICY_UNSPECIFIED = "SAFETY_POLICY_UNSPECIFIED"
+    FINANCIAL_TRANSACTIONS = "FINANCIAL_TRANSACTIONS"
+    SENSITIVE_DATA_MODIFICATION = "SENSITIVE_DATA_MODIFICATION"
+    COMMUNICATION_TOOL = "COMMUNICATION_TOOL"
+    ACCOUNT_CREATION = "ACCOUNT_CREATION"
+    DATA_MODIFICATION = "DATA_MODIFICATION"
+    USER_CONSENT_MANAGEMENT = "USER_CONSENT_MANAGEMENT"
+    LEGAL_TERMS_AND_AGREEMENTS = "LEGAL_TERMS_AND_AGREEMENTS"
 
 
 class SafetyRatingHarmProbability(OpenEnum):
@@ -822,83 +3209,302 @@ class SafetySettingHarmBlockThreshold(OpenEnum):
 HarmBlockThreshold = SafetySettingHarmBlockThreshold
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "rendered_content": {"json": "renderedContent"},
+        "sdk_blob": {"json": "sdkBlob"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class SearchEntryPoint(WireModel):
     """Google Search suggestions to show alongside a grounded answer."""
 
-    rendered_content: str | None = field(default=None, metadata={"json": "renderedContent"})
-    """HTML and CSS snippet of search suggestions, to embed in a web page or app."""
-    sdk_blob: bytes | None = field(default=None, metadata={"json": "sdkBlob"})
-    """JSON array of search terms and search URLs, for building your own display."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "rendered_content",
+        "sdk_blob",
+        "unknown_fields",
     )
+    rendered_content: str | None
+    """HTML and CSS snippet of search suggestions, to embed in a web page or app."""
+    sdk_blob: bytes | None
+    """JSON array of search terms and search URLs, for building your own display."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        rendered_content: str | None = None,
-        sdk_blob: bytes | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.rendered_content = rendered_content
-        self.sdk_blob = sdk_blob
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            rendered_content: str | None = None,
+            sdk_blob: bytes | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            rendered_content=None,
+            sdk_blob=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SearchEntryPoint, locals())
+            self.rendered_content = rendered_content
+            self.sdk_blob = sdk_blob
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "part_index": {"json": "partIndex"},
+        "start_index": {"json": "startIndex"},
+        "end_index": {"json": "endIndex"},
+        "text": {"json": "text"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class Segment(WireModel):
     """A span of generated text, located by part and offsets."""
 
-    part_index: int | None = field(default=None, metadata={"json": "partIndex"})
+    __slots__ = (
+        "end_index",
+        "part_index",
+        "start_index",
+        "text",
+        "unknown_fields",
+    )
+    part_index: int | None
     """Index of the part that holds the span."""
-    start_index: int | None = field(default=None, metadata={"json": "startIndex"})
+    start_index: int | None
     """Start of the span within the part, inclusive (offset in bytes)."""
-    end_index: int | None = field(default=None, metadata={"json": "endIndex"})
+    end_index: int | None
     """End of the span within the part, exclusive (offset in bytes)."""
-    text: str | None = field(default=None, metadata={"json": "text"})
+    text: str | None
     """Text of the span."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        part_index: int | None = None,
-        start_index: int | None = None,
-        end_index: int | None = None,
-        text: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.part_index = part_index
-        self.start_index = start_index
-        self.end_index = end_index
-        self.text = text
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            part_index: int | None = None,
+            start_index: int | None = None,
+            end_index: int | None = None,
+            text: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            part_index=None,
+            start_index=None,
+            end_index=None,
+            text=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Segment, locals())
+            self.part_index = part_index
+            self.start_index = start_index
+            self.end_index = end_index
+            self.text = text
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class StringList(WireModel):
-    """A list of strings, used as a metadata value."""
+class ServiceTier(OpenEnum):
+    """Price and capacity class a request is served in."""
 
-    values: list[str] | None = field(default=None, metadata={"json": "values"})
-    """The strings."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    UNSPECIFIED = "unspecified"
+    FLEX = "flex"
+    STANDARD = "standard"
+    PRIORITY = "priority"
+
+
+@wire_type(
+    {
+        "speaker": {"json": "speaker"},
+        "style": {"json": "style"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class SpeechMetadata(WireModel):
+    """Who speaks a text part and how, for speech output."""
+
+    __slots__ = (
+        "speaker",
+        "style",
+        "unknown_fields",
     )
+    speaker: str | None
+    """Speaker name, as listed in the multi-speaker voice settings."""
+    style: str | None
+    """How to say it, such as calm and slow."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        values: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.values = values
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            speaker: str | None = None,
+            style: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            speaker=None,
+            style=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SpeechMetadata, locals())
+            self.speaker = speaker
+            self.style = style
+            self.unknown_fields = unknown_fields
+
+
+class SpreadsheetMetadataContentLayer(OpenEnum):
+    """Layer of a spreadsheet the model reads."""
+
+    CONTENT_LAYER_UNSPECIFIED = "CONTENT_LAYER_UNSPECIFIED"
+    DATA = "DATA"
+    FORMULAS = "FORMULAS"
+    VISUAL = "VISUAL"
+
+
+@wire_type(
+    {
+        "headers": {"json": "headers"},
+        "sse_read_timeout": {"json": "sseReadTimeout"},
+        "terminate_on_close": {"json": "terminateOnClose"},
+        "timeout": {"json": "timeout"},
+        "url": {"json": "url"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class StreamableHttpTransport(WireModel):
+    """Connection details of an MCP server reached over streamable HTTP."""
+
+    __slots__ = (
+        "headers",
+        "sse_read_timeout",
+        "terminate_on_close",
+        "timeout",
+        "unknown_fields",
+        "url",
+    )
+    headers: dict[str, str] | None
+    """HTTP headers to send, such as credentials."""
+    sse_read_timeout: str | None
+    """How long to wait for server-sent events, as a duration."""
+    terminate_on_close: bool | None
+    """End the server session when the connection closes."""
+    timeout: str | None
+    """How long to wait for ordinary requests, as a duration."""
+    url: str | None
+    """URL of the MCP endpoint."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            headers: dict[str, str] | None = None,
+            sse_read_timeout: str | None = None,
+            terminate_on_close: bool | None = None,
+            timeout: str | None = None,
+            url: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            headers=None,
+            sse_read_timeout=None,
+            terminate_on_close=None,
+            timeout=None,
+            url=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, StreamableHttpTransport, locals())
+            self.headers = headers
+            self.sse_read_timeout = sse_read_timeout
+            self.terminate_on_close = terminate_on_close
+            self.timeout = timeout
+            self.url = url
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "mime_type": {"json": "mimeType"},
+        "jsonSchema": {"json": "schema"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class TextResponseFormat(WireModel):
+    """How generated text should be shaped."""
+
+    __slots__ = (
+        "jsonSchema",
+        "mime_type",
+        "unknown_fields",
+    )
+    mime_type: str | None
+    """Media type of the text to produce."""
+    jsonSchema: Any | None
+    """JSON Schema the text must follow, for JSON output."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mime_type: str | None = None,
+            jsonSchema: Any | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mime_type=None,
+            jsonSchema=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, TextResponseFormat, locals())
+            self.mime_type = mime_type
+            self.jsonSchema = jsonSchema
+            self.unknown_fields = unknown_fields
 
 
 class ThinkingLevel(OpenEnum):
@@ -909,35 +3515,7 @@ class ThinkingLevel(OpenEnum):
     LOW = "LOW"
     MEDIUM = "MEDIUM"
     HIGH = "HIGH"
-
-
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class ToolCall(WireModel):
-    """Call of a built-in server-side tool that the model made, reported for transparency."""
-
-    id: str | None = field(default=None, metadata={"json": "id"})
-    """Identifier of this call, shared with its result."""
-    tool_type: str | None = field(default=None, metadata={"json": "toolType"})
-    """Which built-in tool was called."""
-    args: dict[str, Any] | None = field(default=None, metadata={"json": "args"})
-    """Arguments of the call, as a JSON object."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
-    """Wire fields this version of the spec does not know; kept and written back unchanged."""
-
-    def __init__(
-        self,
-        *,
-        id: str | None = None,
-        tool_type: str | None = None,
-        args: dict[str, Any] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.id = id
-        self.tool_type = tool_type
-        self.args = args
-        self.unknown_fields = unknown_fields
+    XHIGH = "XHIGH"
 
 
 class ToolComputerUseEnvironment(OpenEnum):
@@ -945,59 +3523,195 @@ class ToolComputerUseEnvironment(OpenEnum):
 
     ENVIRONMENT_UNSPECIFIED = "ENVIRONMENT_UNSPECIFIED"
     ENVIRONMENT_BROWSER = "ENVIRONMENT_BROWSER"
+    ENVIRONMENT_MOBILE = "ENVIRONMENT_MOBILE"
+    ENVIRONMENT_DESKTOP = "ENVIRONMENT_DESKTOP"
 
 
 Environment = ToolComputerUseEnvironment
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class ToolGoogleSearch(WireModel):
-    """Tool that grounds answers in Google Search results."""
+@wire_type(
+    {
+        "api_key": {"json": "apiKey"},
+        "custom_configs": {"json": "customConfigs"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ToolExaAiSearch(WireModel):
+    """Grounding on Exa.ai search (Vertex AI only)."""
 
-    time_range_filter: Interval | None = field(default=None, metadata={"json": "timeRangeFilter"})
-    """Only use search results published in this time range."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "api_key",
+        "custom_configs",
+        "unknown_fields",
     )
+    api_key: str | None
+    """Exa.ai API key."""
+    custom_configs: dict[str, Any] | None
+    """Extra Exa.ai search parameters."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        time_range_filter: Interval | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.time_range_filter = time_range_filter
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            api_key: str | None = None,
+            custom_configs: dict[str, Any] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            api_key=None,
+            custom_configs=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ToolExaAiSearch, locals())
+            self.api_key = api_key
+            self.custom_configs = custom_configs
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class ToolResponse(WireModel):
-    """Result of a built-in server-side tool call, reported for transparency."""
+@wire_type(
+    {
+        "api_key": {"json": "apiKey"},
+        "custom_configs": {"json": "customConfigs"},
+        "enable_data_retention": {"json": "enableDataRetention"},
+        "enable_zero_data_retention": {"json": "enableZeroDataRetention"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ToolParallelAiSearch(WireModel):
+    """Grounding on Parallel.ai search (Vertex AI only)."""
 
-    id: str | None = field(default=None, metadata={"json": "id"})
-    """Identifier of the call this result belongs to."""
-    tool_type: str | None = field(default=None, metadata={"json": "toolType"})
-    """Which built-in tool produced the result."""
-    response: dict[str, Any] | None = field(default=None, metadata={"json": "response"})
-    """Result of the call, as a JSON object."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "api_key",
+        "custom_configs",
+        "enable_data_retention",
+        "enable_zero_data_retention",
+        "unknown_fields",
     )
+    api_key: str | None
+    """Parallel.ai API key."""
+    custom_configs: dict[str, Any] | None
+    """Extra Parallel.ai search parameters."""
+    enable_data_retention: bool | None
+    """Old form of enable_zero_data_retention."""
+    enable_zero_data_retention: bool | None
+    """Use Parallel.ai's zero data retention offering."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        id: str | None = None,
-        tool_type: str | None = None,
-        response: dict[str, Any] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.id = id
-        self.tool_type = tool_type
-        self.response = response
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            api_key: str | None = None,
+            custom_configs: dict[str, Any] | None = None,
+            enable_data_retention: bool | None = None,
+            enable_zero_data_retention: bool | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            api_key=None,
+            custom_configs=None,
+            enable_data_retention=None,
+            enable_zero_data_retention=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ToolParallelAiSearch, locals())
+            self.api_key = api_key
+            self.custom_configs = custom_configs
+            self.enable_data_retention = enable_data_retention
+            self.enable_zero_data_retention = enable_zero_data_retention
+            self.unknown_fields = unknown_fields
+
+
+class ToolType(OpenEnum):
+    """Which built-in tool a server-side tool call used."""
+
+    TOOL_TYPE_UNSPECIFIED = "TOOL_TYPE_UNSPECIFIED"
+    GOOGLE_SEARCH_WEB = "GOOGLE_SEARCH_WEB"
+    GOOGLE_SEARCH_IMAGE = "GOOGLE_SEARCH_IMAGE"
+    URL_CONTEXT = "URL_CONTEXT"
+    GOOGLE_MAPS = "GOOGLE_MAPS"
+    FILE_SEARCH = "FILE_SEARCH"
+    MEDIA_PROCESSING = "MEDIA_PROCESSING"
+
+
+class TrafficType(OpenEnum):
+    """Billing class of a request's traffic (Vertex AI only)."""
+
+    TRAFFIC_TYPE_UNSPECIFIED = "TRAFFIC_TYPE_UNSPECIFIED"
+    ON_DEMAND = "ON_DEMAND"
+    ON_DEMAND_PRIORITY = "ON_DEMAND_PRIORITY"
+    ON_DEMAND_FLEX = "ON_DEMAND_FLEX"
+    ON_DEMAND_OFFPEAK = "ON_DEMAND_OFFPEAK"
+    PROVISIONED_THROUGHPUT = "PROVISIONED_THROUGHPUT"
+
+
+@wire_type(
+    {
+        "echo_target_language": {"json": "echoTargetLanguage"},
+        "target_language_code": {"json": "targetLanguageCode"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class TranslationConfig(WireModel):
+    """Settings for translating speech as it streams."""
+
+    __slots__ = (
+        "echo_target_language",
+        "target_language_code",
+        "unknown_fields",
+    )
+    echo_target_language: bool | None
+    """Also speak when the input is already in the target language."""
+    target_language_code: str | None
+    """BCP-47 code of the language to translate into."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            echo_target_language: bool | None = None,
+            target_language_code: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            echo_target_language=None,
+            target_language_code=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, TranslationConfig, locals())
+            self.echo_target_language = echo_target_language
+            self.target_language_code = target_language_code
+            self.unknown_fields = unknown_fields
 
 
 class Type(OpenEnum):
@@ -1013,21 +3727,37 @@ class Type(OpenEnum):
     NULL = "NULL"
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "unknown_fields": {"unknown": True},
+    }
+)
 class UrlContext(WireModel):
     """Tool that lets the model fetch and read URLs given in the prompt; it has no settings."""
 
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    __slots__ = ("unknown_fields",)
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, UrlContext, locals())
+            self.unknown_fields = unknown_fields
 
 
 class UrlMetadataUrlRetrievalStatus(OpenEnum):
@@ -1043,1852 +3773,8102 @@ class UrlMetadataUrlRetrievalStatus(OpenEnum):
 UrlRetrievalStatus = UrlMetadataUrlRetrievalStatus
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class VideoMetadata(WireModel):
-    """How to sample a video: the clip to use and the frame rate."""
+@wire_type(
+    {
+        "prompt_token_count": {"json": "promptTokenCount"},
+        "cached_content_token_count": {"json": "cachedContentTokenCount"},
+        "response_token_count": {"json": "responseTokenCount"},
+        "tool_use_prompt_token_count": {"json": "toolUsePromptTokenCount"},
+        "thoughts_token_count": {"json": "thoughtsTokenCount"},
+        "total_token_count": {"json": "totalTokenCount"},
+        "prompt_tokens_details": {"json": "promptTokensDetails"},
+        "cache_tokens_details": {"json": "cacheTokensDetails"},
+        "response_tokens_details": {"json": "responseTokensDetails"},
+        "tool_use_prompt_tokens_details": {"json": "toolUsePromptTokensDetails"},
+        "traffic_type": {"json": "trafficType"},
+        "service_tier": {"json": "serviceTier"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class UsageMetadata(WireModel):
+    """Token usage as the Live API reports it; gemwire has it for code that imports the name."""
 
-    start_offset: str | None = field(default=None, metadata={"json": "startOffset"})
-    """Start of the clip to use, as a duration such as 1.5s."""
-    end_offset: str | None = field(default=None, metadata={"json": "endOffset"})
-    """End of the clip to use, as a duration such as 10s."""
-    fps: float | None = field(default=None, metadata={"json": "fps"})
-    """Frames per second to sample from the video."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "cache_tokens_details",
+        "cached_content_token_count",
+        "prompt_token_count",
+        "prompt_tokens_details",
+        "response_token_count",
+        "response_tokens_details",
+        "service_tier",
+        "thoughts_token_count",
+        "tool_use_prompt_token_count",
+        "tool_use_prompt_tokens_details",
+        "total_token_count",
+        "traffic_type",
+        "unknown_fields",
     )
+    prompt_token_count: int | None
+    """Tokens in the prompt, including any cached content."""
+    cached_content_token_count: int | None
+    """Tokens of the prompt served from cached content."""
+    response_token_count: int | None
+    """Tokens of the generated answer."""
+    tool_use_prompt_token_count: int | None
+    """Tokens of tool results fed back to the model."""
+    thoughts_token_count: int | None
+    """Tokens the model spent on thinking."""
+    total_token_count: int | None
+    """All tokens of the exchange."""
+    prompt_tokens_details: list[ModalityTokenCount] | None
+    """Prompt tokens split by modality."""
+    cache_tokens_details: list[ModalityTokenCount] | None
+    """Cached tokens split by modality."""
+    response_tokens_details: list[ModalityTokenCount] | None
+    """Answer tokens split by modality."""
+    tool_use_prompt_tokens_details: list[ModalityTokenCount] | None
+    """Tool-result tokens split by modality."""
+    traffic_type: TrafficType | None
+    """Billing class of the traffic (Vertex AI only)."""
+    service_tier: ServiceTier | None
+    """Service tier the request was served in."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        start_offset: str | None = None,
-        end_offset: str | None = None,
-        fps: float | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.start_offset = start_offset
-        self.end_offset = end_offset
-        self.fps = fps
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            prompt_token_count: int | None = None,
+            cached_content_token_count: int | None = None,
+            response_token_count: int | None = None,
+            tool_use_prompt_token_count: int | None = None,
+            thoughts_token_count: int | None = None,
+            total_token_count: int | None = None,
+            prompt_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            cache_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            response_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            tool_use_prompt_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            traffic_type: TrafficType | None = None,
+            service_tier: ServiceTier | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            prompt_token_count=None,
+            cached_content_token_count=None,
+            response_token_count=None,
+            tool_use_prompt_token_count=None,
+            thoughts_token_count=None,
+            total_token_count=None,
+            prompt_tokens_details=None,
+            cache_tokens_details=None,
+            response_tokens_details=None,
+            tool_use_prompt_tokens_details=None,
+            traffic_type=None,
+            service_tier=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, UsageMetadata, locals())
+            self.prompt_token_count = prompt_token_count
+            self.cached_content_token_count = cached_content_token_count
+            self.response_token_count = response_token_count
+            self.tool_use_prompt_token_count = tool_use_prompt_token_count
+            self.thoughts_token_count = thoughts_token_count
+            self.total_token_count = total_token_count
+            self.prompt_tokens_details = (
+                prompt_tokens_details
+                if prompt_tokens_details is None
+                else as_models(
+                    ModalityTokenCount, prompt_tokens_details, "UsageMetadata.prompt_tokens_details"
+                )
+            )
+            self.cache_tokens_details = (
+                cache_tokens_details
+                if cache_tokens_details is None
+                else as_models(
+                    ModalityTokenCount, cache_tokens_details, "UsageMetadata.cache_tokens_details"
+                )
+            )
+            self.response_tokens_details = (
+                response_tokens_details
+                if response_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    response_tokens_details,
+                    "UsageMetadata.response_tokens_details",
+                )
+            )
+            self.tool_use_prompt_tokens_details = (
+                tool_use_prompt_tokens_details
+                if tool_use_prompt_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    tool_use_prompt_tokens_details,
+                    "UsageMetadata.tool_use_prompt_tokens_details",
+                )
+            )
+            self.traffic_type = (
+                traffic_type
+                if traffic_type is None or traffic_type.__class__ is TrafficType
+                else as_enum(TrafficType, traffic_type, "UsageMetadata.traffic_type")
+            )
+            self.service_tier = (
+                service_tier
+                if service_tier is None or service_tier.__class__ is ServiceTier
+                else as_enum(ServiceTier, service_tier, "UsageMetadata.service_tier")
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class VoiceConfig(WireModel):
-    """Which voice to speak with."""
+@wire_type(
+    {
+        "data_store": {"json": "dataStore"},
+        "filter": {"json": "filter"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class VertexAISearchDataStoreSpec(WireModel):
+    """One data store of an engine, with its filter (Vertex AI only)."""
 
-    prebuilt_voice_config: PrebuiltVoiceConfig | None = field(
-        default=None, metadata={"json": "prebuiltVoiceConfig"}
+    __slots__ = (
+        "data_store",
+        "filter",
+        "unknown_fields",
     )
-    """Use one of the prebuilt voices."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    data_store: str | None
+    """Resource name of the data store."""
+    filter: str | None
+    """Filter for documents of that data store."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        prebuilt_voice_config: PrebuiltVoiceConfig | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.prebuilt_voice_config = prebuilt_voice_config
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            data_store: str | None = None,
+            filter: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            data_store=None,
+            filter=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, VertexAISearchDataStoreSpec, locals())
+            self.data_store = data_store
+            self.filter = filter
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "rag_corpus": {"json": "ragCorpus"},
+        "rag_file_ids": {"json": "ragFileIds"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class VertexRagStoreRagResource(WireModel):
+    """A RAG corpus, or some files of it (Vertex AI only)."""
+
+    __slots__ = (
+        "rag_corpus",
+        "rag_file_ids",
+        "unknown_fields",
+    )
+    rag_corpus: str | None
+    """Resource name of the corpus."""
+    rag_file_ids: list[str] | None
+    """Files of the corpus to use."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            rag_corpus: str | None = None,
+            rag_file_ids: list[str] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            rag_corpus=None,
+            rag_file_ids=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, VertexRagStoreRagResource, locals())
+            self.rag_corpus = rag_corpus
+            self.rag_file_ids = rag_file_ids
+            self.unknown_fields = unknown_fields
+
+
+class VideoMetadataContentLayer(OpenEnum):
+    """Layer of a video the model reads."""
+
+    CONTENT_LAYER_UNSPECIFIED = "CONTENT_LAYER_UNSPECIFIED"
+    FRAMES = "FRAMES"
+    AUDIO = "AUDIO"
+    TRANSCRIPT = "TRANSCRIPT"
+
+
+@wire_type(
+    {
+        "aspect_ratio": {"json": "aspectRatio"},
+        "delivery": {"json": "delivery"},
+        "duration": {"json": "duration"},
+        "gcs_uri": {"json": "gcsUri"},
+        "resolution": {"json": "resolution"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class VideoResponseFormat(WireModel):
+    """How generated video should be shaped and handed back (Vertex AI only)."""
+
+    __slots__ = (
+        "aspect_ratio",
+        "delivery",
+        "duration",
+        "gcs_uri",
+        "resolution",
+        "unknown_fields",
+    )
+    aspect_ratio: AspectRatio | None
+    """Width-to-height ratio."""
+    delivery: Delivery | None
+    """Whether the video comes inline or as a link."""
+    duration: str | None
+    """Length of the video, as a duration."""
+    gcs_uri: str | None
+    """Cloud Storage location to write the video to."""
+    resolution: str | None
+    """Resolution, such as 720p."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            aspect_ratio: AspectRatio | None = None,
+            delivery: Delivery | None = None,
+            duration: str | None = None,
+            gcs_uri: str | None = None,
+            resolution: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            aspect_ratio=None,
+            delivery=None,
+            duration=None,
+            gcs_uri=None,
+            resolution=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, VideoResponseFormat, locals())
+            self.aspect_ratio = (
+                aspect_ratio
+                if aspect_ratio is None or aspect_ratio.__class__ is AspectRatio
+                else as_enum(AspectRatio, aspect_ratio, "VideoResponseFormat.aspect_ratio")
+            )
+            self.delivery = (
+                delivery
+                if delivery is None or delivery.__class__ is Delivery
+                else as_enum(Delivery, delivery, "VideoResponseFormat.delivery")
+            )
+            self.duration = duration
+            self.gcs_uri = gcs_uri
+            self.resolution = resolution
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "signature": {"json": "signature"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class VoiceConsentSignature(WireModel):
+    """Server-issued proof that a voice owner's consent was checked."""
+
+    __slots__ = (
+        "signature",
+        "unknown_fields",
+    )
+    signature: str | None
+    """The proof, as issued."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            signature: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            signature=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, VoiceConsentSignature, locals())
+            self.signature = signature
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "unknown_fields": {"unknown": True},
+    }
+)
+class WebSearch(WireModel):
+    """Web search for the Google Search tool; no settings so far."""
+
+    __slots__ = ("unknown_fields",)
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, WebSearch, locals())
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "word": {"json": "word"},
+        "start_offset": {"json": "startOffset"},
+        "end_offset": {"json": "endOffset"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class WordInfo(WireModel):
+    """One recognized word and when it was said."""
+
+    __slots__ = (
+        "end_offset",
+        "start_offset",
+        "unknown_fields",
+        "word",
+    )
+    word: str | None
+    """The word."""
+    start_offset: str | None
+    """When the word starts, as a duration."""
+    end_offset: str | None
+    """When the word ends, as a duration."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            word: str | None = None,
+            start_offset: str | None = None,
+            end_offset: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            word=None,
+            start_offset=None,
+            end_offset=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, WordInfo, locals())
+            self.word = word
+            self.start_offset = start_offset
+            self.end_offset = end_offset
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "total_tokens": {"json": "totalTokens"},
+        "cached_content_token_count": {"json": "cachedContentTokenCount"},
+        "prompt_tokens_details": {"json": "promptTokensDetails"},
+        "cache_tokens_details": {"json": "cacheTokensDetails"},
+        "sdk_http_response": {"json": "sdkHttpResponse", "client": True},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class CountTokensResponse(WireModel):
     """Token counts the server reports for a countTokens call."""
 
-    total_tokens: int | None = field(default=None, metadata={"json": "totalTokens"})
+    __slots__ = (
+        "cache_tokens_details",
+        "cached_content_token_count",
+        "prompt_tokens_details",
+        "sdk_http_response",
+        "total_tokens",
+        "unknown_fields",
+    )
+    total_tokens: int | None
     """Number of tokens the input makes for this model."""
-    cached_content_token_count: int | None = field(
-        default=None, metadata={"json": "cachedContentTokenCount"}
-    )
+    cached_content_token_count: int | None
     """Number of tokens in the cached part of the input."""
-    prompt_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"json": "promptTokensDetails"}
-    )
+    prompt_tokens_details: list[ModalityTokenCount] | None
     """Input tokens split by modality."""
-    cache_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"json": "cacheTokensDetails"}
-    )
+    cache_tokens_details: list[ModalityTokenCount] | None
     """Cached tokens split by modality."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    sdk_http_response: HttpResponse | None
+    """Headers of the HTTP answer (client-side; never on the wire)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        total_tokens: int | None = None,
-        cached_content_token_count: int | None = None,
-        prompt_tokens_details: list[ModalityTokenCount] | None = None,
-        cache_tokens_details: list[ModalityTokenCount] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.total_tokens = total_tokens
-        self.cached_content_token_count = cached_content_token_count
-        self.prompt_tokens_details = prompt_tokens_details
-        self.cache_tokens_details = cache_tokens_details
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            total_tokens: int | None = None,
+            cached_content_token_count: int | None = None,
+            prompt_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            cache_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            sdk_http_response: HttpResponse | HttpResponseDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            total_tokens=None,
+            cached_content_token_count=None,
+            prompt_tokens_details=None,
+            cache_tokens_details=None,
+            sdk_http_response=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CountTokensResponse, locals())
+            self.total_tokens = total_tokens
+            self.cached_content_token_count = cached_content_token_count
+            self.prompt_tokens_details = (
+                prompt_tokens_details
+                if prompt_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    prompt_tokens_details,
+                    "CountTokensResponse.prompt_tokens_details",
+                )
+            )
+            self.cache_tokens_details = (
+                cache_tokens_details
+                if cache_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    cache_tokens_details,
+                    "CountTokensResponse.cache_tokens_details",
+                )
+            )
+            self.sdk_http_response = (
+                sdk_http_response
+                if sdk_http_response is None or sdk_http_response.__class__ is HttpResponse
+                else as_model(
+                    HttpResponse, sdk_http_response, "CountTokensResponse.sdk_http_response"
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "base_url": {"json": "baseUrl"},
+        "api_version": {"json": "apiVersion"},
+        "timeout": {"json": "timeout"},
+        "headers": {"json": "headers"},
+        "retry_options": {"json": "retryOptions"},
+        "base_url_resource_scope": {"json": "baseUrlResourceScope"},
+        "client_args": {"json": "clientArgs"},
+        "async_client_args": {"json": "asyncClientArgs"},
+        "extra_body": {"json": "extraBody"},
+        "httpx_client": {"json": "httpxClient"},
+        "httpx_async_client": {"json": "httpxAsyncClient"},
+        "aiohttp_client": {"json": "aiohttpClient"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class HttpOptions(WireModel):
     """Client-side HTTP settings: endpoint, API version, timeout, extra headers and retries."""
 
-    base_url: str | None = field(default=None, metadata={"json": "baseUrl"})
-    """Base URL of the API endpoint, to replace the default one."""
-    api_version: str | None = field(default=None, metadata={"json": "apiVersion"})
-    """API version to call, such as v1beta."""
-    timeout: int | None = field(default=None, metadata={"json": "timeout"})
-    """Request timeout in milliseconds."""
-    headers: dict[str, str] | None = field(default=None, metadata={"json": "headers"})
-    """Extra HTTP headers to send with each request."""
-    retry_options: HttpRetryOptions | None = field(default=None, metadata={"json": "retryOptions"})
-    """How failed requests are retried; unset fields keep the client's setting."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "aiohttp_client",
+        "api_version",
+        "async_client_args",
+        "base_url",
+        "base_url_resource_scope",
+        "client_args",
+        "extra_body",
+        "headers",
+        "httpx_async_client",
+        "httpx_client",
+        "retry_options",
+        "timeout",
+        "unknown_fields",
     )
+    base_url: str | None
+    """Base URL of the API endpoint, to replace the default one."""
+    api_version: str | None
+    """API version to call, such as v1beta."""
+    timeout: int | None
+    """Request timeout in milliseconds."""
+    headers: dict[str, str] | None
+    """Extra HTTP headers to send with each request."""
+    retry_options: HttpRetryOptions | None
+    """How failed requests are retried; unset fields keep the client's setting."""
+    base_url_resource_scope: ResourceScope | None
+    """How base_url relates to resource names (google-genai's; gemwire ignores it)."""
+    client_args: dict[str, Any] | None
+    """Keyword arguments for google-genai's HTTP client; gemwire accepts and ignores them."""
+    async_client_args: dict[str, Any] | None
+    """Keyword arguments for google-genai's async HTTP client; gemwire accepts and ignores them."""
+    extra_body: dict[str, Any] | None
+    """Extra JSON fields merged into the request body."""
+    httpx_client: Any | None
+    """An httpx client for google-genai to use; gemwire speaks urllib3 and ignores it."""
+    httpx_async_client: Any | None
+    """An httpx async client for google-genai to use; gemwire ignores it."""
+    aiohttp_client: Any | None
+    """An aiohttp session for google-genai to use; gemwire ignores it."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        base_url: str | None = None,
-        api_version: str | None = None,
-        timeout: int | None = None,
-        headers: dict[str, str] | None = None,
-        retry_options: HttpRetryOptions | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.base_url = base_url
-        self.api_version = api_version
-        self.timeout = timeout
-        self.headers = headers
-        self.retry_options = retry_options
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            base_url: str | None = None,
+            api_version: str | None = None,
+            timeout: int | None = None,
+            headers: dict[str, str] | None = None,
+            retry_options: HttpRetryOptions | HttpRetryOptionsDict | None = None,
+            base_url_resource_scope: ResourceScope | None = None,
+            client_args: dict[str, Any] | None = None,
+            async_client_args: dict[str, Any] | None = None,
+            extra_body: dict[str, Any] | None = None,
+            httpx_client: Any | None = None,
+            httpx_async_client: Any | None = None,
+            aiohttp_client: Any | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            base_url=None,
+            api_version=None,
+            timeout=None,
+            headers=None,
+            retry_options=None,
+            base_url_resource_scope=None,
+            client_args=None,
+            async_client_args=None,
+            extra_body=None,
+            httpx_client=None,
+            httpx_async_client=None,
+            aiohttp_client=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, HttpOptions, locals())
+            self.base_url = base_url
+            self.api_version = api_version
+            self.timeout = timeout
+            self.headers = headers
+            self.retry_options = (
+                retry_options
+                if retry_options is None or retry_options.__class__ is HttpRetryOptions
+                else as_model(HttpRetryOptions, retry_options, "HttpOptions.retry_options")
+            )
+            self.base_url_resource_scope = (
+                base_url_resource_scope
+                if base_url_resource_scope is None
+                or base_url_resource_scope.__class__ is ResourceScope
+                else as_enum(
+                    ResourceScope, base_url_resource_scope, "HttpOptions.base_url_resource_scope"
+                )
+            )
+            self.client_args = client_args
+            self.async_client_args = async_client_args
+            self.extra_body = extra_body
+            self.httpx_client = httpx_client
+            self.httpx_async_client = httpx_async_client
+            self.aiohttp_client = aiohttp_client
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "task_type": {"json": "taskType"},
+        "title": {"json": "title"},
+        "output_dimensionality": {"json": "outputDimensionality"},
+        "mime_type": {"json": "mimeType"},
+        "auto_truncate": {"json": "autoTruncate"},
+        "document_ocr": {"json": "documentOcr"},
+        "audio_track_extraction": {"json": "audioTrackExtraction"},
+        "http_options": {"json": "httpOptions"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class EmbedContentConfig(WireModel):
+    """Options of google-genai's embed_content, for code that imports them (no such call here)."""
+
+    __slots__ = (
+        "audio_track_extraction",
+        "auto_truncate",
+        "document_ocr",
+        "http_options",
+        "mime_type",
+        "output_dimensionality",
+        "task_type",
+        "title",
+        "unknown_fields",
+    )
+    task_type: str | None
+    """What the embedding is for, such as RETRIEVAL_DOCUMENT."""
+    title: str | None
+    """Title of the text, for retrieval documents."""
+    output_dimensionality: int | None
+    """Keep only this many leading dimensions of the embedding."""
+    mime_type: str | None
+    """Media type of the input (Vertex AI only)."""
+    auto_truncate: bool | None
+    """Cut inputs that are too long instead of failing (Vertex AI only)."""
+    document_ocr: bool | None
+    """Read text in document images (Vertex AI only)."""
+    audio_track_extraction: bool | None
+    """Use the audio of video inputs (Vertex AI only)."""
+    http_options: HttpOptions | None
+    """HTTP settings that override the client's for this call."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            task_type: str | None = None,
+            title: str | None = None,
+            output_dimensionality: int | None = None,
+            mime_type: str | None = None,
+            auto_truncate: bool | None = None,
+            document_ocr: bool | None = None,
+            audio_track_extraction: bool | None = None,
+            http_options: HttpOptions | HttpOptionsDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            task_type=None,
+            title=None,
+            output_dimensionality=None,
+            mime_type=None,
+            auto_truncate=None,
+            document_ocr=None,
+            audio_track_extraction=None,
+            http_options=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, EmbedContentConfig, locals())
+            self.task_type = task_type
+            self.title = title
+            self.output_dimensionality = output_dimensionality
+            self.mime_type = mime_type
+            self.auto_truncate = auto_truncate
+            self.document_ocr = document_ocr
+            self.audio_track_extraction = audio_track_extraction
+            self.http_options = (
+                http_options
+                if http_options is None or http_options.__class__ is HttpOptions
+                else as_model(HttpOptions, http_options, "EmbedContentConfig.http_options")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "api_key_config": {"json": "apiKeyConfig"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ApiAuth(WireModel):
+    """Older credentials for an external retrieval API (Vertex AI only; see AuthConfig)."""
+
+    __slots__ = (
+        "api_key_config",
+        "unknown_fields",
+    )
+    api_key_config: ApiAuthApiKeyConfig | None
+    """The API key to present."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            api_key_config: ApiAuthApiKeyConfig | ApiAuthApiKeyConfigDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            api_key_config=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ApiAuth, locals())
+            self.api_key_config = (
+                api_key_config
+                if api_key_config is None or api_key_config.__class__ is ApiAuthApiKeyConfig
+                else as_model(ApiAuthApiKeyConfig, api_key_config, "ApiAuth.api_key_config")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "api_key_secret": {"json": "apiKeySecret"},
+        "api_key_string": {"json": "apiKeyString"},
+        "http_element_location": {"json": "httpElementLocation"},
+        "name": {"json": "name"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ApiKeyConfig(WireModel):
+    """How to present an API key to an external API (Vertex AI only)."""
+
+    __slots__ = (
+        "api_key_secret",
+        "api_key_string",
+        "http_element_location",
+        "name",
+        "unknown_fields",
+    )
+    api_key_secret: str | None
+    """Secret Manager secret version that holds the key; wins over api_key_string."""
+    api_key_string: str | None
+    """The key itself."""
+    http_element_location: HttpElementLocation | None
+    """Where in the HTTP request the key goes."""
+    name: str | None
+    """Name of the query parameter or header that carries the key."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            api_key_secret: str | None = None,
+            api_key_string: str | None = None,
+            http_element_location: HttpElementLocation | None = None,
+            name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            api_key_secret=None,
+            api_key_string=None,
+            http_element_location=None,
+            name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ApiKeyConfig, locals())
+            self.api_key_secret = api_key_secret
+            self.api_key_string = api_key_string
+            self.http_element_location = (
+                http_element_location
+                if http_element_location is None
+                or http_element_location.__class__ is HttpElementLocation
+                else as_enum(
+                    HttpElementLocation, http_element_location, "ApiKeyConfig.http_element_location"
+                )
+            )
+            self.name = name
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "grounding_passage": {"json": "groundingPassage"},
+        "semantic_retriever_chunk": {"json": "semanticRetrieverChunk"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class AttributionSourceId(WireModel):
     """Identifies the source passage or chunk behind a grounding attribution."""
 
-    grounding_passage: AttributionSourceIdGroundingPassageId | None = field(
-        default=None, metadata={"json": "groundingPassage"}
+    __slots__ = (
+        "grounding_passage",
+        "semantic_retriever_chunk",
+        "unknown_fields",
     )
+    grounding_passage: AttributionSourceIdGroundingPassageId | None
     """Source is a passage given inline in the request."""
-    semantic_retriever_chunk: AttributionSourceIdSemanticRetrieverChunk | None = field(
-        default=None, metadata={"json": "semanticRetrieverChunk"}
-    )
+    semantic_retriever_chunk: AttributionSourceIdSemanticRetrieverChunk | None
     """Source is a chunk fetched through the Semantic Retriever."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        grounding_passage: AttributionSourceIdGroundingPassageId | None = None,
-        semantic_retriever_chunk: AttributionSourceIdSemanticRetrieverChunk | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.grounding_passage = grounding_passage
-        self.semantic_retriever_chunk = semantic_retriever_chunk
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            grounding_passage: AttributionSourceIdGroundingPassageId
+            | AttributionSourceIdGroundingPassageIdDict
+            | None = None,
+            semantic_retriever_chunk: AttributionSourceIdSemanticRetrieverChunk
+            | AttributionSourceIdSemanticRetrieverChunkDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            grounding_passage=None,
+            semantic_retriever_chunk=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AttributionSourceId, locals())
+            self.grounding_passage = (
+                grounding_passage
+                if grounding_passage is None
+                or grounding_passage.__class__ is AttributionSourceIdGroundingPassageId
+                else as_model(
+                    AttributionSourceIdGroundingPassageId,
+                    grounding_passage,
+                    "AttributionSourceId.grounding_passage",
+                )
+            )
+            self.semantic_retriever_chunk = (
+                semantic_retriever_chunk
+                if semantic_retriever_chunk is None
+                or semantic_retriever_chunk.__class__ is AttributionSourceIdSemanticRetrieverChunk
+                else as_model(
+                    AttributionSourceIdSemanticRetrieverChunk,
+                    semantic_retriever_chunk,
+                    "AttributionSourceId.semantic_retriever_chunk",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class CitationMetadata(WireModel):
-    """Sources the generated content was attributed to."""
+@wire_type(
+    {
+        "bit_rate": {"json": "bitRate"},
+        "delivery": {"json": "delivery"},
+        "mime_type": {"json": "mimeType"},
+        "sample_rate": {"json": "sampleRate"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class AudioResponseFormat(WireModel):
+    """How generated audio should be encoded and handed back."""
 
-    citation_sources: list[CitationSource] | None = field(
-        default=None, metadata={"json": "citationSources"}
+    __slots__ = (
+        "bit_rate",
+        "delivery",
+        "mime_type",
+        "sample_rate",
+        "unknown_fields",
     )
-    """Cited sources."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    bit_rate: int | None
+    """Bits per second, for compressed encodings."""
+    delivery: Delivery | None
+    """Whether the audio comes inline or as a link."""
+    mime_type: str | None
+    """Media type of the audio to produce."""
+    sample_rate: int | None
+    """Samples per second, in hertz."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        citation_sources: list[CitationSource] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.citation_sources = citation_sources
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            bit_rate: int | None = None,
+            delivery: Delivery | None = None,
+            mime_type: str | None = None,
+            sample_rate: int | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            bit_rate=None,
+            delivery=None,
+            mime_type=None,
+            sample_rate=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AudioResponseFormat, locals())
+            self.bit_rate = bit_rate
+            self.delivery = (
+                delivery
+                if delivery is None or delivery.__class__ is Delivery
+                else as_enum(Delivery, delivery, "AudioResponseFormat.delivery")
+            )
+            self.mime_type = mime_type
+            self.sample_rate = sample_rate
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "language_codes": {"json": "languageCodes"},
+        "language_auto": {"json": "languageAuto"},
+        "language_hints": {"json": "languageHints"},
+        "custom_vocabulary": {"json": "customVocabulary"},
+        "adaptation_phrases": {"json": "adaptationPhrases"},
+        "word_timestamp": {"json": "wordTimestamp"},
+        "diarization": {"json": "diarization"},
+        "mode": {"json": "mode"},
+        "source_text": {"json": "sourceText"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class AudioTranscriptionConfig(WireModel):
+    """Settings for turning speech in the input into text."""
+
+    __slots__ = (
+        "adaptation_phrases",
+        "custom_vocabulary",
+        "diarization",
+        "language_auto",
+        "language_codes",
+        "language_hints",
+        "mode",
+        "source_text",
+        "unknown_fields",
+        "word_timestamp",
+    )
+    language_codes: list[str] | None
+    """BCP-47 codes of the languages expected in the audio; empty means detect them."""
+    language_auto: LanguageAuto | None
+    """Old switch for language detection, now the default."""
+    language_hints: LanguageHints | None
+    """Old form of language_codes."""
+    custom_vocabulary: list[str] | None
+    """Terms the recognizer should favour."""
+    adaptation_phrases: list[str] | None
+    """Old form of custom_vocabulary."""
+    word_timestamp: bool | None
+    """Whether to time each recognized word."""
+    diarization: bool | None
+    """Whether to tell speakers apart."""
+    mode: AudioTranscriptionConfigMode | None
+    """Word-for-word transcription, or a cleaned-up one."""
+    source_text: str | None
+    """Text that spoken instructions edit, in the cleaned-up mode."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            language_codes: list[str] | None = None,
+            language_auto: LanguageAuto | LanguageAutoDict | None = None,
+            language_hints: LanguageHints | LanguageHintsDict | None = None,
+            custom_vocabulary: list[str] | None = None,
+            adaptation_phrases: list[str] | None = None,
+            word_timestamp: bool | None = None,
+            diarization: bool | None = None,
+            mode: AudioTranscriptionConfigMode | None = None,
+            source_text: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            language_codes=None,
+            language_auto=None,
+            language_hints=None,
+            custom_vocabulary=None,
+            adaptation_phrases=None,
+            word_timestamp=None,
+            diarization=None,
+            mode=None,
+            source_text=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AudioTranscriptionConfig, locals())
+            self.language_codes = language_codes
+            self.language_auto = (
+                language_auto
+                if language_auto is None or language_auto.__class__ is LanguageAuto
+                else as_model(LanguageAuto, language_auto, "AudioTranscriptionConfig.language_auto")
+            )
+            self.language_hints = (
+                language_hints
+                if language_hints is None or language_hints.__class__ is LanguageHints
+                else as_model(
+                    LanguageHints, language_hints, "AudioTranscriptionConfig.language_hints"
+                )
+            )
+            self.custom_vocabulary = custom_vocabulary
+            self.adaptation_phrases = adaptation_phrases
+            self.word_timestamp = word_timestamp
+            self.diarization = diarization
+            self.mode = (
+                mode
+                if mode is None or mode.__class__ is AudioTranscriptionConfigMode
+                else as_enum(AudioTranscriptionConfigMode, mode, "AudioTranscriptionConfig.mode")
+            )
+            self.source_text = source_text
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "api_key": {"json": "apiKey"},
+        "api_key_config": {"json": "apiKeyConfig"},
+        "auth_type": {"json": "authType"},
+        "google_service_account_config": {"json": "googleServiceAccountConfig"},
+        "http_basic_auth_config": {"json": "httpBasicAuthConfig"},
+        "oauth_config": {"json": "oauthConfig"},
+        "oidc_config": {"json": "oidcConfig"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class AuthConfig(WireModel):
+    """Credentials for a tool that calls another service; the Gemini API takes an API key."""
+
+    __slots__ = (
+        "api_key",
+        "api_key_config",
+        "auth_type",
+        "google_service_account_config",
+        "http_basic_auth_config",
+        "oauth_config",
+        "oidc_config",
+        "unknown_fields",
+    )
+    api_key: str | None
+    """API key for the outside service."""
+    api_key_config: ApiKeyConfig | None
+    """An API key with where to put it (Vertex AI only)."""
+    auth_type: AuthType | None
+    """Which kind of credential is used (Vertex AI only)."""
+    google_service_account_config: AuthConfigGoogleServiceAccountConfig | None
+    """Service-account credentials (Vertex AI only)."""
+    http_basic_auth_config: AuthConfigHttpBasicAuthConfig | None
+    """HTTP Basic credentials (Vertex AI only)."""
+    oauth_config: AuthConfigOauthConfig | None
+    """OAuth credentials (Vertex AI only)."""
+    oidc_config: AuthConfigOidcConfig | None
+    """OpenID Connect credentials (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            api_key: str | None = None,
+            api_key_config: ApiKeyConfig | ApiKeyConfigDict | None = None,
+            auth_type: AuthType | None = None,
+            google_service_account_config: AuthConfigGoogleServiceAccountConfig
+            | AuthConfigGoogleServiceAccountConfigDict
+            | None = None,
+            http_basic_auth_config: AuthConfigHttpBasicAuthConfig
+            | AuthConfigHttpBasicAuthConfigDict
+            | None = None,
+            oauth_config: AuthConfigOauthConfig | AuthConfigOauthConfigDict | None = None,
+            oidc_config: AuthConfigOidcConfig | AuthConfigOidcConfigDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            api_key=None,
+            api_key_config=None,
+            auth_type=None,
+            google_service_account_config=None,
+            http_basic_auth_config=None,
+            oauth_config=None,
+            oidc_config=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, AuthConfig, locals())
+            self.api_key = api_key
+            self.api_key_config = (
+                api_key_config
+                if api_key_config is None or api_key_config.__class__ is ApiKeyConfig
+                else as_model(ApiKeyConfig, api_key_config, "AuthConfig.api_key_config")
+            )
+            self.auth_type = (
+                auth_type
+                if auth_type is None or auth_type.__class__ is AuthType
+                else as_enum(AuthType, auth_type, "AuthConfig.auth_type")
+            )
+            self.google_service_account_config = (
+                google_service_account_config
+                if google_service_account_config is None
+                or google_service_account_config.__class__ is AuthConfigGoogleServiceAccountConfig
+                else as_model(
+                    AuthConfigGoogleServiceAccountConfig,
+                    google_service_account_config,
+                    "AuthConfig.google_service_account_config",
+                )
+            )
+            self.http_basic_auth_config = (
+                http_basic_auth_config
+                if http_basic_auth_config is None
+                or http_basic_auth_config.__class__ is AuthConfigHttpBasicAuthConfig
+                else as_model(
+                    AuthConfigHttpBasicAuthConfig,
+                    http_basic_auth_config,
+                    "AuthConfig.http_basic_auth_config",
+                )
+            )
+            self.oauth_config = (
+                oauth_config
+                if oauth_config is None or oauth_config.__class__ is AuthConfigOauthConfig
+                else as_model(AuthConfigOauthConfig, oauth_config, "AuthConfig.oauth_config")
+            )
+            self.oidc_config = (
+                oidc_config
+                if oidc_config is None or oidc_config.__class__ is AuthConfigOidcConfig
+                else as_model(AuthConfigOidcConfig, oidc_config, "AuthConfig.oidc_config")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "start_index": {"json": "startIndex"},
+        "end_index": {"json": "endIndex"},
+        "uri": {"json": "uri"},
+        "license": {"json": "license"},
+        "publication_date": {"json": "publicationDate"},
+        "title": {"json": "title"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class CitationSource(WireModel):
+    """One source cited for a span of the generated content."""
+
+    __slots__ = (
+        "end_index",
+        "license",
+        "publication_date",
+        "start_index",
+        "title",
+        "unknown_fields",
+        "uri",
+    )
+    start_index: int | None
+    """Start of the cited span of the response (offset in bytes)."""
+    end_index: int | None
+    """End of the cited span of the response, exclusive (offset in bytes)."""
+    uri: str | None
+    """URI of the source."""
+    license: str | None
+    """License of the source, for code citations such as those to GitHub projects."""
+    publication_date: GoogleTypeDate | None
+    """When the cited source was published (Vertex AI only)."""
+    title: str | None
+    """Title of the cited source (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            start_index: int | None = None,
+            end_index: int | None = None,
+            uri: str | None = None,
+            license: str | None = None,
+            publication_date: GoogleTypeDate | GoogleTypeDateDict | None = None,
+            title: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            start_index=None,
+            end_index=None,
+            uri=None,
+            license=None,
+            publication_date=None,
+            title=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CitationSource, locals())
+            self.start_index = start_index
+            self.end_index = end_index
+            self.uri = uri
+            self.license = license
+            self.publication_date = (
+                publication_date
+                if publication_date is None or publication_date.__class__ is GoogleTypeDate
+                else as_model(GoogleTypeDate, publication_date, "CitationSource.publication_date")
+            )
+            self.title = title
+            self.unknown_fields = unknown_fields
+
+
+Citation = CitationSource
+
+
+@wire_type(
+    {
+        "outcome": {"json": "outcome"},
+        "output": {"json": "output"},
+        "id": {"json": "id"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class CodeExecutionResult(WireModel):
     """Outcome and output of running code the model wrote with the code execution tool."""
 
-    outcome: CodeExecutionResultOutcome | None = field(default=None, metadata={"json": "outcome"})
+    __slots__ = (
+        "id",
+        "outcome",
+        "output",
+        "unknown_fields",
+    )
+    outcome: CodeExecutionResultOutcome | None
     """Whether the code ran successfully."""
-    output: str | None = field(default=None, metadata={"json": "output"})
+    output: str | None
     """Standard output on success, otherwise error output or a description of the failure."""
-    id: str | None = field(default=None, metadata={"json": "id"})
+    id: str | None
     """Identifier of the code execution this result belongs to."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        outcome: CodeExecutionResultOutcome | None = None,
-        output: str | None = None,
-        id: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.outcome = outcome
-        self.output = output
-        self.id = id
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            outcome: CodeExecutionResultOutcome | None = None,
+            output: str | None = None,
+            id: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            outcome=None,
+            output=None,
+            id=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CodeExecutionResult, locals())
+            self.outcome = (
+                outcome
+                if outcome is None or outcome.__class__ is CodeExecutionResultOutcome
+                else as_enum(CodeExecutionResultOutcome, outcome, "CodeExecutionResult.outcome")
+            )
+            self.output = output
+            self.id = id
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class CustomMetadata(WireModel):
-    """One user-defined key and value attached to a document in a file search store."""
+@wire_type(
+    {
+        "start_page": {"json": "startPage"},
+        "end_page": {"json": "endPage"},
+        "content_layers": {"json": "contentLayers"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class DocumentMetadata(WireModel):
+    """Which pages and layers of a document input to use."""
 
-    key: str | None = field(default=None, metadata={"json": "key"})
-    """Name of the metadata entry."""
-    string_value: str | None = field(default=None, metadata={"json": "stringValue"})
-    """Value, when it is a string."""
-    string_list_value: StringList | None = field(default=None, metadata={"json": "stringListValue"})
-    """Value, when it is a list of strings."""
-    numeric_value: float | None = field(default=None, metadata={"json": "numericValue"})
-    """Value, when it is a number."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "content_layers",
+        "end_page",
+        "start_page",
+        "unknown_fields",
     )
+    start_page: int | None
+    """First page to use, counting from 1."""
+    end_page: int | None
+    """Last page to use, inclusive."""
+    content_layers: list[DocumentMetadataContentLayer] | None
+    """Layers to read from the document; empty means page images."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        key: str | None = None,
-        string_value: str | None = None,
-        string_list_value: StringList | None = None,
-        numeric_value: float | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.key = key
-        self.string_value = string_value
-        self.string_list_value = string_list_value
-        self.numeric_value = numeric_value
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            start_page: int | None = None,
+            end_page: int | None = None,
+            content_layers: list[DocumentMetadataContentLayer] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            start_page=None,
+            end_page=None,
+            content_layers=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, DocumentMetadata, locals())
+            self.start_page = start_page
+            self.end_page = end_page
+            self.content_layers = (
+                content_layers
+                if content_layers is None
+                else as_enums(
+                    DocumentMetadataContentLayer, content_layers, "DocumentMetadata.content_layers"
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "mode": {"json": "mode"},
+        "dynamic_threshold": {"json": "dynamicThreshold"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class DynamicRetrievalConfig(WireModel):
     """Controls when the legacy Google Search retrieval tool is actually used."""
 
-    mode: DynamicRetrievalConfigMode | None = field(default=None, metadata={"json": "mode"})
-    """Whether retrieval always runs or only when judged useful."""
-    dynamic_threshold: float | None = field(default=None, metadata={"json": "dynamicThreshold"})
-    """Score above which retrieval runs in dynamic mode; unset uses a default."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "dynamic_threshold",
+        "mode",
+        "unknown_fields",
     )
+    mode: DynamicRetrievalConfigMode | None
+    """Whether retrieval always runs or only when judged useful."""
+    dynamic_threshold: float | None
+    """Score above which retrieval runs in dynamic mode; unset uses a default."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        mode: DynamicRetrievalConfigMode | None = None,
-        dynamic_threshold: float | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mode = mode
-        self.dynamic_threshold = dynamic_threshold
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mode: DynamicRetrievalConfigMode | None = None,
+            dynamic_threshold: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mode=None,
+            dynamic_threshold=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, DynamicRetrievalConfig, locals())
+            self.mode = (
+                mode
+                if mode is None or mode.__class__ is DynamicRetrievalConfigMode
+                else as_enum(DynamicRetrievalConfigMode, mode, "DynamicRetrievalConfig.mode")
+            )
+            self.dynamic_threshold = dynamic_threshold
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "blocking_confidence": {"json": "blockingConfidence"},
+        "exclude_domains": {"json": "excludeDomains"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class EnterpriseWebSearch(WireModel):
+    """Web search with enterprise compliance controls (Vertex AI only)."""
+
+    __slots__ = (
+        "blocking_confidence",
+        "exclude_domains",
+        "unknown_fields",
+    )
+    blocking_confidence: PhishBlockThreshold | None
+    """Block sites judged unsafe at or above this confidence."""
+    exclude_domains: list[str] | None
+    """Domains to leave out of the results."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            blocking_confidence: PhishBlockThreshold | None = None,
+            exclude_domains: list[str] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            blocking_confidence=None,
+            exclude_domains=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, EnterpriseWebSearch, locals())
+            self.blocking_confidence = (
+                blocking_confidence
+                if blocking_confidence is None
+                or blocking_confidence.__class__ is PhishBlockThreshold
+                else as_enum(
+                    PhishBlockThreshold,
+                    blocking_confidence,
+                    "EnterpriseWebSearch.blocking_confidence",
+                )
+            )
+            self.exclude_domains = exclude_domains
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "language": {"json": "language"},
+        "code": {"json": "code"},
+        "id": {"json": "id"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ExecutableCode(WireModel):
     """Code the model wrote for the code execution tool to run."""
 
-    language: ExecutableCodeLanguage | None = field(default=None, metadata={"json": "language"})
-    """Language the code is written in."""
-    code: str | None = field(default=None, metadata={"json": "code"})
-    """Source code to run."""
-    id: str | None = field(default=None, metadata={"json": "id"})
-    """Identifier of this code execution, shared with its result."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "code",
+        "id",
+        "language",
+        "unknown_fields",
     )
+    language: ExecutableCodeLanguage | None
+    """Language the code is written in."""
+    code: str | None
+    """Source code to run."""
+    id: str | None
+    """Identifier of this code execution, shared with its result."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        language: ExecutableCodeLanguage | None = None,
-        code: str | None = None,
-        id: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.language = language
-        self.code = code
-        self.id = id
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            language: ExecutableCodeLanguage | None = None,
+            code: str | None = None,
+            id: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            language=None,
+            code=None,
+            id=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ExecutableCode, locals())
+            self.language = (
+                language
+                if language is None or language.__class__ is ExecutableCodeLanguage
+                else as_enum(ExecutableCodeLanguage, language, "ExecutableCode.language")
+            )
+            self.code = code
+            self.id = id
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "api_auth": {"json": "apiAuth"},
+        "api_spec": {"json": "apiSpec"},
+        "auth_config": {"json": "authConfig"},
+        "elastic_search_params": {"json": "elasticSearchParams"},
+        "endpoint": {"json": "endpoint"},
+        "simple_search_params": {"json": "simpleSearchParams"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ExternalApi(WireModel):
+    """Grounding on a search service outside Google (Vertex AI only)."""
+
+    __slots__ = (
+        "api_auth",
+        "api_spec",
+        "auth_config",
+        "elastic_search_params",
+        "endpoint",
+        "simple_search_params",
+        "unknown_fields",
+    )
+    api_auth: ApiAuth | None
+    """Older form of the credentials."""
+    api_spec: ApiSpec | None
+    """Which search protocol the service speaks."""
+    auth_config: AuthConfig | None
+    """Credentials for the service."""
+    elastic_search_params: ExternalApiElasticSearchParams | None
+    """Parameters for an Elasticsearch service."""
+    endpoint: str | None
+    """URL of the service."""
+    simple_search_params: ExternalApiSimpleSearchParams | None
+    """Parameters for a simple search service."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            api_auth: ApiAuth | ApiAuthDict | None = None,
+            api_spec: ApiSpec | None = None,
+            auth_config: AuthConfig | AuthConfigDict | None = None,
+            elastic_search_params: ExternalApiElasticSearchParams
+            | ExternalApiElasticSearchParamsDict
+            | None = None,
+            endpoint: str | None = None,
+            simple_search_params: ExternalApiSimpleSearchParams
+            | ExternalApiSimpleSearchParamsDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            api_auth=None,
+            api_spec=None,
+            auth_config=None,
+            elastic_search_params=None,
+            endpoint=None,
+            simple_search_params=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ExternalApi, locals())
+            self.api_auth = (
+                api_auth
+                if api_auth is None or api_auth.__class__ is ApiAuth
+                else as_model(ApiAuth, api_auth, "ExternalApi.api_auth")
+            )
+            self.api_spec = (
+                api_spec
+                if api_spec is None or api_spec.__class__ is ApiSpec
+                else as_enum(ApiSpec, api_spec, "ExternalApi.api_spec")
+            )
+            self.auth_config = (
+                auth_config
+                if auth_config is None or auth_config.__class__ is AuthConfig
+                else as_model(AuthConfig, auth_config, "ExternalApi.auth_config")
+            )
+            self.elastic_search_params = (
+                elastic_search_params
+                if elastic_search_params is None
+                or elastic_search_params.__class__ is ExternalApiElasticSearchParams
+                else as_model(
+                    ExternalApiElasticSearchParams,
+                    elastic_search_params,
+                    "ExternalApi.elastic_search_params",
+                )
+            )
+            self.endpoint = endpoint
+            self.simple_search_params = (
+                simple_search_params
+                if simple_search_params is None
+                or simple_search_params.__class__ is ExternalApiSimpleSearchParams
+                else as_model(
+                    ExternalApiSimpleSearchParams,
+                    simple_search_params,
+                    "ExternalApi.simple_search_params",
+                )
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "name": {"json": "name"},
+        "display_name": {"json": "displayName"},
+        "mime_type": {"json": "mimeType"},
+        "size_bytes": {"json": "sizeBytes", "wire": "int64"},
+        "create_time": {"json": "createTime"},
+        "expiration_time": {"json": "expirationTime"},
+        "update_time": {"json": "updateTime"},
+        "sha256_hash": {"json": "sha256Hash"},
+        "uri": {"json": "uri"},
+        "download_uri": {"json": "downloadUri"},
+        "state": {"json": "state"},
+        "source": {"json": "source"},
+        "video_metadata": {"json": "videoMetadata"},
+        "error": {"json": "error"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class File(WireModel):
+    """A file held by the Files API, which parts can refer to by its URI."""
+
+    __slots__ = (
+        "create_time",
+        "display_name",
+        "download_uri",
+        "error",
+        "expiration_time",
+        "mime_type",
+        "name",
+        "sha256_hash",
+        "size_bytes",
+        "source",
+        "state",
+        "unknown_fields",
+        "update_time",
+        "uri",
+        "video_metadata",
+    )
+    name: str | None
+    """Resource name, files/ followed by the file's ID."""
+    display_name: str | None
+    """Human-readable name of the file."""
+    mime_type: str | None
+    """Media type of the file."""
+    size_bytes: int | None
+    """Size of the file in bytes."""
+    create_time: str | None
+    """When the file was created."""
+    expiration_time: str | None
+    """When the file will be deleted, if it expires."""
+    update_time: str | None
+    """When the file last changed."""
+    sha256_hash: str | None
+    """SHA-256 digest of the content, base64-encoded."""
+    uri: str | None
+    """URI to refer to the file in a request."""
+    download_uri: str | None
+    """URI to download a file the API generated."""
+    state: FileState | None
+    """Where the file is in its processing."""
+    source: FileSource | None
+    """How the file came to be."""
+    video_metadata: dict[str, Any] | None
+    """Facts about a video file, such as its length."""
+    error: FileStatus | None
+    """What went wrong, if processing failed."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            name: str | None = None,
+            display_name: str | None = None,
+            mime_type: str | None = None,
+            size_bytes: int | None = None,
+            create_time: str | None = None,
+            expiration_time: str | None = None,
+            update_time: str | None = None,
+            sha256_hash: str | None = None,
+            uri: str | None = None,
+            download_uri: str | None = None,
+            state: FileState | None = None,
+            source: FileSource | None = None,
+            video_metadata: dict[str, Any] | None = None,
+            error: FileStatus | FileStatusDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            name=None,
+            display_name=None,
+            mime_type=None,
+            size_bytes=None,
+            create_time=None,
+            expiration_time=None,
+            update_time=None,
+            sha256_hash=None,
+            uri=None,
+            download_uri=None,
+            state=None,
+            source=None,
+            video_metadata=None,
+            error=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, File, locals())
+            self.name = name
+            self.display_name = display_name
+            self.mime_type = mime_type
+            self.size_bytes = size_bytes
+            self.create_time = create_time
+            self.expiration_time = expiration_time
+            self.update_time = update_time
+            self.sha256_hash = sha256_hash
+            self.uri = uri
+            self.download_uri = download_uri
+            self.state = (
+                state
+                if state is None or state.__class__ is FileState
+                else as_enum(FileState, state, "File.state")
+            )
+            self.source = (
+                source
+                if source is None or source.__class__ is FileSource
+                else as_enum(FileSource, source, "File.source")
+            )
+            self.video_metadata = video_metadata
+            self.error = (
+                error
+                if error is None or error.__class__ is FileStatus
+                else as_model(FileStatus, error, "File.error")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "retrieval_resources": {"json": "retrievalResources"},
+        "retrieval_config": {"json": "retrievalConfig"},
+        "file_search_store_names": {"json": "fileSearchStoreNames"},
+        "top_k": {"json": "topK"},
+        "metadata_filter": {"json": "metadataFilter"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FileSearch(WireModel):
     """Tool that retrieves relevant chunks from your file search stores."""
 
-    retrieval_resources: list[FileSearchRetrievalResource] | None = field(
-        default=None, metadata={"json": "retrievalResources"}
+    __slots__ = (
+        "file_search_store_names",
+        "metadata_filter",
+        "retrieval_config",
+        "retrieval_resources",
+        "top_k",
+        "unknown_fields",
     )
+    retrieval_resources: list[FileSearchRetrievalResource] | None
     """Stores to retrieve from."""
-    retrieval_config: FileSearchRetrievalConfig | None = field(
-        default=None, metadata={"json": "retrievalConfig"}
-    )
+    retrieval_config: FileSearchRetrievalConfig | None
     """How retrieval is done."""
-    file_search_store_names: list[str] | None = field(
-        default=None, metadata={"json": "fileSearchStoreNames"}
-    )
+    file_search_store_names: list[str] | None
     """Names of the file search stores to search (fileSearchStores/...)."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    top_k: int | None
+    """How many chunks to retrieve."""
+    metadata_filter: str | None
+    """Filter over the metadata of the documents and chunks searched."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        retrieval_resources: list[FileSearchRetrievalResource] | None = None,
-        retrieval_config: FileSearchRetrievalConfig | None = None,
-        file_search_store_names: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.retrieval_resources = retrieval_resources
-        self.retrieval_config = retrieval_config
-        self.file_search_store_names = file_search_store_names
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            retrieval_resources: Sequence[
+                FileSearchRetrievalResource | FileSearchRetrievalResourceDict
+            ]
+            | None = None,
+            retrieval_config: FileSearchRetrievalConfig
+            | FileSearchRetrievalConfigDict
+            | None = None,
+            file_search_store_names: list[str] | None = None,
+            top_k: int | None = None,
+            metadata_filter: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            retrieval_resources=None,
+            retrieval_config=None,
+            file_search_store_names=None,
+            top_k=None,
+            metadata_filter=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FileSearch, locals())
+            self.retrieval_resources = (
+                retrieval_resources
+                if retrieval_resources is None
+                else as_models(
+                    FileSearchRetrievalResource,
+                    retrieval_resources,
+                    "FileSearch.retrieval_resources",
+                )
+            )
+            self.retrieval_config = (
+                retrieval_config
+                if retrieval_config is None
+                or retrieval_config.__class__ is FileSearchRetrievalConfig
+                else as_model(
+                    FileSearchRetrievalConfig, retrieval_config, "FileSearch.retrieval_config"
+                )
+            )
+            self.file_search_store_names = file_search_store_names
+            self.top_k = top_k
+            self.metadata_filter = metadata_filter
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "id": {"json": "id"},
+        "name": {"json": "name"},
+        "args": {"json": "args"},
+        "partial_args": {"json": "partialArgs"},
+        "will_continue": {"json": "willContinue"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class FunctionCall(WireModel):
+    """A call the model asks your code to make: function name and arguments."""
+
+    __slots__ = (
+        "args",
+        "id",
+        "name",
+        "partial_args",
+        "unknown_fields",
+        "will_continue",
+    )
+    id: str | None
+    """Identifier of this call; send it back in the matching function response."""
+    name: str | None
+    """Name of the function to call."""
+    args: dict[str, Any] | None
+    """Arguments for the function, as a JSON object."""
+    partial_args: list[PartialArg] | None
+    """Arguments streamed piece by piece (Vertex AI only)."""
+    will_continue: bool | None
+    """More pieces of this call follow (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            id: str | None = None,
+            name: str | None = None,
+            args: dict[str, Any] | None = None,
+            partial_args: Sequence[PartialArg | PartialArgDict] | None = None,
+            will_continue: bool | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            id=None,
+            name=None,
+            args=None,
+            partial_args=None,
+            will_continue=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionCall, locals())
+            self.id = id
+            self.name = name
+            self.args = args
+            self.partial_args = (
+                partial_args
+                if partial_args is None
+                else as_models(PartialArg, partial_args, "FunctionCall.partial_args")
+            )
+            self.will_continue = will_continue
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "mode": {"json": "mode"},
+        "allowed_function_names": {"json": "allowedFunctionNames"},
+        "stream_function_call_arguments": {"json": "streamFunctionCallArguments"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FunctionCallingConfig(WireModel):
     """How the model may use the declared functions."""
 
-    mode: FunctionCallingConfigMode | None = field(default=None, metadata={"json": "mode"})
+    __slots__ = (
+        "allowed_function_names",
+        "mode",
+        "stream_function_call_arguments",
+        "unknown_fields",
+    )
+    mode: FunctionCallingConfigMode | None
     """Whether the model may, must or must not call functions."""
-    allowed_function_names: list[str] | None = field(
-        default=None, metadata={"json": "allowedFunctionNames"}
-    )
+    allowed_function_names: list[str] | None
     """Functions the model may choose from when forced to call one."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    stream_function_call_arguments: bool | None
+    """Stream the arguments of each call in pieces (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        mode: FunctionCallingConfigMode | None = None,
-        allowed_function_names: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mode = mode
-        self.allowed_function_names = allowed_function_names
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mode: FunctionCallingConfigMode | None = None,
+            allowed_function_names: list[str] | None = None,
+            stream_function_call_arguments: bool | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mode=None,
+            allowed_function_names=None,
+            stream_function_call_arguments=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionCallingConfig, locals())
+            self.mode = (
+                mode
+                if mode is None or mode.__class__ is FunctionCallingConfigMode
+                else as_enum(FunctionCallingConfigMode, mode, "FunctionCallingConfig.mode")
+            )
+            self.allowed_function_names = allowed_function_names
+            self.stream_function_call_arguments = stream_function_call_arguments
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class FunctionResponse(WireModel):
-    """Result of a function call, sent back by your code so the model can continue."""
-
-    id: str | None = field(default=None, metadata={"json": "id"})
-    """Identifier of the function call this answers."""
-    name: str | None = field(default=None, metadata={"json": "name"})
-    """Name of the function that was called."""
-    response: dict[str, Any] | None = field(default=None, metadata={"json": "response"})
-    """Result of the function, as a JSON object."""
-    parts: list[FunctionResponsePart] | None = field(default=None, metadata={"json": "parts"})
-    """Media returned by the function alongside the JSON result."""
-    will_continue: bool | None = field(default=None, metadata={"json": "willContinue"})
-    """For background functions: more responses for this call will follow."""
-    scheduling: FunctionResponseScheduling | None = field(
-        default=None, metadata={"json": "scheduling"}
-    )
-    """For background functions: how the result affects ongoing generation."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
-    """Wire fields this version of the spec does not know; kept and written back unchanged."""
-
-    def __init__(
-        self,
-        *,
-        id: str | None = None,
-        name: str | None = None,
-        response: dict[str, Any] | None = None,
-        parts: list[FunctionResponsePart] | None = None,
-        will_continue: bool | None = None,
-        scheduling: FunctionResponseScheduling | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.id = id
-        self.name = name
-        self.response = response
-        self.parts = parts
-        self.will_continue = will_continue
-        self.scheduling = scheduling
-        self.unknown_fields = unknown_fields
-
-
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class GenerateContentResponseUsageMetadata(WireModel):
+@wire_type(
+    {
+        "prompt_token_count": {"json": "promptTokenCount"},
+        "cached_content_token_count": {"json": "cachedContentTokenCount"},
+        "candidates_token_count": {"json": "candidatesTokenCount"},
+        "tool_use_prompt_token_count": {"json": "toolUsePromptTokenCount"},
+        "thoughts_token_count": {"json": "thoughtsTokenCount"},
+        "total_token_count": {"json": "totalTokenCount"},
+        "prompt_tokens_details": {"json": "promptTokensDetails"},
+        "cache_tokens_details": {"json": "cacheTokensDetails"},
+        "candidates_tokens_details": {"json": "candidatesTokensDetails"},
+        "tool_use_prompt_tokens_details": {"json": "toolUsePromptTokensDetails"},
+        "service_tier": {"json": "serviceTier"},
+        "traffic_type": {"json": "trafficType"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GenerateContentResponseUsageMetadata(UsageMetadataMixin):
     """Token usage of a generate call, split by prompt, cache, output, tools and thinking."""
 
-    prompt_token_count: int | None = field(default=None, metadata={"json": "promptTokenCount"})
+    __slots__ = (
+        "cache_tokens_details",
+        "cached_content_token_count",
+        "candidates_token_count",
+        "candidates_tokens_details",
+        "prompt_token_count",
+        "prompt_tokens_details",
+        "service_tier",
+        "thoughts_token_count",
+        "tool_use_prompt_token_count",
+        "tool_use_prompt_tokens_details",
+        "total_token_count",
+        "traffic_type",
+        "unknown_fields",
+    )
+    prompt_token_count: int | None
     """Tokens in the prompt, including any cached content."""
-    cached_content_token_count: int | None = field(
-        default=None, metadata={"json": "cachedContentTokenCount"}
-    )
+    cached_content_token_count: int | None
     """Tokens of the prompt served from cached content."""
-    candidates_token_count: int | None = field(
-        default=None, metadata={"json": "candidatesTokenCount"}
-    )
+    candidates_token_count: int | None
     """Tokens across all generated candidates."""
-    tool_use_prompt_token_count: int | None = field(
-        default=None, metadata={"json": "toolUsePromptTokenCount"}
-    )
+    tool_use_prompt_token_count: int | None
     """Tokens in tool-use prompts, such as tool results fed back to the model."""
-    thoughts_token_count: int | None = field(default=None, metadata={"json": "thoughtsTokenCount"})
+    thoughts_token_count: int | None
     """Tokens the model spent on thinking."""
-    total_token_count: int | None = field(default=None, metadata={"json": "totalTokenCount"})
+    total_token_count: int | None
     """Total tokens of the call, input and output together."""
-    prompt_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"json": "promptTokensDetails"}
-    )
+    prompt_tokens_details: list[ModalityTokenCount] | None
     """Prompt tokens split by modality."""
-    cache_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"json": "cacheTokensDetails"}
-    )
+    cache_tokens_details: list[ModalityTokenCount] | None
     """Cached prompt tokens split by modality."""
-    candidates_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"json": "candidatesTokensDetails"}
-    )
+    candidates_tokens_details: list[ModalityTokenCount] | None
     """Output tokens split by modality."""
-    tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = field(
-        default=None, metadata={"json": "toolUsePromptTokensDetails"}
-    )
+    tool_use_prompt_tokens_details: list[ModalityTokenCount] | None
     """Tool-use prompt tokens split by modality."""
-    service_tier: str | None = field(default=None, metadata={"json": "serviceTier"})
+    service_tier: ServiceTier | None
     """Service tier the request was served in, such as standard."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    traffic_type: TrafficType | None
+    """Billing class of the traffic (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        prompt_token_count: int | None = None,
-        cached_content_token_count: int | None = None,
-        candidates_token_count: int | None = None,
-        tool_use_prompt_token_count: int | None = None,
-        thoughts_token_count: int | None = None,
-        total_token_count: int | None = None,
-        prompt_tokens_details: list[ModalityTokenCount] | None = None,
-        cache_tokens_details: list[ModalityTokenCount] | None = None,
-        candidates_tokens_details: list[ModalityTokenCount] | None = None,
-        tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = None,
-        service_tier: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.prompt_token_count = prompt_token_count
-        self.cached_content_token_count = cached_content_token_count
-        self.candidates_token_count = candidates_token_count
-        self.tool_use_prompt_token_count = tool_use_prompt_token_count
-        self.thoughts_token_count = thoughts_token_count
-        self.total_token_count = total_token_count
-        self.prompt_tokens_details = prompt_tokens_details
-        self.cache_tokens_details = cache_tokens_details
-        self.candidates_tokens_details = candidates_tokens_details
-        self.tool_use_prompt_tokens_details = tool_use_prompt_tokens_details
-        self.service_tier = service_tier
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            prompt_token_count: int | None = None,
+            cached_content_token_count: int | None = None,
+            candidates_token_count: int | None = None,
+            tool_use_prompt_token_count: int | None = None,
+            thoughts_token_count: int | None = None,
+            total_token_count: int | None = None,
+            prompt_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            cache_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            candidates_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            tool_use_prompt_tokens_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            service_tier: ServiceTier | None = None,
+            traffic_type: TrafficType | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            prompt_token_count=None,
+            cached_content_token_count=None,
+            candidates_token_count=None,
+            tool_use_prompt_token_count=None,
+            thoughts_token_count=None,
+            total_token_count=None,
+            prompt_tokens_details=None,
+            cache_tokens_details=None,
+            candidates_tokens_details=None,
+            tool_use_prompt_tokens_details=None,
+            service_tier=None,
+            traffic_type=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerateContentResponseUsageMetadata, locals())
+            self.prompt_token_count = prompt_token_count
+            self.cached_content_token_count = cached_content_token_count
+            self.candidates_token_count = candidates_token_count
+            self.tool_use_prompt_token_count = tool_use_prompt_token_count
+            self.thoughts_token_count = thoughts_token_count
+            self.total_token_count = total_token_count
+            self.prompt_tokens_details = (
+                prompt_tokens_details
+                if prompt_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    prompt_tokens_details,
+                    "GenerateContentResponseUsageMetadata.prompt_tokens_details",
+                )
+            )
+            self.cache_tokens_details = (
+                cache_tokens_details
+                if cache_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    cache_tokens_details,
+                    "GenerateContentResponseUsageMetadata.cache_tokens_details",
+                )
+            )
+            self.candidates_tokens_details = (
+                candidates_tokens_details
+                if candidates_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    candidates_tokens_details,
+                    "GenerateContentResponseUsageMetadata.candidates_tokens_details",
+                )
+            )
+            self.tool_use_prompt_tokens_details = (
+                tool_use_prompt_tokens_details
+                if tool_use_prompt_tokens_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    tool_use_prompt_tokens_details,
+                    "GenerateContentResponseUsageMetadata.tool_use_prompt_tokens_details",
+                )
+            )
+            self.service_tier = (
+                service_tier
+                if service_tier is None or service_tier.__class__ is ServiceTier
+                else as_enum(
+                    ServiceTier, service_tier, "GenerateContentResponseUsageMetadata.service_tier"
+                )
+            )
+            self.traffic_type = (
+                traffic_type
+                if traffic_type is None or traffic_type.__class__ is TrafficType
+                else as_enum(
+                    TrafficType, traffic_type, "GenerateContentResponseUsageMetadata.traffic_type"
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "auto_mode": {"json": "autoMode"},
+        "manual_mode": {"json": "manualMode"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GenerationConfigRoutingConfig(WireModel):
+    """Lets the service pick the model, or names it (Vertex AI only)."""
+
+    __slots__ = (
+        "auto_mode",
+        "manual_mode",
+        "unknown_fields",
+    )
+    auto_mode: GenerationConfigRoutingConfigAutoRoutingMode | None
+    """Let the service pick the model."""
+    manual_mode: GenerationConfigRoutingConfigManualRoutingMode | None
+    """Name the model to use."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            auto_mode: GenerationConfigRoutingConfigAutoRoutingMode
+            | GenerationConfigRoutingConfigAutoRoutingModeDict
+            | None = None,
+            manual_mode: GenerationConfigRoutingConfigManualRoutingMode
+            | GenerationConfigRoutingConfigManualRoutingModeDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            auto_mode=None,
+            manual_mode=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerationConfigRoutingConfig, locals())
+            self.auto_mode = (
+                auto_mode
+                if auto_mode is None
+                or auto_mode.__class__ is GenerationConfigRoutingConfigAutoRoutingMode
+                else as_model(
+                    GenerationConfigRoutingConfigAutoRoutingMode,
+                    auto_mode,
+                    "GenerationConfigRoutingConfig.auto_mode",
+                )
+            )
+            self.manual_mode = (
+                manual_mode
+                if manual_mode is None
+                or manual_mode.__class__ is GenerationConfigRoutingConfigManualRoutingMode
+                else as_model(
+                    GenerationConfigRoutingConfigManualRoutingMode,
+                    manual_mode,
+                    "GenerationConfigRoutingConfig.manual_mode",
+                )
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "places": {"json": "places"},
+        "routing": {"json": "routing"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GoogleMapsGroundingTypes(WireModel):
+    """Which kinds of Google Maps grounding to use (Vertex AI only)."""
+
+    __slots__ = (
+        "places",
+        "routing",
+        "unknown_fields",
+    )
+    places: GoogleMapsPlaces | None
+    """Ground on places."""
+    routing: GoogleMapsRouting | None
+    """Ground on routes."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            places: GoogleMapsPlaces | GoogleMapsPlacesDict | None = None,
+            routing: GoogleMapsRouting | GoogleMapsRoutingDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            places=None,
+            routing=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GoogleMapsGroundingTypes, locals())
+            self.places = (
+                places
+                if places is None or places.__class__ is GoogleMapsPlaces
+                else as_model(GoogleMapsPlaces, places, "GoogleMapsGroundingTypes.places")
+            )
+            self.routing = (
+                routing
+                if routing is None or routing.__class__ is GoogleMapsRouting
+                else as_model(GoogleMapsRouting, routing, "GoogleMapsGroundingTypes.routing")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "dynamic_retrieval_config": {"json": "dynamicRetrievalConfig"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GoogleSearchRetrieval(WireModel):
     """Legacy tool that grounds answers in Google Search results."""
 
-    dynamic_retrieval_config: DynamicRetrievalConfig | None = field(
-        default=None, metadata={"json": "dynamicRetrievalConfig"}
+    __slots__ = (
+        "dynamic_retrieval_config",
+        "unknown_fields",
     )
+    dynamic_retrieval_config: DynamicRetrievalConfig | None
     """When to run retrieval."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        dynamic_retrieval_config: DynamicRetrievalConfig | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.dynamic_retrieval_config = dynamic_retrieval_config
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            dynamic_retrieval_config: DynamicRetrievalConfig
+            | DynamicRetrievalConfigDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            dynamic_retrieval_config=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GoogleSearchRetrieval, locals())
+            self.dynamic_retrieval_config = (
+                dynamic_retrieval_config
+                if dynamic_retrieval_config is None
+                or dynamic_retrieval_config.__class__ is DynamicRetrievalConfig
+                else as_model(
+                    DynamicRetrievalConfig,
+                    dynamic_retrieval_config,
+                    "GoogleSearchRetrieval.dynamic_retrieval_config",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "key": {"json": "key"},
+        "string_value": {"json": "stringValue"},
+        "string_list_value": {"json": "stringListValue"},
+        "numeric_value": {"json": "numericValue"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GroundingChunkCustomMetadata(WireModel):
+    """One user-defined key and value attached to a document in a file search store."""
+
+    __slots__ = (
+        "key",
+        "numeric_value",
+        "string_list_value",
+        "string_value",
+        "unknown_fields",
+    )
+    key: str | None
+    """Name of the metadata entry."""
+    string_value: str | None
+    """Value, when it is a string."""
+    string_list_value: GroundingChunkStringList | None
+    """Value, when it is a list of strings."""
+    numeric_value: float | None
+    """Value, when it is a number."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            key: str | None = None,
+            string_value: str | None = None,
+            string_list_value: GroundingChunkStringList
+            | GroundingChunkStringListDict
+            | None = None,
+            numeric_value: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            key=None,
+            string_value=None,
+            string_list_value=None,
+            numeric_value=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunkCustomMetadata, locals())
+            self.key = key
+            self.string_value = string_value
+            self.string_list_value = (
+                string_list_value
+                if string_list_value is None
+                or string_list_value.__class__ is GroundingChunkStringList
+                else as_model(
+                    GroundingChunkStringList,
+                    string_list_value,
+                    "GroundingChunkCustomMetadata.string_list_value",
+                )
+            )
+            self.numeric_value = numeric_value
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "review_snippets": {"json": "reviewSnippets"},
+        "review_snippet": {"json": "reviewSnippet"},
+        "flag_content_uri": {"json": "flagContentUri"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingChunkMapsPlaceAnswerSources(WireModel):
     """Sources, such as user reviews, behind what the answer says about a place."""
 
-    review_snippets: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None = field(
-        default=None, metadata={"json": "reviewSnippets"}
+    __slots__ = (
+        "flag_content_uri",
+        "review_snippet",
+        "review_snippets",
+        "unknown_fields",
     )
+    review_snippets: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None
     """User reviews used as sources."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    review_snippet: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None
+    """Reviews used to write the answer (google-genai's singular spelling of review_snippets)."""
+    flag_content_uri: str | None
+    """Link to report a problem with the answer."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        review_snippets: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.review_snippets = review_snippets
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            review_snippets: Sequence[
+                GroundingChunkMapsPlaceAnswerSourcesReviewSnippet
+                | GroundingChunkMapsPlaceAnswerSourcesReviewSnippetDict
+            ]
+            | None = None,
+            review_snippet: Sequence[
+                GroundingChunkMapsPlaceAnswerSourcesReviewSnippet
+                | GroundingChunkMapsPlaceAnswerSourcesReviewSnippetDict
+            ]
+            | None = None,
+            flag_content_uri: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            review_snippets=None,
+            review_snippet=None,
+            flag_content_uri=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunkMapsPlaceAnswerSources, locals())
+            self.review_snippets = (
+                review_snippets
+                if review_snippets is None
+                else as_models(
+                    GroundingChunkMapsPlaceAnswerSourcesReviewSnippet,
+                    review_snippets,
+                    "GroundingChunkMapsPlaceAnswerSources.review_snippets",
+                )
+            )
+            self.review_snippet = (
+                review_snippet
+                if review_snippet is None
+                else as_models(
+                    GroundingChunkMapsPlaceAnswerSourcesReviewSnippet,
+                    review_snippet,
+                    "GroundingChunkMapsPlaceAnswerSources.review_snippet",
+                )
+            )
+            self.flag_content_uri = flag_content_uri
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class GroundingChunkRetrievedContext(WireModel):
-    """Document chunk from a retrieval tool used to ground the answer."""
-
-    uri: str | None = field(default=None, metadata={"json": "uri"})
-    """URI of the retrieved document."""
-    title: str | None = field(default=None, metadata={"json": "title"})
-    """Title of the retrieved document."""
-    text: str | None = field(default=None, metadata={"json": "text"})
-    """Text of the retrieved chunk."""
-    file_search_store: str | None = field(default=None, metadata={"json": "fileSearchStore"})
-    """Name of the file search store the chunk came from."""
-    custom_metadata: list[CustomMetadata] | None = field(
-        default=None, metadata={"json": "customMetadata"}
-    )
-    """User-defined metadata of the source document."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
-    """Wire fields this version of the spec does not know; kept and written back unchanged."""
-
-    def __init__(
-        self,
-        *,
-        uri: str | None = None,
-        title: str | None = None,
-        text: str | None = None,
-        file_search_store: str | None = None,
-        custom_metadata: list[CustomMetadata] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.uri = uri
-        self.title = title
-        self.text = text
-        self.file_search_store = file_search_store
-        self.custom_metadata = custom_metadata
-        self.unknown_fields = unknown_fields
-
-
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "segment": {"json": "segment"},
+        "grounding_chunk_indices": {"json": "groundingChunkIndices"},
+        "confidence_scores": {"json": "confidenceScores"},
+        "rendered_parts": {"json": "renderedParts"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingSupport(WireModel):
     """Links one span of the answer to the grounding chunks that support it."""
 
-    segment: Segment | None = field(default=None, metadata={"json": "segment"})
+    __slots__ = (
+        "confidence_scores",
+        "grounding_chunk_indices",
+        "rendered_parts",
+        "segment",
+        "unknown_fields",
+    )
+    segment: Segment | None
     """The span of the answer that is supported."""
-    grounding_chunk_indices: list[int] | None = field(
-        default=None, metadata={"json": "groundingChunkIndices"}
-    )
+    grounding_chunk_indices: list[int] | None
     """Indices of the grounding chunks that support the span."""
-    confidence_scores: list[float] | None = field(
-        default=None, metadata={"json": "confidenceScores"}
-    )
+    confidence_scores: list[float] | None
     """Confidence of each supporting chunk, 0 to 1, in the same order as the indices."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    rendered_parts: list[int] | None
+    """Indices of the rendered parts this support belongs to."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        segment: Segment | None = None,
-        grounding_chunk_indices: list[int] | None = None,
-        confidence_scores: list[float] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.segment = segment
-        self.grounding_chunk_indices = grounding_chunk_indices
-        self.confidence_scores = confidence_scores
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            segment: Segment | SegmentDict | None = None,
+            grounding_chunk_indices: list[int] | None = None,
+            confidence_scores: list[float] | None = None,
+            rendered_parts: list[int] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            segment=None,
+            grounding_chunk_indices=None,
+            confidence_scores=None,
+            rendered_parts=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingSupport, locals())
+            self.segment = (
+                segment
+                if segment is None or segment.__class__ is Segment
+                else as_model(Segment, segment, "GroundingSupport.segment")
+            )
+            self.grounding_chunk_indices = grounding_chunk_indices
+            self.confidence_scores = confidence_scores
+            self.rendered_parts = rendered_parts
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "aspect_ratio": {"json": "aspectRatio"},
+        "image_size": {"json": "imageSize"},
+        "person_generation": {"json": "personGeneration"},
+        "prominent_people": {"json": "prominentPeople"},
+        "output_mime_type": {"json": "outputMimeType"},
+        "output_compression_quality": {"json": "outputCompressionQuality"},
+        "image_output_options": {"json": "imageOutputOptions"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ImageConfig(WireModel):
+    """Settings for images the model generates."""
+
+    __slots__ = (
+        "aspect_ratio",
+        "image_output_options",
+        "image_size",
+        "output_compression_quality",
+        "output_mime_type",
+        "person_generation",
+        "prominent_people",
+        "unknown_fields",
+    )
+    aspect_ratio: str | None
+    """Aspect ratio of generated images, such as 1:1 or 16:9."""
+    image_size: str | None
+    """Resolution class of generated images, such as 1K, 2K or 4K."""
+    person_generation: str | None
+    """Whether generated images may show people (Vertex AI only)."""
+    prominent_people: ProminentPeople | None
+    """Whether generated images may show well-known people (Vertex AI only)."""
+    output_mime_type: str | None
+    """Media type of generated images (Vertex AI only)."""
+    output_compression_quality: int | None
+    """JPEG quality of generated images (Vertex AI only)."""
+    image_output_options: ImageConfigImageOutputOptions | None
+    """File format of generated images (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            aspect_ratio: str | None = None,
+            image_size: str | None = None,
+            person_generation: str | None = None,
+            prominent_people: ProminentPeople | None = None,
+            output_mime_type: str | None = None,
+            output_compression_quality: int | None = None,
+            image_output_options: ImageConfigImageOutputOptions
+            | ImageConfigImageOutputOptionsDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            aspect_ratio=None,
+            image_size=None,
+            person_generation=None,
+            prominent_people=None,
+            output_mime_type=None,
+            output_compression_quality=None,
+            image_output_options=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ImageConfig, locals())
+            self.aspect_ratio = aspect_ratio
+            self.image_size = image_size
+            self.person_generation = person_generation
+            self.prominent_people = (
+                prominent_people
+                if prominent_people is None or prominent_people.__class__ is ProminentPeople
+                else as_enum(ProminentPeople, prominent_people, "ImageConfig.prominent_people")
+            )
+            self.output_mime_type = output_mime_type
+            self.output_compression_quality = output_compression_quality
+            self.image_output_options = (
+                image_output_options
+                if image_output_options is None
+                or image_output_options.__class__ is ImageConfigImageOutputOptions
+                else as_model(
+                    ImageConfigImageOutputOptions,
+                    image_output_options,
+                    "ImageConfig.image_output_options",
+                )
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "aspect_ratio": {"json": "aspectRatio"},
+        "delivery": {"json": "delivery"},
+        "image_size": {"json": "imageSize"},
+        "mime_type": {"json": "mimeType"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ImageResponseFormat(WireModel):
+    """How generated images should be shaped and handed back."""
+
+    __slots__ = (
+        "aspect_ratio",
+        "delivery",
+        "image_size",
+        "mime_type",
+        "unknown_fields",
+    )
+    aspect_ratio: AspectRatio | None
+    """Width-to-height ratio."""
+    delivery: Delivery | None
+    """Whether the image comes inline or as a link."""
+    image_size: ImageSize | None
+    """Resolution class of the image."""
+    mime_type: str | None
+    """Media type of the image to produce."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            aspect_ratio: AspectRatio | None = None,
+            delivery: Delivery | None = None,
+            image_size: ImageSize | None = None,
+            mime_type: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            aspect_ratio=None,
+            delivery=None,
+            image_size=None,
+            mime_type=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ImageResponseFormat, locals())
+            self.aspect_ratio = (
+                aspect_ratio
+                if aspect_ratio is None or aspect_ratio.__class__ is AspectRatio
+                else as_enum(AspectRatio, aspect_ratio, "ImageResponseFormat.aspect_ratio")
+            )
+            self.delivery = (
+                delivery
+                if delivery is None or delivery.__class__ is Delivery
+                else as_enum(Delivery, delivery, "ImageResponseFormat.delivery")
+            )
+            self.image_size = (
+                image_size
+                if image_size is None or image_size.__class__ is ImageSize
+                else as_enum(ImageSize, image_size, "ImageResponseFormat.image_size")
+            )
+            self.mime_type = mime_type
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "log_probability_sum": {"json": "logProbabilitySum"},
+        "top_candidates": {"json": "topCandidates"},
+        "chosen_candidates": {"json": "chosenCandidates"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class LogprobsResult(WireModel):
     """Log probabilities of the chosen tokens and of the top alternatives at each step."""
 
-    log_probability_sum: float | None = field(default=None, metadata={"json": "logProbabilitySum"})
+    __slots__ = (
+        "chosen_candidates",
+        "log_probability_sum",
+        "top_candidates",
+        "unknown_fields",
+    )
+    log_probability_sum: float | None
     """Sum of the log probabilities of all chosen tokens."""
-    top_candidates: list[LogprobsResultTopCandidates] | None = field(
-        default=None, metadata={"json": "topCandidates"}
-    )
+    top_candidates: list[LogprobsResultTopCandidates] | None
     """Most likely tokens at each decoding step."""
-    chosen_candidates: list[LogprobsResultCandidate] | None = field(
-        default=None, metadata={"json": "chosenCandidates"}
-    )
+    chosen_candidates: list[LogprobsResultCandidate] | None
     """Token actually chosen at each decoding step."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        log_probability_sum: float | None = None,
-        top_candidates: list[LogprobsResultTopCandidates] | None = None,
-        chosen_candidates: list[LogprobsResultCandidate] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.log_probability_sum = log_probability_sum
-        self.top_candidates = top_candidates
-        self.chosen_candidates = chosen_candidates
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            log_probability_sum: float | None = None,
+            top_candidates: Sequence[LogprobsResultTopCandidates | LogprobsResultTopCandidatesDict]
+            | None = None,
+            chosen_candidates: Sequence[LogprobsResultCandidate | LogprobsResultCandidateDict]
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            log_probability_sum=None,
+            top_candidates=None,
+            chosen_candidates=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, LogprobsResult, locals())
+            self.log_probability_sum = log_probability_sum
+            self.top_candidates = (
+                top_candidates
+                if top_candidates is None
+                else as_models(
+                    LogprobsResultTopCandidates, top_candidates, "LogprobsResult.top_candidates"
+                )
+            )
+            self.chosen_candidates = (
+                chosen_candidates
+                if chosen_candidates is None
+                else as_models(
+                    LogprobsResultCandidate, chosen_candidates, "LogprobsResult.chosen_candidates"
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class Part(PartMixin):
-    """One piece of a turn: text, media, a function call or result, code, or a thought."""
+@wire_type(
+    {
+        "name": {"json": "name"},
+        "streamable_http_transport": {"json": "streamableHttpTransport"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class McpServer(WireModel):
+    """A Model Context Protocol server the model may call."""
 
-    text: str | None = field(default=None, metadata={"json": "text"})
-    """Plain text."""
-    inline_data: Blob | None = field(default=None, metadata={"json": "inlineData"})
-    """Media given inline as bytes."""
-    function_call: FunctionCall | None = field(default=None, metadata={"json": "functionCall"})
-    """A function call the model asks your code to make."""
-    function_response: FunctionResponse | None = field(
-        default=None, metadata={"json": "functionResponse"}
+    __slots__ = (
+        "name",
+        "streamable_http_transport",
+        "unknown_fields",
     )
-    """The result of a function call, sent back to the model."""
-    file_data: FileData | None = field(default=None, metadata={"json": "fileData"})
-    """Media given as a file URI."""
-    executable_code: ExecutableCode | None = field(
-        default=None, metadata={"json": "executableCode"}
-    )
-    """Code the model wrote for the code execution tool."""
-    code_execution_result: CodeExecutionResult | None = field(
-        default=None, metadata={"json": "codeExecutionResult"}
-    )
-    """Result of running code with the code execution tool."""
-    video_metadata: VideoMetadata | None = field(default=None, metadata={"json": "videoMetadata"})
-    """For video data: the clip and frame rate to use."""
-    thought: bool | None = field(default=None, metadata={"json": "thought"})
-    """Whether this part is the model's thinking rather than its answer."""
-    thought_signature: bytes | None = field(default=None, metadata={"json": "thoughtSignature"})
-    """Opaque signature of the model's thinking; send it back unchanged in later turns."""
-    part_metadata: dict[str, Any] | None = field(default=None, metadata={"json": "partMetadata"})
-    """Free-form metadata attached to this part."""
-    tool_call: ToolCall | None = field(default=None, metadata={"json": "toolCall"})
-    """A built-in server-side tool call the model made."""
-    tool_response: ToolResponse | None = field(default=None, metadata={"json": "toolResponse"})
-    """The result of a built-in server-side tool call."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    name: str | None
+    """Name of the server."""
+    streamable_http_transport: StreamableHttpTransport | None
+    """How to reach the server over streamable HTTP."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        text: str | None = None,
-        inline_data: Blob | None = None,
-        function_call: FunctionCall | None = None,
-        function_response: FunctionResponse | None = None,
-        file_data: FileData | None = None,
-        executable_code: ExecutableCode | None = None,
-        code_execution_result: CodeExecutionResult | None = None,
-        video_metadata: VideoMetadata | None = None,
-        thought: bool | None = None,
-        thought_signature: bytes | None = None,
-        part_metadata: dict[str, Any] | None = None,
-        tool_call: ToolCall | None = None,
-        tool_response: ToolResponse | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.text = text
-        self.inline_data = inline_data
-        self.function_call = function_call
-        self.function_response = function_response
-        self.file_data = file_data
-        self.executable_code = executable_code
-        self.code_execution_result = code_execution_result
-        self.video_metadata = video_metadata
-        self.thought = thought
-        self.thought_signature = thought_signature
-        self.part_metadata = part_metadata
-        self.tool_call = tool_call
-        self.tool_response = tool_response
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            name: str | None = None,
+            streamable_http_transport: StreamableHttpTransport
+            | StreamableHttpTransportDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            name=None,
+            streamable_http_transport=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, McpServer, locals())
+            self.name = name
+            self.streamable_http_transport = (
+                streamable_http_transport
+                if streamable_http_transport is None
+                or streamable_http_transport.__class__ is StreamableHttpTransport
+                else as_model(
+                    StreamableHttpTransport,
+                    streamable_http_transport,
+                    "McpServer.streamable_http_transport",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "level": {"json": "level"},
+        "num_tokens": {"json": "numTokens"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class PartMediaResolution(WireModel):
+    """Resolution at which one media part is tokenized."""
+
+    __slots__ = (
+        "level",
+        "num_tokens",
+        "unknown_fields",
+    )
+    level: PartMediaResolutionLevel | None
+    """Resolution class to use."""
+    num_tokens: int | None
+    """Exact number of tokens to spend on the media."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            level: PartMediaResolutionLevel | None = None,
+            num_tokens: int | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            level=None,
+            num_tokens=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, PartMediaResolution, locals())
+            self.level = (
+                level
+                if level is None or level.__class__ is PartMediaResolutionLevel
+                else as_enum(PartMediaResolutionLevel, level, "PartMediaResolution.level")
+            )
+            self.num_tokens = num_tokens
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "page_span": {"json": "pageSpan"},
+        "text": {"json": "text"},
+        "chunk_id": {"json": "chunkId"},
+        "file_id": {"json": "fileId"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class RagChunk(WireModel):
+    """A chunk of a RAG corpus file used to ground the answer (Vertex AI only)."""
+
+    __slots__ = (
+        "chunk_id",
+        "file_id",
+        "page_span",
+        "text",
+        "unknown_fields",
+    )
+    page_span: RagChunkPageSpan | None
+    """Pages the chunk covers."""
+    text: str | None
+    """Text of the chunk."""
+    chunk_id: str | None
+    """Identifier of the chunk."""
+    file_id: str | None
+    """Identifier of the file it came from."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            page_span: RagChunkPageSpan | RagChunkPageSpanDict | None = None,
+            text: str | None = None,
+            chunk_id: str | None = None,
+            file_id: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            page_span=None,
+            text=None,
+            chunk_id=None,
+            file_id=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, RagChunk, locals())
+            self.page_span = (
+                page_span
+                if page_span is None or page_span.__class__ is RagChunkPageSpan
+                else as_model(RagChunkPageSpan, page_span, "RagChunk.page_span")
+            )
+            self.text = text
+            self.chunk_id = chunk_id
+            self.file_id = file_id
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "llm_ranker": {"json": "llmRanker"},
+        "rank_service": {"json": "rankService"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class RagRetrievalConfigRanking(WireModel):
+    """Reranking of retrieved contexts (Vertex AI only)."""
+
+    __slots__ = (
+        "llm_ranker",
+        "rank_service",
+        "unknown_fields",
+    )
+    llm_ranker: RagRetrievalConfigRankingLlmRanker | None
+    """Rerank with a language model."""
+    rank_service: RagRetrievalConfigRankingRankService | None
+    """Rerank with the ranking service."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            llm_ranker: RagRetrievalConfigRankingLlmRanker
+            | RagRetrievalConfigRankingLlmRankerDict
+            | None = None,
+            rank_service: RagRetrievalConfigRankingRankService
+            | RagRetrievalConfigRankingRankServiceDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            llm_ranker=None,
+            rank_service=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, RagRetrievalConfigRanking, locals())
+            self.llm_ranker = (
+                llm_ranker
+                if llm_ranker is None or llm_ranker.__class__ is RagRetrievalConfigRankingLlmRanker
+                else as_model(
+                    RagRetrievalConfigRankingLlmRanker,
+                    llm_ranker,
+                    "RagRetrievalConfigRanking.llm_ranker",
+                )
+            )
+            self.rank_service = (
+                rank_service
+                if rank_service is None
+                or rank_service.__class__ is RagRetrievalConfigRankingRankService
+                else as_model(
+                    RagRetrievalConfigRankingRankService,
+                    rank_service,
+                    "RagRetrievalConfigRanking.rank_service",
+                )
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "mime_type": {"json": "mimeType"},
+        "voice_sample_audio": {"json": "voiceSampleAudio"},
+        "consent_audio": {"json": "consentAudio"},
+        "voice_consent_signature": {"json": "voiceConsentSignature"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ReplicatedVoiceConfig(WireModel):
+    """A voice cloned from a sample of someone's speech."""
+
+    __slots__ = (
+        "consent_audio",
+        "mime_type",
+        "unknown_fields",
+        "voice_consent_signature",
+        "voice_sample_audio",
+    )
+    mime_type: str | None
+    """Media type of the samples."""
+    voice_sample_audio: bytes | None
+    """Recording of the voice to imitate."""
+    consent_audio: bytes | None
+    """Recording in which the speaker consents."""
+    voice_consent_signature: VoiceConsentSignature | None
+    """Proof of a consent checked earlier, instead of the recording."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            mime_type: str | None = None,
+            voice_sample_audio: bytes | None = None,
+            consent_audio: bytes | None = None,
+            voice_consent_signature: VoiceConsentSignature
+            | VoiceConsentSignatureDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            mime_type=None,
+            voice_sample_audio=None,
+            consent_audio=None,
+            voice_consent_signature=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ReplicatedVoiceConfig, locals())
+            self.mime_type = mime_type
+            self.voice_sample_audio = voice_sample_audio
+            self.consent_audio = consent_audio
+            self.voice_consent_signature = (
+                voice_consent_signature
+                if voice_consent_signature is None
+                or voice_consent_signature.__class__ is VoiceConsentSignature
+                else as_model(
+                    VoiceConsentSignature,
+                    voice_consent_signature,
+                    "ReplicatedVoiceConfig.voice_consent_signature",
+                )
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "audio": {"json": "audio"},
+        "image": {"json": "image"},
+        "text": {"json": "text"},
+        "video": {"json": "video"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ResponseFormat(WireModel):
+    """Output format and delivery for one kind of generated content."""
+
+    __slots__ = (
+        "audio",
+        "image",
+        "text",
+        "unknown_fields",
+        "video",
+    )
+    audio: AudioResponseFormat | None
+    """Format of generated audio."""
+    image: ImageResponseFormat | None
+    """Format of generated images."""
+    text: TextResponseFormat | None
+    """Format of generated text."""
+    video: VideoResponseFormat | None
+    """Format of generated video (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            audio: AudioResponseFormat | AudioResponseFormatDict | None = None,
+            image: ImageResponseFormat | ImageResponseFormatDict | None = None,
+            text: TextResponseFormat | TextResponseFormatDict | None = None,
+            video: VideoResponseFormat | VideoResponseFormatDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            audio=None,
+            image=None,
+            text=None,
+            video=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ResponseFormat, locals())
+            self.audio = (
+                audio
+                if audio is None or audio.__class__ is AudioResponseFormat
+                else as_model(AudioResponseFormat, audio, "ResponseFormat.audio")
+            )
+            self.image = (
+                image
+                if image is None or image.__class__ is ImageResponseFormat
+                else as_model(ImageResponseFormat, image, "ResponseFormat.image")
+            )
+            self.text = (
+                text
+                if text is None or text.__class__ is TextResponseFormat
+                else as_model(TextResponseFormat, text, "ResponseFormat.text")
+            )
+            self.video = (
+                video
+                if video is None or video.__class__ is VideoResponseFormat
+                else as_model(VideoResponseFormat, video, "ResponseFormat.video")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "category": {"json": "category"},
+        "probability": {"json": "probability"},
+        "blocked": {"json": "blocked"},
+        "overwritten_threshold": {"json": "overwrittenThreshold"},
+        "probability_score": {"json": "probabilityScore"},
+        "severity": {"json": "severity"},
+        "severity_score": {"json": "severityScore"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class SafetyRating(WireModel):
     """How likely a piece of content is to be harmful in one category."""
 
-    category: HarmCategory | None = field(default=None, metadata={"json": "category"})
+    __slots__ = (
+        "blocked",
+        "category",
+        "overwritten_threshold",
+        "probability",
+        "probability_score",
+        "severity",
+        "severity_score",
+        "unknown_fields",
+    )
+    category: HarmCategory | None
     """Harm category rated."""
-    probability: SafetyRatingHarmProbability | None = field(
-        default=None, metadata={"json": "probability"}
-    )
+    probability: SafetyRatingHarmProbability | None
     """How likely the content is to be harmful in this category."""
-    blocked: bool | None = field(default=None, metadata={"json": "blocked"})
+    blocked: bool | None
     """Whether the content was blocked because of this rating."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    overwritten_threshold: SafetySettingHarmBlockThreshold | None
+    """Threshold the service applied instead of the requested one (Vertex AI only)."""
+    probability_score: float | None
+    """Probability of harm as a number (Vertex AI only)."""
+    severity: HarmSeverity | None
+    """How severe the harm is (Vertex AI only)."""
+    severity_score: float | None
+    """Severity of harm as a number (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        category: HarmCategory | None = None,
-        probability: SafetyRatingHarmProbability | None = None,
-        blocked: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.category = category
-        self.probability = probability
-        self.blocked = blocked
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            category: HarmCategory | None = None,
+            probability: SafetyRatingHarmProbability | None = None,
+            blocked: bool | None = None,
+            overwritten_threshold: SafetySettingHarmBlockThreshold | None = None,
+            probability_score: float | None = None,
+            severity: HarmSeverity | None = None,
+            severity_score: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            category=None,
+            probability=None,
+            blocked=None,
+            overwritten_threshold=None,
+            probability_score=None,
+            severity=None,
+            severity_score=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SafetyRating, locals())
+            self.category = (
+                category
+                if category is None or category.__class__ is HarmCategory
+                else as_enum(HarmCategory, category, "SafetyRating.category")
+            )
+            self.probability = (
+                probability
+                if probability is None or probability.__class__ is SafetyRatingHarmProbability
+                else as_enum(SafetyRatingHarmProbability, probability, "SafetyRating.probability")
+            )
+            self.blocked = blocked
+            self.overwritten_threshold = (
+                overwritten_threshold
+                if overwritten_threshold is None
+                or overwritten_threshold.__class__ is SafetySettingHarmBlockThreshold
+                else as_enum(
+                    SafetySettingHarmBlockThreshold,
+                    overwritten_threshold,
+                    "SafetyRating.overwritten_threshold",
+                )
+            )
+            self.probability_score = probability_score
+            self.severity = (
+                severity
+                if severity is None or severity.__class__ is HarmSeverity
+                else as_enum(HarmSeverity, severity, "SafetyRating.severity")
+            )
+            self.severity_score = severity_score
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "category": {"json": "category"},
+        "threshold": {"json": "threshold"},
+        "method": {"json": "method"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class SafetySetting(WireModel):
     """Blocking threshold for one harm category."""
 
-    category: HarmCategory | None = field(default=None, metadata={"json": "category"})
+    __slots__ = (
+        "category",
+        "method",
+        "threshold",
+        "unknown_fields",
+    )
+    category: HarmCategory | None
     """Harm category the setting applies to."""
-    threshold: SafetySettingHarmBlockThreshold | None = field(
-        default=None, metadata={"json": "threshold"}
-    )
+    threshold: SafetySettingHarmBlockThreshold | None
     """Harm probability at and above which content is blocked."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    method: HarmBlockMethod | None
+    """Whether the threshold applies to probability or severity (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        category: HarmCategory | None = None,
-        threshold: SafetySettingHarmBlockThreshold | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.category = category
-        self.threshold = threshold
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            category: HarmCategory | None = None,
+            threshold: SafetySettingHarmBlockThreshold | None = None,
+            method: HarmBlockMethod | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            category=None,
+            threshold=None,
+            method=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SafetySetting, locals())
+            self.category = (
+                category
+                if category is None or category.__class__ is HarmCategory
+                else as_enum(HarmCategory, category, "SafetySetting.category")
+            )
+            self.threshold = (
+                threshold
+                if threshold is None or threshold.__class__ is SafetySettingHarmBlockThreshold
+                else as_enum(SafetySettingHarmBlockThreshold, threshold, "SafetySetting.threshold")
+            )
+            self.method = (
+                method
+                if method is None or method.__class__ is HarmBlockMethod
+                else as_enum(HarmBlockMethod, method, "SafetySetting.method")
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "type": {"json": "type"},
+        "format": {"json": "format"},
+        "title": {"json": "title"},
+        "description": {"json": "description"},
+        "nullable": {"json": "nullable"},
+        "enum": {"json": "enum"},
+        "items": {"json": "items"},
+        "max_items": {"json": "maxItems", "wire": "int64"},
+        "min_items": {"json": "minItems", "wire": "int64"},
+        "properties": {"json": "properties"},
+        "required": {"json": "required"},
+        "min_properties": {"json": "minProperties", "wire": "int64"},
+        "max_properties": {"json": "maxProperties", "wire": "int64"},
+        "minimum": {"json": "minimum"},
+        "maximum": {"json": "maximum"},
+        "min_length": {"json": "minLength", "wire": "int64"},
+        "max_length": {"json": "maxLength", "wire": "int64"},
+        "pattern": {"json": "pattern"},
+        "example": {"json": "example"},
+        "any_of": {"json": "anyOf"},
+        "property_ordering": {"json": "propertyOrdering"},
+        "default": {"json": "default"},
+        "additional_properties": {"json": "additionalProperties"},
+        "defs": {"json": "defs"},
+        "ref": {"json": "ref"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class Schema(WireModel):
     """OpenAPI-style description of a JSON value, used for function parameters and outputs."""
 
-    type: Type | None = field(default=None, metadata={"json": "type"})
+    __slots__ = (
+        "additional_properties",
+        "any_of",
+        "default",
+        "defs",
+        "description",
+        "enum",
+        "example",
+        "format",
+        "items",
+        "max_items",
+        "max_length",
+        "max_properties",
+        "maximum",
+        "min_items",
+        "min_length",
+        "min_properties",
+        "minimum",
+        "nullable",
+        "pattern",
+        "properties",
+        "property_ordering",
+        "ref",
+        "required",
+        "title",
+        "type",
+        "unknown_fields",
+    )
+    type: Type | None
     """Data type of the value."""
-    format: str | None = field(default=None, metadata={"json": "format"})
+    format: str | None
     """Refinement of the type, such as int32, float or date-time."""
-    title: str | None = field(default=None, metadata={"json": "title"})
+    title: str | None
     """Title of the value."""
-    description: str | None = field(default=None, metadata={"json": "description"})
+    description: str | None
     """What the value means; the model reads this."""
-    nullable: bool | None = field(default=None, metadata={"json": "nullable"})
+    nullable: bool | None
     """Whether the value may be null."""
-    enum: list[str] | None = field(default=None, metadata={"json": "enum"})
+    enum: list[str] | None
     """Allowed values, for a string value."""
-    items: Schema | None = field(default=None, metadata={"json": "items"})
+    items: Schema | None
     """Schema of each element, for an array."""
-    max_items: int | None = field(default=None, metadata={"json": "maxItems", "wire": "int64"})
+    max_items: int | None
     """Largest number of elements, for an array."""
-    min_items: int | None = field(default=None, metadata={"json": "minItems", "wire": "int64"})
+    min_items: int | None
     """Smallest number of elements, for an array."""
-    properties: dict[str, Schema] | None = field(default=None, metadata={"json": "properties"})
+    properties: dict[str, Schema] | None
     """Schema of each property, for an object."""
-    required: list[str] | None = field(default=None, metadata={"json": "required"})
+    required: list[str] | None
     """Names of the properties that must be present, for an object."""
-    min_properties: int | None = field(
-        default=None, metadata={"json": "minProperties", "wire": "int64"}
-    )
+    min_properties: int | None
     """Smallest number of properties, for an object."""
-    max_properties: int | None = field(
-        default=None, metadata={"json": "maxProperties", "wire": "int64"}
-    )
+    max_properties: int | None
     """Largest number of properties, for an object."""
-    minimum: float | None = field(default=None, metadata={"json": "minimum"})
+    minimum: float | None
     """Smallest allowed value, for a number or integer."""
-    maximum: float | None = field(default=None, metadata={"json": "maximum"})
+    maximum: float | None
     """Largest allowed value, for a number or integer."""
-    min_length: int | None = field(default=None, metadata={"json": "minLength", "wire": "int64"})
+    min_length: int | None
     """Smallest length, for a string."""
-    max_length: int | None = field(default=None, metadata={"json": "maxLength", "wire": "int64"})
+    max_length: int | None
     """Largest length, for a string."""
-    pattern: str | None = field(default=None, metadata={"json": "pattern"})
+    pattern: str | None
     """Regular expression the value must match, for a string."""
-    example: Any | None = field(default=None, metadata={"json": "example"})
+    example: Any | None
     """An example of the value."""
-    any_of: list[Schema] | None = field(default=None, metadata={"json": "anyOf"})
+    any_of: list[Schema] | None
     """The value must match at least one of these schemas."""
-    property_ordering: list[str] | None = field(default=None, metadata={"json": "propertyOrdering"})
+    property_ordering: list[str] | None
     """Order in which the model should produce the properties of an object."""
-    default: Any | None = field(default=None, metadata={"json": "default"})
+    default: Any | None
     """Default value."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    additional_properties: Any | None
+    """Whether, or which, properties beyond the listed ones an object may have."""
+    defs: dict[str, Schema] | None
+    """Named schemas that ref can point to; only at the root."""
+    ref: str | None
+    """Reference to a schema in the root's defs, such as #/$defs/Pet."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        type: Type | None = None,
-        format: str | None = None,
-        title: str | None = None,
-        description: str | None = None,
-        nullable: bool | None = None,
-        enum: list[str] | None = None,
-        items: Schema | None = None,
-        max_items: int | None = None,
-        min_items: int | None = None,
-        properties: dict[str, Schema] | None = None,
-        required: list[str] | None = None,
-        min_properties: int | None = None,
-        max_properties: int | None = None,
-        minimum: float | None = None,
-        maximum: float | None = None,
-        min_length: int | None = None,
-        max_length: int | None = None,
-        pattern: str | None = None,
-        example: Any | None = None,
-        any_of: list[Schema] | None = None,
-        property_ordering: list[str] | None = None,
-        default: Any | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.type = type
-        self.format = format
-        self.title = title
-        self.description = description
-        self.nullable = nullable
-        self.enum = enum
-        self.items = items
-        self.max_items = max_items
-        self.min_items = min_items
-        self.properties = properties
-        self.required = required
-        self.min_properties = min_properties
-        self.max_properties = max_properties
-        self.minimum = minimum
-        self.maximum = maximum
-        self.min_length = min_length
-        self.max_length = max_length
-        self.pattern = pattern
-        self.example = example
-        self.any_of = any_of
-        self.property_ordering = property_ordering
-        self.default = default
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            type: Type | None = None,
+            format: str | None = None,
+            title: str | None = None,
+            description: str | None = None,
+            nullable: bool | None = None,
+            enum: list[str] | None = None,
+            items: Schema | SchemaDict | None = None,
+            max_items: int | None = None,
+            min_items: int | None = None,
+            properties: Mapping[str, Schema | SchemaDict] | None = None,
+            required: list[str] | None = None,
+            min_properties: int | None = None,
+            max_properties: int | None = None,
+            minimum: float | None = None,
+            maximum: float | None = None,
+            min_length: int | None = None,
+            max_length: int | None = None,
+            pattern: str | None = None,
+            example: Any | None = None,
+            any_of: Sequence[Schema | SchemaDict] | None = None,
+            property_ordering: list[str] | None = None,
+            default: Any | None = None,
+            additional_properties: Any | None = None,
+            defs: Mapping[str, Schema | SchemaDict] | None = None,
+            ref: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            type=None,
+            format=None,
+            title=None,
+            description=None,
+            nullable=None,
+            enum=None,
+            items=None,
+            max_items=None,
+            min_items=None,
+            properties=None,
+            required=None,
+            min_properties=None,
+            max_properties=None,
+            minimum=None,
+            maximum=None,
+            min_length=None,
+            max_length=None,
+            pattern=None,
+            example=None,
+            any_of=None,
+            property_ordering=None,
+            default=None,
+            additional_properties=None,
+            defs=None,
+            ref=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Schema, locals())
+            self.type = (
+                type
+                if type is None or type.__class__ is Type
+                else as_enum(Type, type, "Schema.type")
+            )
+            self.format = format
+            self.title = title
+            self.description = description
+            self.nullable = nullable
+            self.enum = enum
+            self.items = (
+                items
+                if items is None or items.__class__ is Schema
+                else as_model(Schema, items, "Schema.items")
+            )
+            self.max_items = max_items
+            self.min_items = min_items
+            self.properties = (
+                properties
+                if properties is None
+                else as_model_map(Schema, properties, "Schema.properties")
+            )
+            self.required = required
+            self.min_properties = min_properties
+            self.max_properties = max_properties
+            self.minimum = minimum
+            self.maximum = maximum
+            self.min_length = min_length
+            self.max_length = max_length
+            self.pattern = pattern
+            self.example = example
+            self.any_of = any_of if any_of is None else as_models(Schema, any_of, "Schema.any_of")
+            self.property_ordering = property_ordering
+            self.default = default
+            self.additional_properties = additional_properties
+            self.defs = defs if defs is None else as_model_map(Schema, defs, "Schema.defs")
+            self.ref = ref
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class SpeakerVoiceConfig(WireModel):
-    """Voice for one named speaker in multi-speaker speech output."""
+@wire_type(
+    {
+        "web_search": {"json": "webSearch"},
+        "image_search": {"json": "imageSearch"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class SearchTypes(WireModel):
+    """Which kinds of search the Google Search tool runs."""
 
-    speaker: str | None = field(default=None, metadata={"json": "speaker"})
-    """Speaker name, as used in the prompt."""
-    voice_config: VoiceConfig | None = field(default=None, metadata={"json": "voiceConfig"})
-    """Voice for this speaker."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "image_search",
+        "unknown_fields",
+        "web_search",
     )
+    web_search: WebSearch | None
+    """Search web pages, with text results."""
+    image_search: ImageSearch | None
+    """Search images, with image results."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        speaker: str | None = None,
-        voice_config: VoiceConfig | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.speaker = speaker
-        self.voice_config = voice_config
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            web_search: WebSearch | WebSearchDict | None = None,
+            image_search: ImageSearch | ImageSearchDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            web_search=None,
+            image_search=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SearchTypes, locals())
+            self.web_search = (
+                web_search
+                if web_search is None or web_search.__class__ is WebSearch
+                else as_model(WebSearch, web_search, "SearchTypes.web_search")
+            )
+            self.image_search = (
+                image_search
+                if image_search is None or image_search.__class__ is ImageSearch
+                else as_model(ImageSearch, image_search, "SearchTypes.image_search")
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "visible_cells": {"json": "visibleCells"},
+        "sheet_index": {"json": "sheetIndex"},
+        "content_layers": {"json": "contentLayers"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class SpreadsheetMetadata(WireModel):
+    """Which sheet, cells and layers of a spreadsheet input to use."""
+
+    __slots__ = (
+        "content_layers",
+        "sheet_index",
+        "unknown_fields",
+        "visible_cells",
+    )
+    visible_cells: str | None
+    """Cell range in A1 notation; the whole used area if unset."""
+    sheet_index: int | None
+    """Sheet to read, counting from 1; the first if unset."""
+    content_layers: list[SpreadsheetMetadataContentLayer] | None
+    """Layers to read; empty means data and formulas."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            visible_cells: str | None = None,
+            sheet_index: int | None = None,
+            content_layers: list[SpreadsheetMetadataContentLayer] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            visible_cells=None,
+            sheet_index=None,
+            content_layers=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SpreadsheetMetadata, locals())
+            self.visible_cells = visible_cells
+            self.sheet_index = sheet_index
+            self.content_layers = (
+                content_layers
+                if content_layers is None
+                else as_enums(
+                    SpreadsheetMetadataContentLayer,
+                    content_layers,
+                    "SpreadsheetMetadata.content_layers",
+                )
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "include_thoughts": {"json": "includeThoughts"},
+        "thinking_budget": {"json": "thinkingBudget"},
+        "thinking_level": {"json": "thinkingLevel"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ThinkingConfig(WireModel):
     """Settings for the model's internal reasoning (thinking) before it answers."""
 
-    include_thoughts: bool | None = field(default=None, metadata={"json": "includeThoughts"})
-    """Whether to return summaries of the model's thinking as thought parts."""
-    thinking_budget: int | None = field(default=None, metadata={"json": "thinkingBudget"})
-    """Token budget for thinking; 0 turns thinking off and -1 lets the model decide."""
-    thinking_level: ThinkingLevel | None = field(default=None, metadata={"json": "thinkingLevel"})
-    """How much reasoning to do, as a level rather than a token budget."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "include_thoughts",
+        "thinking_budget",
+        "thinking_level",
+        "unknown_fields",
     )
+    include_thoughts: bool | None
+    """Whether to return summaries of the model's thinking as thought parts."""
+    thinking_budget: int | None
+    """Token budget for thinking; 0 turns thinking off and -1 lets the model decide."""
+    thinking_level: ThinkingLevel | None
+    """How much reasoning to do, as a level rather than a token budget."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        include_thoughts: bool | None = None,
-        thinking_budget: int | None = None,
-        thinking_level: ThinkingLevel | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.include_thoughts = include_thoughts
-        self.thinking_budget = thinking_budget
-        self.thinking_level = thinking_level
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            include_thoughts: bool | None = None,
+            thinking_budget: int | None = None,
+            thinking_level: ThinkingLevel | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            include_thoughts=None,
+            thinking_budget=None,
+            thinking_level=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ThinkingConfig, locals())
+            self.include_thoughts = include_thoughts
+            self.thinking_budget = thinking_budget
+            self.thinking_level = (
+                thinking_level
+                if thinking_level is None or thinking_level.__class__ is ThinkingLevel
+                else as_enum(ThinkingLevel, thinking_level, "ThinkingConfig.thinking_level")
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "id": {"json": "id"},
+        "tool_type": {"json": "toolType"},
+        "args": {"json": "args"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ToolCall(WireModel):
+    """Call of a built-in server-side tool that the model made, reported for transparency."""
+
+    __slots__ = (
+        "args",
+        "id",
+        "tool_type",
+        "unknown_fields",
+    )
+    id: str | None
+    """Identifier of this call, shared with its result."""
+    tool_type: ToolType | None
+    """Which built-in tool was called."""
+    args: dict[str, Any] | None
+    """Arguments of the call, as a JSON object."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            id: str | None = None,
+            tool_type: ToolType | None = None,
+            args: dict[str, Any] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            id=None,
+            tool_type=None,
+            args=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ToolCall, locals())
+            self.id = id
+            self.tool_type = (
+                tool_type
+                if tool_type is None or tool_type.__class__ is ToolType
+                else as_enum(ToolType, tool_type, "ToolCall.tool_type")
+            )
+            self.args = args
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "environment": {"json": "environment"},
+        "excluded_predefined_functions": {"json": "excludedPredefinedFunctions"},
+        "enable_prompt_injection_detection": {"json": "enablePromptInjectionDetection"},
+        "disabled_safety_policies": {"json": "disabledSafetyPolicies"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ToolComputerUse(WireModel):
     """Tool that lets the model operate a computer environment such as a web browser."""
 
-    environment: ToolComputerUseEnvironment | None = field(
-        default=None, metadata={"json": "environment"}
+    __slots__ = (
+        "disabled_safety_policies",
+        "enable_prompt_injection_detection",
+        "environment",
+        "excluded_predefined_functions",
+        "unknown_fields",
     )
+    environment: ToolComputerUseEnvironment | None
     """Environment the model operates in."""
-    excluded_predefined_functions: list[str] | None = field(
-        default=None, metadata={"json": "excludedPredefinedFunctions"}
-    )
+    excluded_predefined_functions: list[str] | None
     """Built-in actions the model may not use."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    enable_prompt_injection_detection: bool | None
+    """Check computer use requests for prompt injection."""
+    disabled_safety_policies: list[SafetyPolicy] | None
+    """Safeguards of the computer use tool to switch off."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        environment: ToolComputerUseEnvironment | None = None,
-        excluded_predefined_functions: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.environment = environment
-        self.excluded_predefined_functions = excluded_predefined_functions
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            environment: ToolComputerUseEnvironment | None = None,
+            excluded_predefined_functions: list[str] | None = None,
+            enable_prompt_injection_detection: bool | None = None,
+            disabled_safety_policies: list[SafetyPolicy] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            environment=None,
+            excluded_predefined_functions=None,
+            enable_prompt_injection_detection=None,
+            disabled_safety_policies=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ToolComputerUse, locals())
+            self.environment = (
+                environment
+                if environment is None or environment.__class__ is ToolComputerUseEnvironment
+                else as_enum(ToolComputerUseEnvironment, environment, "ToolComputerUse.environment")
+            )
+            self.excluded_predefined_functions = excluded_predefined_functions
+            self.enable_prompt_injection_detection = enable_prompt_injection_detection
+            self.disabled_safety_policies = (
+                disabled_safety_policies
+                if disabled_safety_policies is None
+                else as_enums(
+                    SafetyPolicy,
+                    disabled_safety_policies,
+                    "ToolComputerUse.disabled_safety_policies",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+ComputerUse = ToolComputerUse
+
+
+@wire_type(
+    {
+        "function_calling_config": {"json": "functionCallingConfig"},
+        "retrieval_config": {"json": "retrievalConfig"},
+        "include_server_side_tool_invocations": {"json": "includeServerSideToolInvocations"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class ToolConfig(WireModel):
     """Settings shared by all tools in the request."""
 
-    function_calling_config: FunctionCallingConfig | None = field(
-        default=None, metadata={"json": "functionCallingConfig"}
+    __slots__ = (
+        "function_calling_config",
+        "include_server_side_tool_invocations",
+        "retrieval_config",
+        "unknown_fields",
     )
+    function_calling_config: FunctionCallingConfig | None
     """How the model may call your functions."""
-    retrieval_config: RetrievalConfig | None = field(
-        default=None, metadata={"json": "retrievalConfig"}
-    )
+    retrieval_config: RetrievalConfig | None
     """Context for retrieval tools, such as the user's location."""
-    include_server_side_tool_invocations: bool | None = field(
-        default=None, metadata={"json": "includeServerSideToolInvocations"}
-    )
+    include_server_side_tool_invocations: bool | None
     """Whether to report built-in tool calls and results as parts."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        function_calling_config: FunctionCallingConfig | None = None,
-        retrieval_config: RetrievalConfig | None = None,
-        include_server_side_tool_invocations: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.function_calling_config = function_calling_config
-        self.retrieval_config = retrieval_config
-        self.include_server_side_tool_invocations = include_server_side_tool_invocations
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            function_calling_config: FunctionCallingConfig
+            | FunctionCallingConfigDict
+            | None = None,
+            retrieval_config: RetrievalConfig | RetrievalConfigDict | None = None,
+            include_server_side_tool_invocations: bool | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            function_calling_config=None,
+            retrieval_config=None,
+            include_server_side_tool_invocations=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ToolConfig, locals())
+            self.function_calling_config = (
+                function_calling_config
+                if function_calling_config is None
+                or function_calling_config.__class__ is FunctionCallingConfig
+                else as_model(
+                    FunctionCallingConfig,
+                    function_calling_config,
+                    "ToolConfig.function_calling_config",
+                )
+            )
+            self.retrieval_config = (
+                retrieval_config
+                if retrieval_config is None or retrieval_config.__class__ is RetrievalConfig
+                else as_model(RetrievalConfig, retrieval_config, "ToolConfig.retrieval_config")
+            )
+            self.include_server_side_tool_invocations = include_server_side_tool_invocations
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "time_range_filter": {"json": "timeRangeFilter"},
+        "search_types": {"json": "searchTypes"},
+        "blocking_confidence": {"json": "blockingConfidence"},
+        "exclude_domains": {"json": "excludeDomains"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ToolGoogleSearch(WireModel):
+    """Tool that grounds answers in Google Search results."""
+
+    __slots__ = (
+        "blocking_confidence",
+        "exclude_domains",
+        "search_types",
+        "time_range_filter",
+        "unknown_fields",
+    )
+    time_range_filter: Interval | None
+    """Only use search results published in this time range."""
+    search_types: SearchTypes | None
+    """Which kinds of search to run; web search if unset."""
+    blocking_confidence: PhishBlockThreshold | None
+    """Block unsafe sites at or above this confidence (Vertex AI only)."""
+    exclude_domains: list[str] | None
+    """Domains to leave out of the results (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            time_range_filter: Interval | IntervalDict | None = None,
+            search_types: SearchTypes | SearchTypesDict | None = None,
+            blocking_confidence: PhishBlockThreshold | None = None,
+            exclude_domains: list[str] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            time_range_filter=None,
+            search_types=None,
+            blocking_confidence=None,
+            exclude_domains=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ToolGoogleSearch, locals())
+            self.time_range_filter = (
+                time_range_filter
+                if time_range_filter is None or time_range_filter.__class__ is Interval
+                else as_model(Interval, time_range_filter, "ToolGoogleSearch.time_range_filter")
+            )
+            self.search_types = (
+                search_types
+                if search_types is None or search_types.__class__ is SearchTypes
+                else as_model(SearchTypes, search_types, "ToolGoogleSearch.search_types")
+            )
+            self.blocking_confidence = (
+                blocking_confidence
+                if blocking_confidence is None
+                or blocking_confidence.__class__ is PhishBlockThreshold
+                else as_enum(
+                    PhishBlockThreshold, blocking_confidence, "ToolGoogleSearch.blocking_confidence"
+                )
+            )
+            self.exclude_domains = exclude_domains
+            self.unknown_fields = unknown_fields
+
+
+GoogleSearch = ToolGoogleSearch
+
+
+@wire_type(
+    {
+        "id": {"json": "id"},
+        "tool_type": {"json": "toolType"},
+        "response": {"json": "response"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ToolResponse(WireModel):
+    """Result of a built-in server-side tool call, reported for transparency."""
+
+    __slots__ = (
+        "id",
+        "response",
+        "tool_type",
+        "unknown_fields",
+    )
+    id: str | None
+    """Identifier of the call this result belongs to."""
+    tool_type: ToolType | None
+    """Which built-in tool produced the result."""
+    response: dict[str, Any] | None
+    """Result of the call, as a JSON object."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            id: str | None = None,
+            tool_type: ToolType | None = None,
+            response: dict[str, Any] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            id=None,
+            tool_type=None,
+            response=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ToolResponse, locals())
+            self.id = id
+            self.tool_type = (
+                tool_type
+                if tool_type is None or tool_type.__class__ is ToolType
+                else as_enum(ToolType, tool_type, "ToolResponse.tool_type")
+            )
+            self.response = response
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "text": {"json": "text"},
+        "finished": {"json": "finished"},
+        "language_code": {"json": "languageCode"},
+        "speaker_label": {"json": "speakerLabel"},
+        "words": {"json": "words"},
+        "start_offset": {"json": "startOffset"},
+        "end_offset": {"json": "endOffset"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class Transcription(WireModel):
+    """Text recognized in audio, with timing."""
+
+    __slots__ = (
+        "end_offset",
+        "finished",
+        "language_code",
+        "speaker_label",
+        "start_offset",
+        "text",
+        "unknown_fields",
+        "words",
+    )
+    text: str | None
+    """The recognized text."""
+    finished: bool | None
+    """This is the last piece of the transcription."""
+    language_code: str | None
+    """BCP-47 code of the recognized language."""
+    speaker_label: str | None
+    """Label of the speaker, such as spk_1."""
+    words: list[WordInfo] | None
+    """The words, each with its timing."""
+    start_offset: str | None
+    """Where the text starts in the audio, as a duration."""
+    end_offset: str | None
+    """Where the text ends in the audio, as a duration."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            text: str | None = None,
+            finished: bool | None = None,
+            language_code: str | None = None,
+            speaker_label: str | None = None,
+            words: Sequence[WordInfo | WordInfoDict] | None = None,
+            start_offset: str | None = None,
+            end_offset: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            text=None,
+            finished=None,
+            language_code=None,
+            speaker_label=None,
+            words=None,
+            start_offset=None,
+            end_offset=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Transcription, locals())
+            self.text = text
+            self.finished = finished
+            self.language_code = language_code
+            self.speaker_label = speaker_label
+            self.words = (
+                words if words is None else as_models(WordInfo, words, "Transcription.words")
+            )
+            self.start_offset = start_offset
+            self.end_offset = end_offset
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "retrieved_url": {"json": "retrievedUrl"},
+        "url_retrieval_status": {"json": "urlRetrievalStatus"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class UrlMetadata(WireModel):
     """Outcome of fetching one URL with the URL context tool."""
 
-    retrieved_url: str | None = field(default=None, metadata={"json": "retrievedUrl"})
+    __slots__ = (
+        "retrieved_url",
+        "unknown_fields",
+        "url_retrieval_status",
+    )
+    retrieved_url: str | None
     """URL that was fetched."""
-    url_retrieval_status: UrlMetadataUrlRetrievalStatus | None = field(
-        default=None, metadata={"json": "urlRetrievalStatus"}
-    )
+    url_retrieval_status: UrlMetadataUrlRetrievalStatus | None
     """Whether fetching the URL succeeded."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        retrieved_url: str | None = None,
-        url_retrieval_status: UrlMetadataUrlRetrievalStatus | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.retrieved_url = retrieved_url
-        self.url_retrieval_status = url_retrieval_status
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            retrieved_url: str | None = None,
+            url_retrieval_status: UrlMetadataUrlRetrievalStatus | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            retrieved_url=None,
+            url_retrieval_status=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, UrlMetadata, locals())
+            self.retrieved_url = retrieved_url
+            self.url_retrieval_status = (
+                url_retrieval_status
+                if url_retrieval_status is None
+                or url_retrieval_status.__class__ is UrlMetadataUrlRetrievalStatus
+                else as_enum(
+                    UrlMetadataUrlRetrievalStatus,
+                    url_retrieval_status,
+                    "UrlMetadata.url_retrieval_status",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class Content(WireModel):
-    """One conversation turn: an ordered list of parts and the role that produced them."""
+@wire_type(
+    {
+        "data_store_specs": {"json": "dataStoreSpecs"},
+        "datastore": {"json": "datastore"},
+        "engine": {"json": "engine"},
+        "filter": {"json": "filter"},
+        "max_results": {"json": "maxResults"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class VertexAISearch(WireModel):
+    """Grounding on a Vertex AI Search data store or engine (Vertex AI only)."""
 
-    parts: list[Part] | None = field(default=None, metadata={"json": "parts"})
-    """Ordered pieces that make up the turn."""
-    role: str | None = field(default=None, metadata={"json": "role"})
-    """Who produced the turn: user or model."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "data_store_specs",
+        "datastore",
+        "engine",
+        "filter",
+        "max_results",
+        "unknown_fields",
     )
+    data_store_specs: list[VertexAISearchDataStoreSpec] | None
+    """Data stores of the engine to search, each with its filter."""
+    datastore: str | None
+    """Resource name of the data store."""
+    engine: str | None
+    """Resource name of the engine."""
+    filter: str | None
+    """Filter passed to the search."""
+    max_results: int | None
+    """Results per query, at most 10."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        parts: list[Part] | None = None,
-        role: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.parts = parts
-        self.role = role
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            data_store_specs: Sequence[
+                VertexAISearchDataStoreSpec | VertexAISearchDataStoreSpecDict
+            ]
+            | None = None,
+            datastore: str | None = None,
+            engine: str | None = None,
+            filter: str | None = None,
+            max_results: int | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            data_store_specs=None,
+            datastore=None,
+            engine=None,
+            filter=None,
+            max_results=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, VertexAISearch, locals())
+            self.data_store_specs = (
+                data_store_specs
+                if data_store_specs is None
+                else as_models(
+                    VertexAISearchDataStoreSpec, data_store_specs, "VertexAISearch.data_store_specs"
+                )
+            )
+            self.datastore = datastore
+            self.engine = engine
+            self.filter = filter
+            self.max_results = max_results
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "start_offset": {"json": "startOffset"},
+        "end_offset": {"json": "endOffset"},
+        "fps": {"json": "fps"},
+        "content_layers": {"json": "contentLayers"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class VideoMetadata(WireModel):
+    """How to sample a video: the clip to use and the frame rate."""
+
+    __slots__ = (
+        "content_layers",
+        "end_offset",
+        "fps",
+        "start_offset",
+        "unknown_fields",
+    )
+    start_offset: str | None
+    """Start of the clip to use, as a duration such as 1.5s."""
+    end_offset: str | None
+    """End of the clip to use, as a duration such as 10s."""
+    fps: float | None
+    """Frames per second to sample from the video."""
+    content_layers: list[VideoMetadataContentLayer] | None
+    """Layers of the video to read; empty means frames and audio."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            start_offset: str | None = None,
+            end_offset: str | None = None,
+            fps: float | None = None,
+            content_layers: list[VideoMetadataContentLayer] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            start_offset=None,
+            end_offset=None,
+            fps=None,
+            content_layers=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, VideoMetadata, locals())
+            self.start_offset = start_offset
+            self.end_offset = end_offset
+            self.fps = fps
+            self.content_layers = (
+                content_layers
+                if content_layers is None
+                else as_enums(
+                    VideoMetadataContentLayer, content_layers, "VideoMetadata.content_layers"
+                )
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "prebuilt_voice_config": {"json": "prebuiltVoiceConfig"},
+        "replicated_voice_config": {"json": "replicatedVoiceConfig"},
+        "voice": {"json": "voice"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class VoiceConfig(WireModel):
+    """Which voice to speak with."""
+
+    __slots__ = (
+        "prebuilt_voice_config",
+        "replicated_voice_config",
+        "unknown_fields",
+        "voice",
+    )
+    prebuilt_voice_config: PrebuiltVoiceConfig | None
+    """Use one of the prebuilt voices."""
+    replicated_voice_config: ReplicatedVoiceConfig | None
+    """A voice cloned from a sample."""
+    voice: str | None
+    """Name of the voice to speak with."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            prebuilt_voice_config: PrebuiltVoiceConfig | PrebuiltVoiceConfigDict | None = None,
+            replicated_voice_config: ReplicatedVoiceConfig
+            | ReplicatedVoiceConfigDict
+            | None = None,
+            voice: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            prebuilt_voice_config=None,
+            replicated_voice_config=None,
+            voice=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, VoiceConfig, locals())
+            self.prebuilt_voice_config = (
+                prebuilt_voice_config
+                if prebuilt_voice_config is None
+                or prebuilt_voice_config.__class__ is PrebuiltVoiceConfig
+                else as_model(
+                    PrebuiltVoiceConfig, prebuilt_voice_config, "VoiceConfig.prebuilt_voice_config"
+                )
+            )
+            self.replicated_voice_config = (
+                replicated_voice_config
+                if replicated_voice_config is None
+                or replicated_voice_config.__class__ is ReplicatedVoiceConfig
+                else as_model(
+                    ReplicatedVoiceConfig,
+                    replicated_voice_config,
+                    "VoiceConfig.replicated_voice_config",
+                )
+            )
+            self.voice = voice
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "citations": {"json": "citationSources"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class CitationMetadata(WireModel):
+    """Sources the generated content was attributed to."""
+
+    __slots__ = (
+        "citations",
+        "unknown_fields",
+    )
+    citations: list[CitationSource] | None
+    """Cited sources."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            citations: Sequence[CitationSource | CitationSourceDict] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            citations=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CitationMetadata, locals())
+            self.citations = (
+                citations
+                if citations is None
+                else as_models(CitationSource, citations, "CitationMetadata.citations")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "name": {"json": "name"},
+        "description": {"json": "description"},
+        "parameters": {"json": "parameters"},
+        "parameters_json_schema": {"json": "parametersJsonSchema"},
+        "response": {"json": "response"},
+        "response_json_schema": {"json": "responseJsonSchema"},
+        "behavior": {"json": "behavior"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class FunctionDeclaration(WireModel):
     """Describes a function the model may call: name, purpose and parameters."""
 
-    name: str | None = field(default=None, metadata={"json": "name"})
+    __slots__ = (
+        "behavior",
+        "description",
+        "name",
+        "parameters",
+        "parameters_json_schema",
+        "response",
+        "response_json_schema",
+        "unknown_fields",
+    )
+    name: str | None
     """Name the model uses to call the function (at most 64 characters)."""
-    description: str | None = field(default=None, metadata={"json": "description"})
+    description: str | None
     """What the function does; the model reads this to decide when to call it."""
-    parameters: Schema | None = field(default=None, metadata={"json": "parameters"})
+    parameters: Schema | None
     """Parameters of the function, as an object Schema."""
-    parameters_json_schema: Any | None = field(
-        default=None, metadata={"json": "parametersJsonSchema"}
-    )
+    parameters_json_schema: Any | None
     """Parameters as standard JSON Schema, instead of a Schema object."""
-    response: Schema | None = field(default=None, metadata={"json": "response"})
+    response: Schema | None
     """Shape of the function's result, as a Schema."""
-    response_json_schema: Any | None = field(default=None, metadata={"json": "responseJsonSchema"})
+    response_json_schema: Any | None
     """Shape of the function's result as standard JSON Schema, instead of a Schema object."""
-    behavior: FunctionDeclarationBehavior | None = field(
-        default=None, metadata={"json": "behavior"}
-    )
+    behavior: FunctionDeclarationBehavior | None
     """Whether calling the function blocks the conversation or runs in the background."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        parameters: Schema | None = None,
-        parameters_json_schema: Any | None = None,
-        response: Schema | None = None,
-        response_json_schema: Any | None = None,
-        behavior: FunctionDeclarationBehavior | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.description = description
-        self.parameters = parameters
-        self.parameters_json_schema = parameters_json_schema
-        self.response = response
-        self.response_json_schema = response_json_schema
-        self.behavior = behavior
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            name: str | None = None,
+            description: str | None = None,
+            parameters: Schema | SchemaDict | None = None,
+            parameters_json_schema: Any | None = None,
+            response: Schema | SchemaDict | None = None,
+            response_json_schema: Any | None = None,
+            behavior: FunctionDeclarationBehavior | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            name=None,
+            description=None,
+            parameters=None,
+            parameters_json_schema=None,
+            response=None,
+            response_json_schema=None,
+            behavior=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionDeclaration, locals())
+            self.name = name
+            self.description = description
+            self.parameters = (
+                parameters
+                if parameters is None or parameters.__class__ is Schema
+                else as_model(Schema, parameters, "FunctionDeclaration.parameters")
+            )
+            self.parameters_json_schema = parameters_json_schema
+            self.response = (
+                response
+                if response is None or response.__class__ is Schema
+                else as_model(Schema, response, "FunctionDeclaration.response")
+            )
+            self.response_json_schema = response_json_schema
+            self.behavior = (
+                behavior
+                if behavior is None or behavior.__class__ is FunctionDeclarationBehavior
+                else as_enum(FunctionDeclarationBehavior, behavior, "FunctionDeclaration.behavior")
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "inline_data": {"json": "inlineData"},
+        "file_data": {"json": "fileData"},
+        "media_processing": {"json": "mediaProcessing"},
+        "media_resolution": {"json": "mediaResolution"},
+        "video_metadata": {"json": "videoMetadata"},
+        "document_metadata": {"json": "documentMetadata"},
+        "spreadsheet_metadata": {"json": "spreadsheetMetadata"},
+        "audio_metadata": {"json": "audioMetadata"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class FunctionResponsePart(FunctionResponsePartMixin):
+    """One piece of media inside a function response."""
+
+    __slots__ = (
+        "audio_metadata",
+        "document_metadata",
+        "file_data",
+        "inline_data",
+        "media_processing",
+        "media_resolution",
+        "spreadsheet_metadata",
+        "unknown_fields",
+        "video_metadata",
+    )
+    inline_data: FunctionResponseBlob | None
+    """Media given inline as bytes."""
+    file_data: FunctionResponseFileData | None
+    """Media given as a file URI."""
+    media_processing: MediaProcessing | None
+    """How the model looks at a video in this part."""
+    media_resolution: PartMediaResolution | None
+    """Resolution at which this part's media is tokenized."""
+    video_metadata: VideoMetadata | None
+    """Which clip of a video to use, and at what frame rate."""
+    document_metadata: DocumentMetadata | None
+    """Which pages and layers of a document to use."""
+    spreadsheet_metadata: SpreadsheetMetadata | None
+    """Which sheet, cells and layers of a spreadsheet to use."""
+    audio_metadata: AudioMetadata | None
+    """Which stretch of an audio input to use."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            inline_data: FunctionResponseBlob | FunctionResponseBlobDict | None = None,
+            file_data: FunctionResponseFileData | FunctionResponseFileDataDict | None = None,
+            media_processing: MediaProcessing | None = None,
+            media_resolution: PartMediaResolution | PartMediaResolutionDict | None = None,
+            video_metadata: VideoMetadata | VideoMetadataDict | None = None,
+            document_metadata: DocumentMetadata | DocumentMetadataDict | None = None,
+            spreadsheet_metadata: SpreadsheetMetadata | SpreadsheetMetadataDict | None = None,
+            audio_metadata: AudioMetadata | AudioMetadataDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            inline_data=None,
+            file_data=None,
+            media_processing=None,
+            media_resolution=None,
+            video_metadata=None,
+            document_metadata=None,
+            spreadsheet_metadata=None,
+            audio_metadata=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionResponsePart, locals())
+            self.inline_data = (
+                inline_data
+                if inline_data is None or inline_data.__class__ is FunctionResponseBlob
+                else as_model(FunctionResponseBlob, inline_data, "FunctionResponsePart.inline_data")
+            )
+            self.file_data = (
+                file_data
+                if file_data is None or file_data.__class__ is FunctionResponseFileData
+                else as_model(FunctionResponseFileData, file_data, "FunctionResponsePart.file_data")
+            )
+            self.media_processing = (
+                media_processing
+                if media_processing is None or media_processing.__class__ is MediaProcessing
+                else as_enum(
+                    MediaProcessing, media_processing, "FunctionResponsePart.media_processing"
+                )
+            )
+            self.media_resolution = (
+                media_resolution
+                if media_resolution is None or media_resolution.__class__ is PartMediaResolution
+                else as_model(
+                    PartMediaResolution, media_resolution, "FunctionResponsePart.media_resolution"
+                )
+            )
+            self.video_metadata = (
+                video_metadata
+                if video_metadata is None or video_metadata.__class__ is VideoMetadata
+                else as_model(VideoMetadata, video_metadata, "FunctionResponsePart.video_metadata")
+            )
+            self.document_metadata = (
+                document_metadata
+                if document_metadata is None or document_metadata.__class__ is DocumentMetadata
+                else as_model(
+                    DocumentMetadata, document_metadata, "FunctionResponsePart.document_metadata"
+                )
+            )
+            self.spreadsheet_metadata = (
+                spreadsheet_metadata
+                if spreadsheet_metadata is None
+                or spreadsheet_metadata.__class__ is SpreadsheetMetadata
+                else as_model(
+                    SpreadsheetMetadata,
+                    spreadsheet_metadata,
+                    "FunctionResponsePart.spreadsheet_metadata",
+                )
+            )
+            self.audio_metadata = (
+                audio_metadata
+                if audio_metadata is None or audio_metadata.__class__ is AudioMetadata
+                else as_model(AudioMetadata, audio_metadata, "FunctionResponsePart.audio_metadata")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "block_reason": {"json": "blockReason"},
+        "safety_ratings": {"json": "safetyRatings"},
+        "block_reason_message": {"json": "blockReasonMessage"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GenerateContentResponsePromptFeedback(WireModel):
     """Safety feedback on the prompt, and why it was blocked if it was."""
 
-    block_reason: GenerateContentResponsePromptFeedbackBlockReason | None = field(
-        default=None, metadata={"json": "blockReason"}
+    __slots__ = (
+        "block_reason",
+        "block_reason_message",
+        "safety_ratings",
+        "unknown_fields",
     )
+    block_reason: GenerateContentResponsePromptFeedbackBlockReason | None
     """Why the prompt was blocked; unset if it was not."""
-    safety_ratings: list[SafetyRating] | None = field(
-        default=None, metadata={"json": "safetyRatings"}
-    )
+    safety_ratings: list[SafetyRating] | None
     """Safety ratings of the prompt, one per harm category."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    block_reason_message: str | None
+    """Readable explanation of why the prompt was blocked (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        block_reason: GenerateContentResponsePromptFeedbackBlockReason | None = None,
-        safety_ratings: list[SafetyRating] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.block_reason = block_reason
-        self.safety_ratings = safety_ratings
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            block_reason: GenerateContentResponsePromptFeedbackBlockReason | None = None,
+            safety_ratings: Sequence[SafetyRating | SafetyRatingDict] | None = None,
+            block_reason_message: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            block_reason=None,
+            safety_ratings=None,
+            block_reason_message=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerateContentResponsePromptFeedback, locals())
+            self.block_reason = (
+                block_reason
+                if block_reason is None
+                or block_reason.__class__ is GenerateContentResponsePromptFeedbackBlockReason
+                else as_enum(
+                    GenerateContentResponsePromptFeedbackBlockReason,
+                    block_reason,
+                    "GenerateContentResponsePromptFeedback.block_reason",
+                )
+            )
+            self.safety_ratings = (
+                safety_ratings
+                if safety_ratings is None
+                else as_models(
+                    SafetyRating,
+                    safety_ratings,
+                    "GenerateContentResponsePromptFeedback.safety_ratings",
+                )
+            )
+            self.block_reason_message = block_reason_message
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class GroundingAttribution(WireModel):
-    """Source that contributed to an answer, with the text taken from it."""
+@wire_type(
+    {
+        "enable_widget": {"json": "enableWidget"},
+        "auth_config": {"json": "authConfig"},
+        "grounding_types": {"json": "groundingTypes"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GoogleMaps(WireModel):
+    """Tool that grounds answers in Google Maps place data."""
 
-    source_id: AttributionSourceId | None = field(default=None, metadata={"json": "sourceId"})
-    """Which source this attribution points to."""
-    content: Content | None = field(default=None, metadata={"json": "content"})
-    """Text from the source that the attribution is based on."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
+    __slots__ = (
+        "auth_config",
+        "enable_widget",
+        "grounding_types",
+        "unknown_fields",
     )
+    enable_widget: bool | None
+    """Whether to return a context token for rendering a Google Maps widget."""
+    auth_config: AuthConfig | None
+    """Credentials for Google Maps; the Gemini API takes an API key."""
+    grounding_types: GoogleMapsGroundingTypes | None
+    """Which kinds of Maps grounding to use (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        source_id: AttributionSourceId | None = None,
-        content: Content | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.source_id = source_id
-        self.content = content
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            enable_widget: bool | None = None,
+            auth_config: AuthConfig | AuthConfigDict | None = None,
+            grounding_types: GoogleMapsGroundingTypes | GoogleMapsGroundingTypesDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            enable_widget=None,
+            auth_config=None,
+            grounding_types=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GoogleMaps, locals())
+            self.enable_widget = enable_widget
+            self.auth_config = (
+                auth_config
+                if auth_config is None or auth_config.__class__ is AuthConfig
+                else as_model(AuthConfig, auth_config, "GoogleMaps.auth_config")
+            )
+            self.grounding_types = (
+                grounding_types
+                if grounding_types is None or grounding_types.__class__ is GoogleMapsGroundingTypes
+                else as_model(
+                    GoogleMapsGroundingTypes, grounding_types, "GoogleMaps.grounding_types"
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "uri": {"json": "uri"},
+        "title": {"json": "title"},
+        "text": {"json": "text"},
+        "place_id": {"json": "placeId"},
+        "place_answer_sources": {"json": "placeAnswerSources"},
+        "route": {"json": "route"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingChunkMaps(WireModel):
     """Google Maps place used to ground the answer."""
 
-    uri: str | None = field(default=None, metadata={"json": "uri"})
+    __slots__ = (
+        "place_answer_sources",
+        "place_id",
+        "route",
+        "text",
+        "title",
+        "unknown_fields",
+        "uri",
+    )
+    uri: str | None
     """Google Maps URI of the place."""
-    title: str | None = field(default=None, metadata={"json": "title"})
+    title: str | None
     """Title of the place."""
-    text: str | None = field(default=None, metadata={"json": "text"})
+    text: str | None
     """Text about the place used for the answer."""
-    place_id: str | None = field(default=None, metadata={"json": "placeId"})
+    place_id: str | None
     """Google Maps place ID."""
-    place_answer_sources: GroundingChunkMapsPlaceAnswerSources | None = field(
-        default=None, metadata={"json": "placeAnswerSources"}
-    )
+    place_answer_sources: GroundingChunkMapsPlaceAnswerSources | None
     """Sources behind what the answer says about the place."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    route: GroundingChunkMapsRoute | None
+    """Route used as evidence (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        uri: str | None = None,
-        title: str | None = None,
-        text: str | None = None,
-        place_id: str | None = None,
-        place_answer_sources: GroundingChunkMapsPlaceAnswerSources | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.uri = uri
-        self.title = title
-        self.text = text
-        self.place_id = place_id
-        self.place_answer_sources = place_answer_sources
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            uri: str | None = None,
+            title: str | None = None,
+            text: str | None = None,
+            place_id: str | None = None,
+            place_answer_sources: GroundingChunkMapsPlaceAnswerSources
+            | GroundingChunkMapsPlaceAnswerSourcesDict
+            | None = None,
+            route: GroundingChunkMapsRoute | GroundingChunkMapsRouteDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            uri=None,
+            title=None,
+            text=None,
+            place_id=None,
+            place_answer_sources=None,
+            route=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunkMaps, locals())
+            self.uri = uri
+            self.title = title
+            self.text = text
+            self.place_id = place_id
+            self.place_answer_sources = (
+                place_answer_sources
+                if place_answer_sources is None
+                or place_answer_sources.__class__ is GroundingChunkMapsPlaceAnswerSources
+                else as_model(
+                    GroundingChunkMapsPlaceAnswerSources,
+                    place_answer_sources,
+                    "GroundingChunkMaps.place_answer_sources",
+                )
+            )
+            self.route = (
+                route
+                if route is None or route.__class__ is GroundingChunkMapsRoute
+                else as_model(GroundingChunkMapsRoute, route, "GroundingChunkMaps.route")
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class MultiSpeakerVoiceConfig(WireModel):
-    """Voices for speech output with several speakers."""
+@wire_type(
+    {
+        "uri": {"json": "uri"},
+        "title": {"json": "title"},
+        "text": {"json": "text"},
+        "file_search_store": {"json": "fileSearchStore"},
+        "custom_metadata": {"json": "customMetadata"},
+        "document_name": {"json": "documentName"},
+        "rag_chunk": {"json": "ragChunk"},
+        "page_number": {"json": "pageNumber"},
+        "media_id": {"json": "mediaId"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GroundingChunkRetrievedContext(WireModel):
+    """Document chunk from a retrieval tool used to ground the answer."""
 
-    speaker_voice_configs: list[SpeakerVoiceConfig] | None = field(
-        default=None, metadata={"json": "speakerVoiceConfigs"}
+    __slots__ = (
+        "custom_metadata",
+        "document_name",
+        "file_search_store",
+        "media_id",
+        "page_number",
+        "rag_chunk",
+        "text",
+        "title",
+        "unknown_fields",
+        "uri",
     )
-    """Voice of each speaker."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    uri: str | None
+    """URI of the retrieved document."""
+    title: str | None
+    """Title of the retrieved document."""
+    text: str | None
+    """Text of the retrieved chunk."""
+    file_search_store: str | None
+    """Name of the file search store the chunk came from."""
+    custom_metadata: list[GroundingChunkCustomMetadata] | None
+    """User-defined metadata of the source document."""
+    document_name: str | None
+    """Resource name of the Vertex AI Search document (Vertex AI only)."""
+    rag_chunk: RagChunk | None
+    """The RAG chunk retrieved (Vertex AI only)."""
+    page_number: int | None
+    """Page the chunk is on, when known."""
+    media_id: str | None
+    """Media the chunk came from, for multimodal file search."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        speaker_voice_configs: list[SpeakerVoiceConfig] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.speaker_voice_configs = speaker_voice_configs
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            uri: str | None = None,
+            title: str | None = None,
+            text: str | None = None,
+            file_search_store: str | None = None,
+            custom_metadata: Sequence[
+                GroundingChunkCustomMetadata | GroundingChunkCustomMetadataDict
+            ]
+            | None = None,
+            document_name: str | None = None,
+            rag_chunk: RagChunk | RagChunkDict | None = None,
+            page_number: int | None = None,
+            media_id: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            uri=None,
+            title=None,
+            text=None,
+            file_search_store=None,
+            custom_metadata=None,
+            document_name=None,
+            rag_chunk=None,
+            page_number=None,
+            media_id=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunkRetrievedContext, locals())
+            self.uri = uri
+            self.title = title
+            self.text = text
+            self.file_search_store = file_search_store
+            self.custom_metadata = (
+                custom_metadata
+                if custom_metadata is None
+                else as_models(
+                    GroundingChunkCustomMetadata,
+                    custom_metadata,
+                    "GroundingChunkRetrievedContext.custom_metadata",
+                )
+            )
+            self.document_name = document_name
+            self.rag_chunk = (
+                rag_chunk
+                if rag_chunk is None or rag_chunk.__class__ is RagChunk
+                else as_model(RagChunk, rag_chunk, "GroundingChunkRetrievedContext.rag_chunk")
+            )
+            self.page_number = page_number
+            self.media_id = media_id
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class SpeechConfig(WireModel):
-    """Voice and language settings for spoken (audio) output."""
+@wire_type(
+    {
+        "filter": {"json": "filter"},
+        "hybrid_search": {"json": "hybridSearch"},
+        "ranking": {"json": "ranking"},
+        "top_k": {"json": "topK"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class RagRetrievalConfig(WireModel):
+    """How contexts are retrieved from a RAG corpus (Vertex AI only)."""
 
-    voice_config: VoiceConfig | None = field(default=None, metadata={"json": "voiceConfig"})
-    """Voice for single-speaker output."""
-    multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = field(
-        default=None, metadata={"json": "multiSpeakerVoiceConfig"}
+    __slots__ = (
+        "filter",
+        "hybrid_search",
+        "ranking",
+        "top_k",
+        "unknown_fields",
     )
-    """Voices for multi-speaker output."""
-    language_code: str | None = field(default=None, metadata={"json": "languageCode"})
-    """Language of the speech, as a BCP 47 code such as en-US."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    filter: RagRetrievalConfigFilter | None
+    """Which contexts qualify."""
+    hybrid_search: RagRetrievalConfigHybridSearch | None
+    """Mix of dense and sparse search."""
+    ranking: RagRetrievalConfigRanking | None
+    """How the results are ranked again."""
+    top_k: int | None
+    """How many contexts to retrieve."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        voice_config: VoiceConfig | None = None,
-        multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = None,
-        language_code: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.voice_config = voice_config
-        self.multi_speaker_voice_config = multi_speaker_voice_config
-        self.language_code = language_code
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            filter: RagRetrievalConfigFilter | RagRetrievalConfigFilterDict | None = None,
+            hybrid_search: RagRetrievalConfigHybridSearch
+            | RagRetrievalConfigHybridSearchDict
+            | None = None,
+            ranking: RagRetrievalConfigRanking | RagRetrievalConfigRankingDict | None = None,
+            top_k: int | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            filter=None,
+            hybrid_search=None,
+            ranking=None,
+            top_k=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, RagRetrievalConfig, locals())
+            self.filter = (
+                filter
+                if filter is None or filter.__class__ is RagRetrievalConfigFilter
+                else as_model(RagRetrievalConfigFilter, filter, "RagRetrievalConfig.filter")
+            )
+            self.hybrid_search = (
+                hybrid_search
+                if hybrid_search is None
+                or hybrid_search.__class__ is RagRetrievalConfigHybridSearch
+                else as_model(
+                    RagRetrievalConfigHybridSearch,
+                    hybrid_search,
+                    "RagRetrievalConfig.hybrid_search",
+                )
+            )
+            self.ranking = (
+                ranking
+                if ranking is None or ranking.__class__ is RagRetrievalConfigRanking
+                else as_model(RagRetrievalConfigRanking, ranking, "RagRetrievalConfig.ranking")
+            )
+            self.top_k = top_k
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class Tool(WireModel):
-    """A tool the model may use: your functions or a built-in one such as search or code."""
+@wire_type(
+    {
+        "speaker": {"json": "speaker"},
+        "voice_config": {"json": "voiceConfig"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class SpeakerVoiceConfig(WireModel):
+    """Voice for one named speaker in multi-speaker speech output."""
 
-    function_declarations: list[FunctionDeclaration] | None = field(
-        default=None, metadata={"json": "functionDeclarations"}
+    __slots__ = (
+        "speaker",
+        "unknown_fields",
+        "voice_config",
     )
-    """Your functions the model may ask to call."""
-    google_search_retrieval: GoogleSearchRetrieval | None = field(
-        default=None, metadata={"json": "googleSearchRetrieval"}
-    )
-    """Legacy Google Search grounding, with dynamic retrieval settings."""
-    code_execution: CodeExecution | None = field(default=None, metadata={"json": "codeExecution"})
-    """Lets the model write and run code."""
-    google_search: ToolGoogleSearch | None = field(default=None, metadata={"json": "googleSearch"})
-    """Grounds answers in Google Search results."""
-    computer_use: ToolComputerUse | None = field(default=None, metadata={"json": "computerUse"})
-    """Lets the model operate a computer environment such as a browser."""
-    url_context: UrlContext | None = field(default=None, metadata={"json": "urlContext"})
-    """Lets the model fetch and read URLs given in the prompt."""
-    file_search: FileSearch | None = field(default=None, metadata={"json": "fileSearch"})
-    """Retrieves relevant chunks from your file search stores."""
-    google_maps: GoogleMaps | None = field(default=None, metadata={"json": "googleMaps"})
-    """Grounds answers in Google Maps place data."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    speaker: str | None
+    """Speaker name, as used in the prompt."""
+    voice_config: VoiceConfig | None
+    """Voice for this speaker."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        function_declarations: list[FunctionDeclaration] | None = None,
-        google_search_retrieval: GoogleSearchRetrieval | None = None,
-        code_execution: CodeExecution | None = None,
-        google_search: ToolGoogleSearch | None = None,
-        computer_use: ToolComputerUse | None = None,
-        url_context: UrlContext | None = None,
-        file_search: FileSearch | None = None,
-        google_maps: GoogleMaps | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.function_declarations = function_declarations
-        self.google_search_retrieval = google_search_retrieval
-        self.code_execution = code_execution
-        self.google_search = google_search
-        self.computer_use = computer_use
-        self.url_context = url_context
-        self.file_search = file_search
-        self.google_maps = google_maps
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            speaker: str | None = None,
+            voice_config: VoiceConfig | VoiceConfigDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            speaker=None,
+            voice_config=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SpeakerVoiceConfig, locals())
+            self.speaker = speaker
+            self.voice_config = (
+                voice_config
+                if voice_config is None or voice_config.__class__ is VoiceConfig
+                else as_model(VoiceConfig, voice_config, "SpeakerVoiceConfig.voice_config")
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "url_metadata": {"json": "urlMetadata"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class UrlContextMetadata(WireModel):
     """What the URL context tool fetched."""
 
-    url_metadata: list[UrlMetadata] | None = field(default=None, metadata={"json": "urlMetadata"})
+    __slots__ = (
+        "unknown_fields",
+        "url_metadata",
+    )
+    url_metadata: list[UrlMetadata] | None
     """One entry per URL the tool tried to fetch."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        url_metadata: list[UrlMetadata] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.url_metadata = url_metadata
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            url_metadata: Sequence[UrlMetadata | UrlMetadataDict] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            url_metadata=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, UrlContextMetadata, locals())
+            self.url_metadata = (
+                url_metadata
+                if url_metadata is None
+                else as_models(UrlMetadata, url_metadata, "UrlContextMetadata.url_metadata")
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class GenerateContentConfig(WireModel):
-    """Client-side bundle of generation, safety and tool settings for one call."""
+@wire_type(
+    {
+        "rag_corpora": {"json": "ragCorpora"},
+        "rag_resources": {"json": "ragResources"},
+        "rag_retrieval_config": {"json": "ragRetrievalConfig"},
+        "similarity_top_k": {"json": "similarityTopK"},
+        "store_context": {"json": "storeContext"},
+        "vector_distance_threshold": {"json": "vectorDistanceThreshold"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class VertexRagStore(WireModel):
+    """Grounding on Vertex RAG corpora (Vertex AI only)."""
 
-    http_options: HttpOptions | None = field(default=None, metadata={"json": "httpOptions"})
-    """HTTP settings that override the client's for this call."""
-    system_instruction: Any | None = field(default=None, metadata={"json": "systemInstruction"})
-    """Instructions that steer the model for the whole conversation."""
-    candidate_count: int | None = field(default=None, metadata={"json": "candidateCount"})
-    """Number of alternative replies to generate."""
-    stop_sequences: list[str] | None = field(default=None, metadata={"json": "stopSequences"})
-    """Strings that end generation when produced; they are not included in the output."""
-    max_output_tokens: int | None = field(default=None, metadata={"json": "maxOutputTokens"})
-    """Upper limit on the number of tokens in each reply."""
-    temperature: float | None = field(default=None, metadata={"json": "temperature"})
-    """Randomness of sampling; 0 is the most deterministic."""
-    top_p: float | None = field(default=None, metadata={"json": "topP"})
-    """Nucleus sampling: draw only from the smallest token set whose total probability is this."""
-    top_k: int | None = field(default=None, metadata={"json": "topK"})
-    """Draw only from the this many most likely tokens at each step."""
-    seed: int | None = field(default=None, metadata={"json": "seed"})
-    """Seed for sampling, for more repeatable outputs."""
-    response_mime_type: str | None = field(default=None, metadata={"json": "responseMimeType"})
-    """Media type of the reply, e.g. text/plain or application/json."""
-    response_schema: Any | None = field(default=None, metadata={"json": "responseSchema"})
-    """Schema the reply must follow; needs a JSON response media type."""
-    response_json_schema: Any | None = field(default=None, metadata={"json": "responseJsonSchema"})
-    """Standard JSON Schema the reply must follow, instead of a Schema object."""
-    response_json_schema_ordered: Any | None = field(
-        default=None, metadata={"json": "responseJsonSchemaOrdered"}
+    __slots__ = (
+        "rag_corpora",
+        "rag_resources",
+        "rag_retrieval_config",
+        "similarity_top_k",
+        "store_context",
+        "unknown_fields",
+        "vector_distance_threshold",
     )
-    """Internal variant of the JSON Schema output setting; not meant for direct use."""
-    presence_penalty: float | None = field(default=None, metadata={"json": "presencePenalty"})
-    """Penalty on tokens that already appeared, to encourage new content."""
-    frequency_penalty: float | None = field(default=None, metadata={"json": "frequencyPenalty"})
-    """Penalty that grows with how often a token already appeared, to reduce repetition."""
-    response_logprobs: bool | None = field(default=None, metadata={"json": "responseLogprobs"})
-    """Whether to return log probabilities of the chosen tokens."""
-    logprobs: int | None = field(default=None, metadata={"json": "logprobs"})
-    """Number of top alternative tokens to report log probabilities for at each step."""
-    enable_enhanced_civic_answers: bool | None = field(
-        default=None, metadata={"json": "enableEnhancedCivicAnswers"}
-    )
-    """Turns on enhanced answers to civic questions, where the model supports it."""
-    response_modalities: list[GenerationConfigModality] | None = field(
-        default=None, metadata={"json": "responseModalities"}
-    )
-    """Kinds of output the model may produce; default is text only."""
-    speech_config: SpeechConfig | None = field(default=None, metadata={"json": "speechConfig"})
-    """Voice settings for audio output."""
-    thinking_config: ThinkingConfig | None = field(
-        default=None, metadata={"json": "thinkingConfig"}
-    )
-    """Settings for the model's reasoning before it answers."""
-    image_config: ImageConfig | None = field(default=None, metadata={"json": "imageConfig"})
-    """Settings for generated images."""
-    media_resolution: GenerationConfigMediaResolution | None = field(
-        default=None, metadata={"json": "mediaResolution"}
-    )
-    """Resolution at which input images and video are tokenized."""
-    safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"json": "safetySettings"}
-    )
-    """Per-category thresholds for blocking unsafe content."""
-    tools: list[Tool] | None = field(default=None, metadata={"json": "tools"})
-    """Tools the model may use to produce its reply."""
-    tool_config: ToolConfig | None = field(default=None, metadata={"json": "toolConfig"})
-    """Settings for the tools given in the request."""
-    cached_content: str | None = field(default=None, metadata={"json": "cachedContent"})
-    """Name of cached content to use as prompt context (cachedContents/...)."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    rag_corpora: list[str] | None
+    """Old form of rag_resources."""
+    rag_resources: list[VertexRagStoreRagResource] | None
+    """Corpus or files to retrieve from."""
+    rag_retrieval_config: RagRetrievalConfig | None
+    """How contexts are retrieved."""
+    similarity_top_k: int | None
+    """How many results to return."""
+    store_context: bool | None
+    """Remember the conversation in the corpus (Live API)."""
+    vector_distance_threshold: float | None
+    """Keep results closer than this distance."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        http_options: HttpOptions | None = None,
-        system_instruction: Any | None = None,
-        candidate_count: int | None = None,
-        stop_sequences: list[str] | None = None,
-        max_output_tokens: int | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-        top_k: int | None = None,
-        seed: int | None = None,
-        response_mime_type: str | None = None,
-        response_schema: Any | None = None,
-        response_json_schema: Any | None = None,
-        response_json_schema_ordered: Any | None = None,
-        presence_penalty: float | None = None,
-        frequency_penalty: float | None = None,
-        response_logprobs: bool | None = None,
-        logprobs: int | None = None,
-        enable_enhanced_civic_answers: bool | None = None,
-        response_modalities: list[GenerationConfigModality] | None = None,
-        speech_config: SpeechConfig | None = None,
-        thinking_config: ThinkingConfig | None = None,
-        image_config: ImageConfig | None = None,
-        media_resolution: GenerationConfigMediaResolution | None = None,
-        safety_settings: list[SafetySetting] | None = None,
-        tools: list[Tool] | None = None,
-        tool_config: ToolConfig | None = None,
-        cached_content: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.http_options = http_options
-        self.system_instruction = system_instruction
-        self.candidate_count = candidate_count
-        self.stop_sequences = stop_sequences
-        self.max_output_tokens = max_output_tokens
-        self.temperature = temperature
-        self.top_p = top_p
-        self.top_k = top_k
-        self.seed = seed
-        self.response_mime_type = response_mime_type
-        self.response_schema = response_schema
-        self.response_json_schema = response_json_schema
-        self.response_json_schema_ordered = response_json_schema_ordered
-        self.presence_penalty = presence_penalty
-        self.frequency_penalty = frequency_penalty
-        self.response_logprobs = response_logprobs
-        self.logprobs = logprobs
-        self.enable_enhanced_civic_answers = enable_enhanced_civic_answers
-        self.response_modalities = response_modalities
-        self.speech_config = speech_config
-        self.thinking_config = thinking_config
-        self.image_config = image_config
-        self.media_resolution = media_resolution
-        self.safety_settings = safety_settings
-        self.tools = tools
-        self.tool_config = tool_config
-        self.cached_content = cached_content
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            rag_corpora: list[str] | None = None,
+            rag_resources: Sequence[VertexRagStoreRagResource | VertexRagStoreRagResourceDict]
+            | None = None,
+            rag_retrieval_config: RagRetrievalConfig | RagRetrievalConfigDict | None = None,
+            similarity_top_k: int | None = None,
+            store_context: bool | None = None,
+            vector_distance_threshold: float | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            rag_corpora=None,
+            rag_resources=None,
+            rag_retrieval_config=None,
+            similarity_top_k=None,
+            store_context=None,
+            vector_distance_threshold=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, VertexRagStore, locals())
+            self.rag_corpora = rag_corpora
+            self.rag_resources = (
+                rag_resources
+                if rag_resources is None
+                else as_models(
+                    VertexRagStoreRagResource, rag_resources, "VertexRagStore.rag_resources"
+                )
+            )
+            self.rag_retrieval_config = (
+                rag_retrieval_config
+                if rag_retrieval_config is None
+                or rag_retrieval_config.__class__ is RagRetrievalConfig
+                else as_model(
+                    RagRetrievalConfig, rag_retrieval_config, "VertexRagStore.rag_retrieval_config"
+                )
+            )
+            self.similarity_top_k = similarity_top_k
+            self.store_context = store_context
+            self.vector_distance_threshold = vector_distance_threshold
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
-class GenerationConfig(WireModel):
-    """Sampling, length, output format and modality settings for generation."""
+@wire_type(
+    {
+        "id": {"json": "id"},
+        "name": {"json": "name"},
+        "response": {"json": "response"},
+        "parts": {"json": "parts"},
+        "will_continue": {"json": "willContinue"},
+        "scheduling": {"json": "scheduling"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class FunctionResponse(WireModel):
+    """Result of a function call, sent back by your code so the model can continue."""
 
-    candidate_count: int | None = field(default=None, metadata={"json": "candidateCount"})
-    """Number of alternative replies to generate."""
-    stop_sequences: list[str] | None = field(default=None, metadata={"json": "stopSequences"})
-    """Strings that end generation when produced; they are not included in the output."""
-    max_output_tokens: int | None = field(default=None, metadata={"json": "maxOutputTokens"})
-    """Upper limit on the number of tokens in each reply."""
-    temperature: float | None = field(default=None, metadata={"json": "temperature"})
-    """Randomness of sampling; 0 is the most deterministic."""
-    top_p: float | None = field(default=None, metadata={"json": "topP"})
-    """Nucleus sampling: draw only from the smallest token set whose total probability is this."""
-    top_k: int | None = field(default=None, metadata={"json": "topK"})
-    """Draw only from the this many most likely tokens at each step."""
-    seed: int | None = field(default=None, metadata={"json": "seed"})
-    """Seed for sampling, for more repeatable outputs."""
-    response_mime_type: str | None = field(default=None, metadata={"json": "responseMimeType"})
-    """Media type of the reply, e.g. text/plain or application/json."""
-    response_schema: Schema | None = field(default=None, metadata={"json": "responseSchema"})
-    """Schema the reply must follow; needs a JSON response media type."""
-    response_json_schema: Any | None = field(default=None, metadata={"json": "responseJsonSchema"})
-    """Standard JSON Schema the reply must follow, instead of a Schema object."""
-    response_json_schema_ordered: Any | None = field(
-        default=None, metadata={"json": "responseJsonSchemaOrdered"}
+    __slots__ = (
+        "id",
+        "name",
+        "parts",
+        "response",
+        "scheduling",
+        "unknown_fields",
+        "will_continue",
     )
-    """Internal variant of the JSON Schema output setting; not meant for direct use."""
-    presence_penalty: float | None = field(default=None, metadata={"json": "presencePenalty"})
-    """Penalty on tokens that already appeared, to encourage new content."""
-    frequency_penalty: float | None = field(default=None, metadata={"json": "frequencyPenalty"})
-    """Penalty that grows with how often a token already appeared, to reduce repetition."""
-    response_logprobs: bool | None = field(default=None, metadata={"json": "responseLogprobs"})
-    """Whether to return log probabilities of the chosen tokens."""
-    logprobs: int | None = field(default=None, metadata={"json": "logprobs"})
-    """Number of top alternative tokens to report log probabilities for at each step."""
-    enable_enhanced_civic_answers: bool | None = field(
-        default=None, metadata={"json": "enableEnhancedCivicAnswers"}
-    )
-    """Turns on enhanced answers to civic questions, where the model supports it."""
-    response_modalities: list[GenerationConfigModality] | None = field(
-        default=None, metadata={"json": "responseModalities"}
-    )
-    """Kinds of output the model may produce; default is text only."""
-    speech_config: SpeechConfig | None = field(default=None, metadata={"json": "speechConfig"})
-    """Voice settings for audio output."""
-    thinking_config: ThinkingConfig | None = field(
-        default=None, metadata={"json": "thinkingConfig"}
-    )
-    """Settings for the model's reasoning before it answers."""
-    image_config: ImageConfig | None = field(default=None, metadata={"json": "imageConfig"})
-    """Settings for generated images."""
-    media_resolution: GenerationConfigMediaResolution | None = field(
-        default=None, metadata={"json": "mediaResolution"}
-    )
-    """Resolution at which input images and video are tokenized."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    id: str | None
+    """Identifier of the function call this answers."""
+    name: str | None
+    """Name of the function that was called."""
+    response: dict[str, Any] | None
+    """Result of the function, as a JSON object."""
+    parts: list[FunctionResponsePart] | None
+    """Media returned by the function alongside the JSON result."""
+    will_continue: bool | None
+    """For background functions: more responses for this call will follow."""
+    scheduling: FunctionResponseScheduling | None
+    """For background functions: how the result affects ongoing generation."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        candidate_count: int | None = None,
-        stop_sequences: list[str] | None = None,
-        max_output_tokens: int | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-        top_k: int | None = None,
-        seed: int | None = None,
-        response_mime_type: str | None = None,
-        response_schema: Schema | None = None,
-        response_json_schema: Any | None = None,
-        response_json_schema_ordered: Any | None = None,
-        presence_penalty: float | None = None,
-        frequency_penalty: float | None = None,
-        response_logprobs: bool | None = None,
-        logprobs: int | None = None,
-        enable_enhanced_civic_answers: bool | None = None,
-        response_modalities: list[GenerationConfigModality] | None = None,
-        speech_config: SpeechConfig | None = None,
-        thinking_config: ThinkingConfig | None = None,
-        image_config: ImageConfig | None = None,
-        media_resolution: GenerationConfigMediaResolution | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.candidate_count = candidate_count
-        self.stop_sequences = stop_sequences
-        self.max_output_tokens = max_output_tokens
-        self.temperature = temperature
-        self.top_p = top_p
-        self.top_k = top_k
-        self.seed = seed
-        self.response_mime_type = response_mime_type
-        self.response_schema = response_schema
-        self.response_json_schema = response_json_schema
-        self.response_json_schema_ordered = response_json_schema_ordered
-        self.presence_penalty = presence_penalty
-        self.frequency_penalty = frequency_penalty
-        self.response_logprobs = response_logprobs
-        self.logprobs = logprobs
-        self.enable_enhanced_civic_answers = enable_enhanced_civic_answers
-        self.response_modalities = response_modalities
-        self.speech_config = speech_config
-        self.thinking_config = thinking_config
-        self.image_config = image_config
-        self.media_resolution = media_resolution
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            id: str | None = None,
+            name: str | None = None,
+            response: dict[str, Any] | None = None,
+            parts: Sequence[FunctionResponsePart | FunctionResponsePartDict] | None = None,
+            will_continue: bool | None = None,
+            scheduling: FunctionResponseScheduling | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            id=None,
+            name=None,
+            response=None,
+            parts=None,
+            will_continue=None,
+            scheduling=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, FunctionResponse, locals())
+            self.id = id
+            self.name = name
+            self.response = response
+            self.parts = (
+                parts
+                if parts is None
+                else as_models(FunctionResponsePart, parts, "FunctionResponse.parts")
+            )
+            self.will_continue = will_continue
+            self.scheduling = (
+                scheduling
+                if scheduling is None or scheduling.__class__ is FunctionResponseScheduling
+                else as_enum(FunctionResponseScheduling, scheduling, "FunctionResponse.scheduling")
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "web": {"json": "web"},
+        "retrieved_context": {"json": "retrievedContext"},
+        "maps": {"json": "maps"},
+        "image": {"json": "image"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingChunk(WireModel):
     """One source used to ground the answer: a web page, retrieved document or map place."""
 
-    web: GroundingChunkWeb | None = field(default=None, metadata={"json": "web"})
+    __slots__ = (
+        "image",
+        "maps",
+        "retrieved_context",
+        "unknown_fields",
+        "web",
+    )
+    web: GroundingChunkWeb | None
     """Chunk from a web page."""
-    retrieved_context: GroundingChunkRetrievedContext | None = field(
-        default=None, metadata={"json": "retrievedContext"}
-    )
+    retrieved_context: GroundingChunkRetrievedContext | None
     """Chunk from a retrieval tool such as file search."""
-    maps: GroundingChunkMaps | None = field(default=None, metadata={"json": "maps"})
+    maps: GroundingChunkMaps | None
     """Chunk from Google Maps."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    image: GroundingChunkImage | None
+    """Image search result used as evidence."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        web: GroundingChunkWeb | None = None,
-        retrieved_context: GroundingChunkRetrievedContext | None = None,
-        maps: GroundingChunkMaps | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.web = web
-        self.retrieved_context = retrieved_context
-        self.maps = maps
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            web: GroundingChunkWeb | GroundingChunkWebDict | None = None,
+            retrieved_context: GroundingChunkRetrievedContext
+            | GroundingChunkRetrievedContextDict
+            | None = None,
+            maps: GroundingChunkMaps | GroundingChunkMapsDict | None = None,
+            image: GroundingChunkImage | GroundingChunkImageDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            web=None,
+            retrieved_context=None,
+            maps=None,
+            image=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingChunk, locals())
+            self.web = (
+                web
+                if web is None or web.__class__ is GroundingChunkWeb
+                else as_model(GroundingChunkWeb, web, "GroundingChunk.web")
+            )
+            self.retrieved_context = (
+                retrieved_context
+                if retrieved_context is None
+                or retrieved_context.__class__ is GroundingChunkRetrievedContext
+                else as_model(
+                    GroundingChunkRetrievedContext,
+                    retrieved_context,
+                    "GroundingChunk.retrieved_context",
+                )
+            )
+            self.maps = (
+                maps
+                if maps is None or maps.__class__ is GroundingChunkMaps
+                else as_model(GroundingChunkMaps, maps, "GroundingChunk.maps")
+            )
+            self.image = (
+                image
+                if image is None or image.__class__ is GroundingChunkImage
+                else as_model(GroundingChunkImage, image, "GroundingChunk.image")
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "search_entry_point": {"json": "searchEntryPoint"},
+        "grounding_chunks": {"json": "groundingChunks"},
+        "grounding_supports": {"json": "groundingSupports"},
+        "retrieval_metadata": {"json": "retrievalMetadata"},
+        "web_search_queries": {"json": "webSearchQueries"},
+        "google_maps_widget_context_token": {"json": "googleMapsWidgetContextToken"},
+        "image_search_queries": {"json": "imageSearchQueries"},
+        "retrieval_queries": {"json": "retrievalQueries"},
+        "source_flagging_uris": {"json": "sourceFlaggingUris"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GroundingMetadata(WireModel):
     """How the answer was grounded: sources, supported spans and the search queries made."""
 
-    search_entry_point: SearchEntryPoint | None = field(
-        default=None, metadata={"json": "searchEntryPoint"}
+    __slots__ = (
+        "google_maps_widget_context_token",
+        "grounding_chunks",
+        "grounding_supports",
+        "image_search_queries",
+        "retrieval_metadata",
+        "retrieval_queries",
+        "search_entry_point",
+        "source_flagging_uris",
+        "unknown_fields",
+        "web_search_queries",
     )
+    search_entry_point: SearchEntryPoint | None
     """Google Search suggestions to display with the answer."""
-    grounding_chunks: list[GroundingChunk] | None = field(
-        default=None, metadata={"json": "groundingChunks"}
-    )
+    grounding_chunks: list[GroundingChunk] | None
     """Sources used to ground the answer."""
-    grounding_supports: list[GroundingSupport] | None = field(
-        default=None, metadata={"json": "groundingSupports"}
-    )
+    grounding_supports: list[GroundingSupport] | None
     """Spans of the answer with the chunks that support them."""
-    retrieval_metadata: RetrievalMetadata | None = field(
-        default=None, metadata={"json": "retrievalMetadata"}
-    )
+    retrieval_metadata: RetrievalMetadata | None
     """Scores from the legacy search retrieval tool."""
-    web_search_queries: list[str] | None = field(
-        default=None, metadata={"json": "webSearchQueries"}
-    )
+    web_search_queries: list[str] | None
     """Google Search queries the model ran."""
-    google_maps_widget_context_token: str | None = field(
-        default=None, metadata={"json": "googleMapsWidgetContextToken"}
-    )
+    google_maps_widget_context_token: str | None
     """Token for rendering a Google Maps widget with the answer."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    image_search_queries: list[str] | None
+    """Image searches the model ran."""
+    retrieval_queries: list[str] | None
+    """Queries the retrieval tools ran (Vertex AI only)."""
+    source_flagging_uris: list[GroundingMetadataSourceFlaggingUri] | None
+    """Links to report places or reviews (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        search_entry_point: SearchEntryPoint | None = None,
-        grounding_chunks: list[GroundingChunk] | None = None,
-        grounding_supports: list[GroundingSupport] | None = None,
-        retrieval_metadata: RetrievalMetadata | None = None,
-        web_search_queries: list[str] | None = None,
-        google_maps_widget_context_token: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.search_entry_point = search_entry_point
-        self.grounding_chunks = grounding_chunks
-        self.grounding_supports = grounding_supports
-        self.retrieval_metadata = retrieval_metadata
-        self.web_search_queries = web_search_queries
-        self.google_maps_widget_context_token = google_maps_widget_context_token
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            search_entry_point: SearchEntryPoint | SearchEntryPointDict | None = None,
+            grounding_chunks: Sequence[GroundingChunk | GroundingChunkDict] | None = None,
+            grounding_supports: Sequence[GroundingSupport | GroundingSupportDict] | None = None,
+            retrieval_metadata: RetrievalMetadata | RetrievalMetadataDict | None = None,
+            web_search_queries: list[str] | None = None,
+            google_maps_widget_context_token: str | None = None,
+            image_search_queries: list[str] | None = None,
+            retrieval_queries: list[str] | None = None,
+            source_flagging_uris: Sequence[
+                GroundingMetadataSourceFlaggingUri | GroundingMetadataSourceFlaggingUriDict
+            ]
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            search_entry_point=None,
+            grounding_chunks=None,
+            grounding_supports=None,
+            retrieval_metadata=None,
+            web_search_queries=None,
+            google_maps_widget_context_token=None,
+            image_search_queries=None,
+            retrieval_queries=None,
+            source_flagging_uris=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingMetadata, locals())
+            self.search_entry_point = (
+                search_entry_point
+                if search_entry_point is None or search_entry_point.__class__ is SearchEntryPoint
+                else as_model(
+                    SearchEntryPoint, search_entry_point, "GroundingMetadata.search_entry_point"
+                )
+            )
+            self.grounding_chunks = (
+                grounding_chunks
+                if grounding_chunks is None
+                else as_models(
+                    GroundingChunk, grounding_chunks, "GroundingMetadata.grounding_chunks"
+                )
+            )
+            self.grounding_supports = (
+                grounding_supports
+                if grounding_supports is None
+                else as_models(
+                    GroundingSupport, grounding_supports, "GroundingMetadata.grounding_supports"
+                )
+            )
+            self.retrieval_metadata = (
+                retrieval_metadata
+                if retrieval_metadata is None or retrieval_metadata.__class__ is RetrievalMetadata
+                else as_model(
+                    RetrievalMetadata, retrieval_metadata, "GroundingMetadata.retrieval_metadata"
+                )
+            )
+            self.web_search_queries = web_search_queries
+            self.google_maps_widget_context_token = google_maps_widget_context_token
+            self.image_search_queries = image_search_queries
+            self.retrieval_queries = retrieval_queries
+            self.source_flagging_uris = (
+                source_flagging_uris
+                if source_flagging_uris is None
+                else as_models(
+                    GroundingMetadataSourceFlaggingUri,
+                    source_flagging_uris,
+                    "GroundingMetadata.source_flagging_uris",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "speaker_voice_configs": {"json": "speakerVoiceConfigs"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class MultiSpeakerVoiceConfig(WireModel):
+    """Voices for speech output with several speakers."""
+
+    __slots__ = (
+        "speaker_voice_configs",
+        "unknown_fields",
+    )
+    speaker_voice_configs: list[SpeakerVoiceConfig] | None
+    """Voice of each speaker."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            speaker_voice_configs: Sequence[SpeakerVoiceConfig | SpeakerVoiceConfigDict]
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            speaker_voice_configs=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, MultiSpeakerVoiceConfig, locals())
+            self.speaker_voice_configs = (
+                speaker_voice_configs
+                if speaker_voice_configs is None
+                else as_models(
+                    SpeakerVoiceConfig,
+                    speaker_voice_configs,
+                    "MultiSpeakerVoiceConfig.speaker_voice_configs",
+                )
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "text": {"json": "text"},
+        "inline_data": {"json": "inlineData"},
+        "function_call": {"json": "functionCall"},
+        "function_response": {"json": "functionResponse"},
+        "file_data": {"json": "fileData"},
+        "executable_code": {"json": "executableCode"},
+        "code_execution_result": {"json": "codeExecutionResult"},
+        "video_metadata": {"json": "videoMetadata"},
+        "thought": {"json": "thought"},
+        "thought_signature": {"json": "thoughtSignature"},
+        "part_metadata": {"json": "partMetadata"},
+        "tool_call": {"json": "toolCall"},
+        "tool_response": {"json": "toolResponse"},
+        "media_resolution": {"json": "mediaResolution"},
+        "audio_transcription": {"json": "audioTranscription"},
+        "media_processing": {"json": "mediaProcessing"},
+        "speech_metadata": {"json": "speechMetadata"},
+        "document_metadata": {"json": "documentMetadata"},
+        "spreadsheet_metadata": {"json": "spreadsheetMetadata"},
+        "audio_metadata": {"json": "audioMetadata"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class Part(PartMixin):
+    """One piece of a turn: text, media, a function call or result, code, or a thought."""
+
+    __slots__ = (
+        "audio_metadata",
+        "audio_transcription",
+        "code_execution_result",
+        "document_metadata",
+        "executable_code",
+        "file_data",
+        "function_call",
+        "function_response",
+        "inline_data",
+        "media_processing",
+        "media_resolution",
+        "part_metadata",
+        "speech_metadata",
+        "spreadsheet_metadata",
+        "text",
+        "thought",
+        "thought_signature",
+        "tool_call",
+        "tool_response",
+        "unknown_fields",
+        "video_metadata",
+    )
+    text: str | None
+    """Plain text."""
+    inline_data: Blob | None
+    """Media given inline as bytes."""
+    function_call: FunctionCall | None
+    """A function call the model asks your code to make."""
+    function_response: FunctionResponse | None
+    """The result of a function call, sent back to the model."""
+    file_data: FileData | None
+    """Media given as a file URI."""
+    executable_code: ExecutableCode | None
+    """Code the model wrote for the code execution tool."""
+    code_execution_result: CodeExecutionResult | None
+    """Result of running code with the code execution tool."""
+    video_metadata: VideoMetadata | None
+    """For video data: the clip and frame rate to use."""
+    thought: bool | None
+    """Whether this part is the model's thinking rather than its answer."""
+    thought_signature: bytes | None
+    """Opaque signature of the model's thinking; send it back unchanged in later turns."""
+    part_metadata: dict[str, Any] | None
+    """Free-form metadata attached to this part."""
+    tool_call: ToolCall | None
+    """A built-in server-side tool call the model made."""
+    tool_response: ToolResponse | None
+    """The result of a built-in server-side tool call."""
+    media_resolution: PartMediaResolution | None
+    """Resolution at which this part's media is tokenized."""
+    audio_transcription: Transcription | None
+    """Text recognized in this audio part."""
+    media_processing: MediaProcessing | None
+    """How the model looks at a video in this part."""
+    speech_metadata: SpeechMetadata | None
+    """Who speaks this text and how, for speech output."""
+    document_metadata: DocumentMetadata | None
+    """Which pages and layers of a document to use."""
+    spreadsheet_metadata: SpreadsheetMetadata | None
+    """Which sheet, cells and layers of a spreadsheet to use."""
+    audio_metadata: AudioMetadata | None
+    """Which stretch of an audio input to use."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            text: str | None = None,
+            inline_data: Blob | BlobDict | None = None,
+            function_call: FunctionCall | FunctionCallDict | None = None,
+            function_response: FunctionResponse | FunctionResponseDict | None = None,
+            file_data: FileData | FileDataDict | None = None,
+            executable_code: ExecutableCode | ExecutableCodeDict | None = None,
+            code_execution_result: CodeExecutionResult | CodeExecutionResultDict | None = None,
+            video_metadata: VideoMetadata | VideoMetadataDict | None = None,
+            thought: bool | None = None,
+            thought_signature: bytes | None = None,
+            part_metadata: dict[str, Any] | None = None,
+            tool_call: ToolCall | ToolCallDict | None = None,
+            tool_response: ToolResponse | ToolResponseDict | None = None,
+            media_resolution: PartMediaResolution | PartMediaResolutionDict | None = None,
+            audio_transcription: Transcription | TranscriptionDict | None = None,
+            media_processing: MediaProcessing | None = None,
+            speech_metadata: SpeechMetadata | SpeechMetadataDict | None = None,
+            document_metadata: DocumentMetadata | DocumentMetadataDict | None = None,
+            spreadsheet_metadata: SpreadsheetMetadata | SpreadsheetMetadataDict | None = None,
+            audio_metadata: AudioMetadata | AudioMetadataDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            text=None,
+            inline_data=None,
+            function_call=None,
+            function_response=None,
+            file_data=None,
+            executable_code=None,
+            code_execution_result=None,
+            video_metadata=None,
+            thought=None,
+            thought_signature=None,
+            part_metadata=None,
+            tool_call=None,
+            tool_response=None,
+            media_resolution=None,
+            audio_transcription=None,
+            media_processing=None,
+            speech_metadata=None,
+            document_metadata=None,
+            spreadsheet_metadata=None,
+            audio_metadata=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Part, locals())
+            self.text = text
+            self.inline_data = (
+                inline_data
+                if inline_data is None or inline_data.__class__ is Blob
+                else as_model(Blob, inline_data, "Part.inline_data")
+            )
+            self.function_call = (
+                function_call
+                if function_call is None or function_call.__class__ is FunctionCall
+                else as_model(FunctionCall, function_call, "Part.function_call")
+            )
+            self.function_response = (
+                function_response
+                if function_response is None or function_response.__class__ is FunctionResponse
+                else as_model(FunctionResponse, function_response, "Part.function_response")
+            )
+            self.file_data = (
+                file_data
+                if file_data is None or file_data.__class__ is FileData
+                else as_model(FileData, file_data, "Part.file_data")
+            )
+            self.executable_code = (
+                executable_code
+                if executable_code is None or executable_code.__class__ is ExecutableCode
+                else as_model(ExecutableCode, executable_code, "Part.executable_code")
+            )
+            self.code_execution_result = (
+                code_execution_result
+                if code_execution_result is None
+                or code_execution_result.__class__ is CodeExecutionResult
+                else as_model(
+                    CodeExecutionResult, code_execution_result, "Part.code_execution_result"
+                )
+            )
+            self.video_metadata = (
+                video_metadata
+                if video_metadata is None or video_metadata.__class__ is VideoMetadata
+                else as_model(VideoMetadata, video_metadata, "Part.video_metadata")
+            )
+            self.thought = thought
+            self.thought_signature = thought_signature
+            self.part_metadata = part_metadata
+            self.tool_call = (
+                tool_call
+                if tool_call is None or tool_call.__class__ is ToolCall
+                else as_model(ToolCall, tool_call, "Part.tool_call")
+            )
+            self.tool_response = (
+                tool_response
+                if tool_response is None or tool_response.__class__ is ToolResponse
+                else as_model(ToolResponse, tool_response, "Part.tool_response")
+            )
+            self.media_resolution = (
+                media_resolution
+                if media_resolution is None or media_resolution.__class__ is PartMediaResolution
+                else as_model(PartMediaResolution, media_resolution, "Part.media_resolution")
+            )
+            self.audio_transcription = (
+                audio_transcription
+                if audio_transcription is None or audio_transcription.__class__ is Transcription
+                else as_model(Transcription, audio_transcription, "Part.audio_transcription")
+            )
+            self.media_processing = (
+                media_processing
+                if media_processing is None or media_processing.__class__ is MediaProcessing
+                else as_enum(MediaProcessing, media_processing, "Part.media_processing")
+            )
+            self.speech_metadata = (
+                speech_metadata
+                if speech_metadata is None or speech_metadata.__class__ is SpeechMetadata
+                else as_model(SpeechMetadata, speech_metadata, "Part.speech_metadata")
+            )
+            self.document_metadata = (
+                document_metadata
+                if document_metadata is None or document_metadata.__class__ is DocumentMetadata
+                else as_model(DocumentMetadata, document_metadata, "Part.document_metadata")
+            )
+            self.spreadsheet_metadata = (
+                spreadsheet_metadata
+                if spreadsheet_metadata is None
+                or spreadsheet_metadata.__class__ is SpreadsheetMetadata
+                else as_model(
+                    SpreadsheetMetadata, spreadsheet_metadata, "Part.spreadsheet_metadata"
+                )
+            )
+            self.audio_metadata = (
+                audio_metadata
+                if audio_metadata is None or audio_metadata.__class__ is AudioMetadata
+                else as_model(AudioMetadata, audio_metadata, "Part.audio_metadata")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "disable_attribution": {"json": "disableAttribution"},
+        "external_api": {"json": "externalApi"},
+        "vertex_ai_search": {"json": "vertexAiSearch"},
+        "vertex_rag_store": {"json": "vertexRagStore"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class Retrieval(WireModel):
+    """Grounding on a retrieval source such as Vertex AI Search (Vertex AI only)."""
+
+    __slots__ = (
+        "disable_attribution",
+        "external_api",
+        "unknown_fields",
+        "vertex_ai_search",
+        "vertex_rag_store",
+    )
+    disable_attribution: bool | None
+    """Retired switch; ignored."""
+    external_api: ExternalApi | None
+    """Retrieve from a search service outside Google."""
+    vertex_ai_search: VertexAISearch | None
+    """Retrieve from Vertex AI Search."""
+    vertex_rag_store: VertexRagStore | None
+    """Retrieve from a Vertex RAG corpus."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            disable_attribution: bool | None = None,
+            external_api: ExternalApi | ExternalApiDict | None = None,
+            vertex_ai_search: VertexAISearch | VertexAISearchDict | None = None,
+            vertex_rag_store: VertexRagStore | VertexRagStoreDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            disable_attribution=None,
+            external_api=None,
+            vertex_ai_search=None,
+            vertex_rag_store=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Retrieval, locals())
+            self.disable_attribution = disable_attribution
+            self.external_api = (
+                external_api
+                if external_api is None or external_api.__class__ is ExternalApi
+                else as_model(ExternalApi, external_api, "Retrieval.external_api")
+            )
+            self.vertex_ai_search = (
+                vertex_ai_search
+                if vertex_ai_search is None or vertex_ai_search.__class__ is VertexAISearch
+                else as_model(VertexAISearch, vertex_ai_search, "Retrieval.vertex_ai_search")
+            )
+            self.vertex_rag_store = (
+                vertex_rag_store
+                if vertex_rag_store is None or vertex_rag_store.__class__ is VertexRagStore
+                else as_model(VertexRagStore, vertex_rag_store, "Retrieval.vertex_rag_store")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "voice_config": {"json": "voiceConfig"},
+        "multi_speaker_voice_config": {"json": "multiSpeakerVoiceConfig"},
+        "language_code": {"json": "languageCode"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class SpeechConfig(WireModel):
+    """Voice and language settings for spoken (audio) output."""
+
+    __slots__ = (
+        "language_code",
+        "multi_speaker_voice_config",
+        "unknown_fields",
+        "voice_config",
+    )
+    voice_config: VoiceConfig | None
+    """Voice for single-speaker output."""
+    multi_speaker_voice_config: MultiSpeakerVoiceConfig | None
+    """Voices for multi-speaker output."""
+    language_code: str | None
+    """Language of the speech, as a BCP 47 code such as en-US."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            voice_config: VoiceConfig | VoiceConfigDict | None = None,
+            multi_speaker_voice_config: MultiSpeakerVoiceConfig
+            | MultiSpeakerVoiceConfigDict
+            | None = None,
+            language_code: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            voice_config=None,
+            multi_speaker_voice_config=None,
+            language_code=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, SpeechConfig, locals())
+            self.voice_config = (
+                voice_config
+                if voice_config is None or voice_config.__class__ is VoiceConfig
+                else as_model(VoiceConfig, voice_config, "SpeechConfig.voice_config")
+            )
+            self.multi_speaker_voice_config = (
+                multi_speaker_voice_config
+                if multi_speaker_voice_config is None
+                or multi_speaker_voice_config.__class__ is MultiSpeakerVoiceConfig
+                else as_model(
+                    MultiSpeakerVoiceConfig,
+                    multi_speaker_voice_config,
+                    "SpeechConfig.multi_speaker_voice_config",
+                )
+            )
+            self.language_code = language_code
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "function_declarations": {"json": "functionDeclarations"},
+        "google_search_retrieval": {"json": "googleSearchRetrieval"},
+        "code_execution": {"json": "codeExecution"},
+        "google_search": {"json": "googleSearch"},
+        "computer_use": {"json": "computerUse"},
+        "url_context": {"json": "urlContext"},
+        "file_search": {"json": "fileSearch"},
+        "google_maps": {"json": "googleMaps"},
+        "retrieval": {"json": "retrieval"},
+        "enterprise_web_search": {"json": "enterpriseWebSearch"},
+        "parallel_ai_search": {"json": "parallelAiSearch"},
+        "mcp_servers": {"json": "mcpServers"},
+        "exa_ai_search": {"json": "exaAiSearch"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class Tool(WireModel):
+    """A tool the model may use: your functions or a built-in one such as search or code."""
+
+    __slots__ = (
+        "code_execution",
+        "computer_use",
+        "enterprise_web_search",
+        "exa_ai_search",
+        "file_search",
+        "function_declarations",
+        "google_maps",
+        "google_search",
+        "google_search_retrieval",
+        "mcp_servers",
+        "parallel_ai_search",
+        "retrieval",
+        "unknown_fields",
+        "url_context",
+    )
+    function_declarations: list[FunctionDeclaration] | None
+    """Your functions the model may ask to call."""
+    google_search_retrieval: GoogleSearchRetrieval | None
+    """Legacy Google Search grounding, with dynamic retrieval settings."""
+    code_execution: CodeExecution | None
+    """Lets the model write and run code."""
+    google_search: ToolGoogleSearch | None
+    """Grounds answers in Google Search results."""
+    computer_use: ToolComputerUse | None
+    """Lets the model operate a computer environment such as a browser."""
+    url_context: UrlContext | None
+    """Lets the model fetch and read URLs given in the prompt."""
+    file_search: FileSearch | None
+    """Retrieves relevant chunks from your file search stores."""
+    google_maps: GoogleMaps | None
+    """Grounds answers in Google Maps place data."""
+    retrieval: Retrieval | None
+    """Ground on a retrieval source (Vertex AI only)."""
+    enterprise_web_search: EnterpriseWebSearch | None
+    """Web search with enterprise controls (Vertex AI only)."""
+    parallel_ai_search: ToolParallelAiSearch | None
+    """Ground on Parallel.ai search (Vertex AI only)."""
+    mcp_servers: list[McpServer] | None
+    """MCP servers the model may call."""
+    exa_ai_search: ToolExaAiSearch | None
+    """Ground on Exa.ai search (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            function_declarations: Sequence[FunctionDeclaration | FunctionDeclarationDict]
+            | None = None,
+            google_search_retrieval: GoogleSearchRetrieval
+            | GoogleSearchRetrievalDict
+            | None = None,
+            code_execution: CodeExecution | CodeExecutionDict | None = None,
+            google_search: ToolGoogleSearch | ToolGoogleSearchDict | None = None,
+            computer_use: ToolComputerUse | ToolComputerUseDict | None = None,
+            url_context: UrlContext | UrlContextDict | None = None,
+            file_search: FileSearch | FileSearchDict | None = None,
+            google_maps: GoogleMaps | GoogleMapsDict | None = None,
+            retrieval: Retrieval | RetrievalDict | None = None,
+            enterprise_web_search: EnterpriseWebSearch | EnterpriseWebSearchDict | None = None,
+            parallel_ai_search: ToolParallelAiSearch | ToolParallelAiSearchDict | None = None,
+            mcp_servers: Sequence[McpServer | McpServerDict] | None = None,
+            exa_ai_search: ToolExaAiSearch | ToolExaAiSearchDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            function_declarations=None,
+            google_search_retrieval=None,
+            code_execution=None,
+            google_search=None,
+            computer_use=None,
+            url_context=None,
+            file_search=None,
+            google_maps=None,
+            retrieval=None,
+            enterprise_web_search=None,
+            parallel_ai_search=None,
+            mcp_servers=None,
+            exa_ai_search=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Tool, locals())
+            self.function_declarations = (
+                function_declarations
+                if function_declarations is None
+                else as_models(
+                    FunctionDeclaration, function_declarations, "Tool.function_declarations"
+                )
+            )
+            self.google_search_retrieval = (
+                google_search_retrieval
+                if google_search_retrieval is None
+                or google_search_retrieval.__class__ is GoogleSearchRetrieval
+                else as_model(
+                    GoogleSearchRetrieval, google_search_retrieval, "Tool.google_search_retrieval"
+                )
+            )
+            self.code_execution = (
+                code_execution
+                if code_execution is None or code_execution.__class__ is CodeExecution
+                else as_model(CodeExecution, code_execution, "Tool.code_execution")
+            )
+            self.google_search = (
+                google_search
+                if google_search is None or google_search.__class__ is ToolGoogleSearch
+                else as_model(ToolGoogleSearch, google_search, "Tool.google_search")
+            )
+            self.computer_use = (
+                computer_use
+                if computer_use is None or computer_use.__class__ is ToolComputerUse
+                else as_model(ToolComputerUse, computer_use, "Tool.computer_use")
+            )
+            self.url_context = (
+                url_context
+                if url_context is None or url_context.__class__ is UrlContext
+                else as_model(UrlContext, url_context, "Tool.url_context")
+            )
+            self.file_search = (
+                file_search
+                if file_search is None or file_search.__class__ is FileSearch
+                else as_model(FileSearch, file_search, "Tool.file_search")
+            )
+            self.google_maps = (
+                google_maps
+                if google_maps is None or google_maps.__class__ is GoogleMaps
+                else as_model(GoogleMaps, google_maps, "Tool.google_maps")
+            )
+            self.retrieval = (
+                retrieval
+                if retrieval is None or retrieval.__class__ is Retrieval
+                else as_model(Retrieval, retrieval, "Tool.retrieval")
+            )
+            self.enterprise_web_search = (
+                enterprise_web_search
+                if enterprise_web_search is None
+                or enterprise_web_search.__class__ is EnterpriseWebSearch
+                else as_model(
+                    EnterpriseWebSearch, enterprise_web_search, "Tool.enterprise_web_search"
+                )
+            )
+            self.parallel_ai_search = (
+                parallel_ai_search
+                if parallel_ai_search is None
+                or parallel_ai_search.__class__ is ToolParallelAiSearch
+                else as_model(ToolParallelAiSearch, parallel_ai_search, "Tool.parallel_ai_search")
+            )
+            self.mcp_servers = (
+                mcp_servers
+                if mcp_servers is None
+                else as_models(McpServer, mcp_servers, "Tool.mcp_servers")
+            )
+            self.exa_ai_search = (
+                exa_ai_search
+                if exa_ai_search is None or exa_ai_search.__class__ is ToolExaAiSearch
+                else as_model(ToolExaAiSearch, exa_ai_search, "Tool.exa_ai_search")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "http_options": {"json": "httpOptions"},
+        "system_instruction": {"json": "systemInstruction"},
+        "candidate_count": {"json": "candidateCount"},
+        "stop_sequences": {"json": "stopSequences"},
+        "max_output_tokens": {"json": "maxOutputTokens"},
+        "temperature": {"json": "temperature"},
+        "top_p": {"json": "topP"},
+        "top_k": {"json": "topK"},
+        "seed": {"json": "seed"},
+        "response_mime_type": {"json": "responseMimeType"},
+        "response_schema": {"json": "responseSchema"},
+        "response_json_schema": {"json": "responseJsonSchema"},
+        "response_json_schema_ordered": {"json": "responseJsonSchemaOrdered"},
+        "presence_penalty": {"json": "presencePenalty"},
+        "frequency_penalty": {"json": "frequencyPenalty"},
+        "response_logprobs": {"json": "responseLogprobs"},
+        "logprobs": {"json": "logprobs"},
+        "enable_enhanced_civic_answers": {"json": "enableEnhancedCivicAnswers"},
+        "response_modalities": {"json": "responseModalities"},
+        "speech_config": {"json": "speechConfig"},
+        "thinking_config": {"json": "thinkingConfig"},
+        "image_config": {"json": "imageConfig"},
+        "media_resolution": {"json": "mediaResolution"},
+        "model_selection_config": {"json": "modelSelectionConfig"},
+        "audio_timestamp": {"json": "audioTimestamp"},
+        "enable_affective_dialog": {"json": "enableAffectiveDialog"},
+        "routing_config": {"json": "routingConfig"},
+        "response_format": {"json": "responseFormat"},
+        "translation_config": {"json": "translationConfig"},
+        "audio_transcription_config": {"json": "audioTranscriptionConfig"},
+        "continuation_token": {"json": "continuationToken"},
+        "safety_settings": {"json": "safetySettings"},
+        "tools": {"json": "tools"},
+        "tool_config": {"json": "toolConfig"},
+        "cached_content": {"json": "cachedContent"},
+        "service_tier": {"json": "serviceTier"},
+        "labels": {"json": "labels"},
+        "store": {"json": "store"},
+        "model_armor_config": {"json": "modelArmorConfig"},
+        "generation_output_config": {"json": "generationOutputConfig"},
+        "should_return_http_response": {"json": "shouldReturnHttpResponse"},
+        "automatic_function_calling": {"json": "automaticFunctionCalling"},
+        "automatic_continuation": {"json": "automaticContinuation"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GenerateContentConfig(WireModel):
+    """Client-side bundle of generation, safety and tool settings for one call."""
+
+    __slots__ = (
+        "audio_timestamp",
+        "audio_transcription_config",
+        "automatic_continuation",
+        "automatic_function_calling",
+        "cached_content",
+        "candidate_count",
+        "continuation_token",
+        "enable_affective_dialog",
+        "enable_enhanced_civic_answers",
+        "frequency_penalty",
+        "generation_output_config",
+        "http_options",
+        "image_config",
+        "labels",
+        "logprobs",
+        "max_output_tokens",
+        "media_resolution",
+        "model_armor_config",
+        "model_selection_config",
+        "presence_penalty",
+        "response_format",
+        "response_json_schema",
+        "response_json_schema_ordered",
+        "response_logprobs",
+        "response_mime_type",
+        "response_modalities",
+        "response_schema",
+        "routing_config",
+        "safety_settings",
+        "seed",
+        "service_tier",
+        "should_return_http_response",
+        "speech_config",
+        "stop_sequences",
+        "store",
+        "system_instruction",
+        "temperature",
+        "thinking_config",
+        "tool_config",
+        "tools",
+        "top_k",
+        "top_p",
+        "translation_config",
+        "unknown_fields",
+    )
+    http_options: HttpOptions | None
+    """HTTP settings that override the client's for this call."""
+    system_instruction: Any | None
+    """Instructions that steer the model for the whole conversation."""
+    candidate_count: int | None
+    """Number of alternative replies to generate."""
+    stop_sequences: list[str] | None
+    """Strings that end generation when produced; they are not included in the output."""
+    max_output_tokens: int | None
+    """Upper limit on the number of tokens in each reply."""
+    temperature: float | None
+    """Randomness of sampling; 0 is the most deterministic."""
+    top_p: float | None
+    """Nucleus sampling: draw only from the smallest token set whose total probability is this."""
+    top_k: int | None
+    """Draw only from the this many most likely tokens at each step."""
+    seed: int | None
+    """Seed for sampling, for more repeatable outputs."""
+    response_mime_type: str | None
+    """Media type of the reply, e.g. text/plain or application/json."""
+    response_schema: Any | None
+    """Schema the reply must follow; needs a JSON response media type."""
+    response_json_schema: Any | None
+    """Standard JSON Schema the reply must follow, instead of a Schema object."""
+    response_json_schema_ordered: Any | None
+    """Internal variant of the JSON Schema output setting; not meant for direct use."""
+    presence_penalty: float | None
+    """Penalty on tokens that already appeared, to encourage new content."""
+    frequency_penalty: float | None
+    """Penalty that grows with how often a token already appeared, to reduce repetition."""
+    response_logprobs: bool | None
+    """Whether to return log probabilities of the chosen tokens."""
+    logprobs: int | None
+    """Number of top alternative tokens to report log probabilities for at each step."""
+    enable_enhanced_civic_answers: bool | None
+    """Turns on enhanced answers to civic questions, where the model supports it."""
+    response_modalities: list[GenerationConfigModality] | None
+    """Kinds of output the model may produce; default is text only."""
+    speech_config: SpeechConfig | None
+    """Voice settings for audio output."""
+    thinking_config: ThinkingConfig | None
+    """Settings for the model's reasoning before it answers."""
+    image_config: ImageConfig | None
+    """Settings for generated images."""
+    media_resolution: GenerationConfigMediaResolution | None
+    """Resolution at which input images and video are tokenized."""
+    model_selection_config: ModelSelectionConfig | None
+    """Preference used when a model is picked for you (Vertex AI only)."""
+    audio_timestamp: bool | None
+    """Give the model timestamps of audio inputs (Vertex AI only)."""
+    enable_affective_dialog: bool | None
+    """Let the model notice emotion in the input and respond to it."""
+    routing_config: GenerationConfigRoutingConfig | None
+    """Let the service pick the model, or name it (Vertex AI only)."""
+    response_format: list[ResponseFormat] | None
+    """Output format and delivery per kind of generated content."""
+    translation_config: TranslationConfig | None
+    """Settings for translating speech as it streams."""
+    audio_transcription_config: AudioTranscriptionConfig | None
+    """Settings for transcribing speech in the input."""
+    continuation_token: bytes | None
+    """Token from an answer that stopped with finish reason CONTINUATION, to pick it up again."""
+    safety_settings: list[SafetySetting] | None
+    """Per-category thresholds for blocking unsafe content."""
+    tools: list[Tool] | None
+    """Tools the model may use to produce its reply."""
+    tool_config: ToolConfig | None
+    """Settings for the tools given in the request."""
+    cached_content: str | None
+    """Name of cached content to use as prompt context (cachedContents/...)."""
+    service_tier: ServiceTier | None
+    """Price and capacity class to serve the request in, such as flex."""
+    labels: dict[str, str] | None
+    """Your own key-value labels for the request, such as for cost reports."""
+    store: bool | None
+    """Whether the request may be logged; overrides the project's setting."""
+    model_armor_config: ModelArmorConfig | None
+    """Screening of prompt and answer by Model Armor templates (Vertex AI only)."""
+    generation_output_config: GenerationOutputConfig | None
+    """Where to store generated media instead of returning it (Vertex AI only)."""
+    should_return_http_response: bool | None
+    """Ask for the raw HTTP body in sdk_http_response, as google-genai does."""
+    automatic_function_calling: AutomaticFunctionCallingConfig | None
+    """Settings of google-genai's automatic function calling; gemwire runs no functions."""
+    automatic_continuation: bool | None
+    """google-genai's switch to resend after finish reason CONTINUATION; gemwire never resends."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            http_options: HttpOptions | HttpOptionsDict | None = None,
+            system_instruction: Any | None = None,
+            candidate_count: int | None = None,
+            stop_sequences: list[str] | None = None,
+            max_output_tokens: int | None = None,
+            temperature: float | None = None,
+            top_p: float | None = None,
+            top_k: int | None = None,
+            seed: int | None = None,
+            response_mime_type: str | None = None,
+            response_schema: Any | None = None,
+            response_json_schema: Any | None = None,
+            response_json_schema_ordered: Any | None = None,
+            presence_penalty: float | None = None,
+            frequency_penalty: float | None = None,
+            response_logprobs: bool | None = None,
+            logprobs: int | None = None,
+            enable_enhanced_civic_answers: bool | None = None,
+            response_modalities: list[GenerationConfigModality] | None = None,
+            speech_config: SpeechConfig | SpeechConfigDict | None = None,
+            thinking_config: ThinkingConfig | ThinkingConfigDict | None = None,
+            image_config: ImageConfig | ImageConfigDict | None = None,
+            media_resolution: GenerationConfigMediaResolution | None = None,
+            model_selection_config: ModelSelectionConfig | ModelSelectionConfigDict | None = None,
+            audio_timestamp: bool | None = None,
+            enable_affective_dialog: bool | None = None,
+            routing_config: GenerationConfigRoutingConfig
+            | GenerationConfigRoutingConfigDict
+            | None = None,
+            response_format: Sequence[ResponseFormat | ResponseFormatDict] | None = None,
+            translation_config: TranslationConfig | TranslationConfigDict | None = None,
+            audio_transcription_config: AudioTranscriptionConfig
+            | AudioTranscriptionConfigDict
+            | None = None,
+            continuation_token: bytes | None = None,
+            safety_settings: Sequence[SafetySetting | SafetySettingDict] | None = None,
+            tools: Sequence[Tool | ToolDict] | None = None,
+            tool_config: ToolConfig | ToolConfigDict | None = None,
+            cached_content: str | None = None,
+            service_tier: ServiceTier | None = None,
+            labels: dict[str, str] | None = None,
+            store: bool | None = None,
+            model_armor_config: ModelArmorConfig | ModelArmorConfigDict | None = None,
+            generation_output_config: GenerationOutputConfig
+            | GenerationOutputConfigDict
+            | None = None,
+            should_return_http_response: bool | None = None,
+            automatic_function_calling: AutomaticFunctionCallingConfig
+            | AutomaticFunctionCallingConfigDict
+            | None = None,
+            automatic_continuation: bool | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            http_options=None,
+            system_instruction=None,
+            candidate_count=None,
+            stop_sequences=None,
+            max_output_tokens=None,
+            temperature=None,
+            top_p=None,
+            top_k=None,
+            seed=None,
+            response_mime_type=None,
+            response_schema=None,
+            response_json_schema=None,
+            response_json_schema_ordered=None,
+            presence_penalty=None,
+            frequency_penalty=None,
+            response_logprobs=None,
+            logprobs=None,
+            enable_enhanced_civic_answers=None,
+            response_modalities=None,
+            speech_config=None,
+            thinking_config=None,
+            image_config=None,
+            media_resolution=None,
+            model_selection_config=None,
+            audio_timestamp=None,
+            enable_affective_dialog=None,
+            routing_config=None,
+            response_format=None,
+            translation_config=None,
+            audio_transcription_config=None,
+            continuation_token=None,
+            safety_settings=None,
+            tools=None,
+            tool_config=None,
+            cached_content=None,
+            service_tier=None,
+            labels=None,
+            store=None,
+            model_armor_config=None,
+            generation_output_config=None,
+            should_return_http_response=None,
+            automatic_function_calling=None,
+            automatic_continuation=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerateContentConfig, locals())
+            self.http_options = (
+                http_options
+                if http_options is None or http_options.__class__ is HttpOptions
+                else as_model(HttpOptions, http_options, "GenerateContentConfig.http_options")
+            )
+            self.system_instruction = system_instruction
+            self.candidate_count = candidate_count
+            self.stop_sequences = stop_sequences
+            self.max_output_tokens = max_output_tokens
+            self.temperature = temperature
+            self.top_p = top_p
+            self.top_k = top_k
+            self.seed = seed
+            self.response_mime_type = response_mime_type
+            self.response_schema = response_schema
+            self.response_json_schema = response_json_schema
+            self.response_json_schema_ordered = response_json_schema_ordered
+            self.presence_penalty = presence_penalty
+            self.frequency_penalty = frequency_penalty
+            self.response_logprobs = response_logprobs
+            self.logprobs = logprobs
+            self.enable_enhanced_civic_answers = enable_enhanced_civic_answers
+            self.response_modalities = (
+                response_modalities
+                if response_modalities is None
+                else as_enums(
+                    GenerationConfigModality,
+                    response_modalities,
+                    "GenerateContentConfig.response_modalities",
+                )
+            )
+            self.speech_config = (
+                speech_config
+                if speech_config is None or speech_config.__class__ is SpeechConfig
+                else as_model(SpeechConfig, speech_config, "GenerateContentConfig.speech_config")
+            )
+            self.thinking_config = (
+                thinking_config
+                if thinking_config is None or thinking_config.__class__ is ThinkingConfig
+                else as_model(
+                    ThinkingConfig, thinking_config, "GenerateContentConfig.thinking_config"
+                )
+            )
+            self.image_config = (
+                image_config
+                if image_config is None or image_config.__class__ is ImageConfig
+                else as_model(ImageConfig, image_config, "GenerateContentConfig.image_config")
+            )
+            self.media_resolution = (
+                media_resolution
+                if media_resolution is None
+                or media_resolution.__class__ is GenerationConfigMediaResolution
+                else as_enum(
+                    GenerationConfigMediaResolution,
+                    media_resolution,
+                    "GenerateContentConfig.media_resolution",
+                )
+            )
+            self.model_selection_config = (
+                model_selection_config
+                if model_selection_config is None
+                or model_selection_config.__class__ is ModelSelectionConfig
+                else as_model(
+                    ModelSelectionConfig,
+                    model_selection_config,
+                    "GenerateContentConfig.model_selection_config",
+                )
+            )
+            self.audio_timestamp = audio_timestamp
+            self.enable_affective_dialog = enable_affective_dialog
+            self.routing_config = (
+                routing_config
+                if routing_config is None
+                or routing_config.__class__ is GenerationConfigRoutingConfig
+                else as_model(
+                    GenerationConfigRoutingConfig,
+                    routing_config,
+                    "GenerateContentConfig.routing_config",
+                )
+            )
+            self.response_format = (
+                response_format
+                if response_format is None
+                else as_models(
+                    ResponseFormat, response_format, "GenerateContentConfig.response_format"
+                )
+            )
+            self.translation_config = (
+                translation_config
+                if translation_config is None or translation_config.__class__ is TranslationConfig
+                else as_model(
+                    TranslationConfig,
+                    translation_config,
+                    "GenerateContentConfig.translation_config",
+                )
+            )
+            self.audio_transcription_config = (
+                audio_transcription_config
+                if audio_transcription_config is None
+                or audio_transcription_config.__class__ is AudioTranscriptionConfig
+                else as_model(
+                    AudioTranscriptionConfig,
+                    audio_transcription_config,
+                    "GenerateContentConfig.audio_transcription_config",
+                )
+            )
+            self.continuation_token = continuation_token
+            self.safety_settings = (
+                safety_settings
+                if safety_settings is None
+                else as_models(
+                    SafetySetting, safety_settings, "GenerateContentConfig.safety_settings"
+                )
+            )
+            self.tools = (
+                tools if tools is None else as_models(Tool, tools, "GenerateContentConfig.tools")
+            )
+            self.tool_config = (
+                tool_config
+                if tool_config is None or tool_config.__class__ is ToolConfig
+                else as_model(ToolConfig, tool_config, "GenerateContentConfig.tool_config")
+            )
+            self.cached_content = cached_content
+            self.service_tier = (
+                service_tier
+                if service_tier is None or service_tier.__class__ is ServiceTier
+                else as_enum(ServiceTier, service_tier, "GenerateContentConfig.service_tier")
+            )
+            self.labels = labels
+            self.store = store
+            self.model_armor_config = (
+                model_armor_config
+                if model_armor_config is None or model_armor_config.__class__ is ModelArmorConfig
+                else as_model(
+                    ModelArmorConfig, model_armor_config, "GenerateContentConfig.model_armor_config"
+                )
+            )
+            self.generation_output_config = (
+                generation_output_config
+                if generation_output_config is None
+                or generation_output_config.__class__ is GenerationOutputConfig
+                else as_model(
+                    GenerationOutputConfig,
+                    generation_output_config,
+                    "GenerateContentConfig.generation_output_config",
+                )
+            )
+            self.should_return_http_response = should_return_http_response
+            self.automatic_function_calling = (
+                automatic_function_calling
+                if automatic_function_calling is None
+                or automatic_function_calling.__class__ is AutomaticFunctionCallingConfig
+                else as_model(
+                    AutomaticFunctionCallingConfig,
+                    automatic_function_calling,
+                    "GenerateContentConfig.automatic_function_calling",
+                )
+            )
+            self.automatic_continuation = automatic_continuation
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "http_options": {"json": "httpOptions"},
+        "ttl": {"json": "ttl"},
+        "expire_time": {"json": "expireTime"},
+        "display_name": {"json": "displayName"},
+        "contents": {"json": "contents"},
+        "system_instruction": {"json": "systemInstruction"},
+        "tools": {"json": "tools"},
+        "tool_config": {"json": "toolConfig"},
+        "kms_key_name": {"json": "kmsKeyName"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class CreateCachedContentConfig(WireModel):
+    """Options of google-genai's caches.create, for code that imports them (no such call here)."""
+
+    __slots__ = (
+        "contents",
+        "display_name",
+        "expire_time",
+        "http_options",
+        "kms_key_name",
+        "system_instruction",
+        "tool_config",
+        "tools",
+        "ttl",
+        "unknown_fields",
+    )
+    http_options: HttpOptions | None
+    """HTTP settings that override the client's for this call."""
+    ttl: str | None
+    """How long to keep the cache, as a duration such as 3600s."""
+    expire_time: str | None
+    """When the cache expires (RFC 3339 timestamp), instead of a ttl."""
+    display_name: str | None
+    """Human-readable name of the cache."""
+    contents: Any | None
+    """Turns to cache, in any form contents accepts."""
+    system_instruction: Any | None
+    """Instructions to cache."""
+    tools: list[Tool] | None
+    """Tools to cache."""
+    tool_config: ToolConfig | None
+    """Tool settings to cache."""
+    kms_key_name: str | None
+    """Cloud KMS key that encrypts the cache (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            http_options: HttpOptions | HttpOptionsDict | None = None,
+            ttl: str | None = None,
+            expire_time: str | None = None,
+            display_name: str | None = None,
+            contents: Any | None = None,
+            system_instruction: Any | None = None,
+            tools: Sequence[Tool | ToolDict] | None = None,
+            tool_config: ToolConfig | ToolConfigDict | None = None,
+            kms_key_name: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            http_options=None,
+            ttl=None,
+            expire_time=None,
+            display_name=None,
+            contents=None,
+            system_instruction=None,
+            tools=None,
+            tool_config=None,
+            kms_key_name=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CreateCachedContentConfig, locals())
+            self.http_options = (
+                http_options
+                if http_options is None or http_options.__class__ is HttpOptions
+                else as_model(HttpOptions, http_options, "CreateCachedContentConfig.http_options")
+            )
+            self.ttl = ttl
+            self.expire_time = expire_time
+            self.display_name = display_name
+            self.contents = contents
+            self.system_instruction = system_instruction
+            self.tools = (
+                tools
+                if tools is None
+                else as_models(Tool, tools, "CreateCachedContentConfig.tools")
+            )
+            self.tool_config = (
+                tool_config
+                if tool_config is None or tool_config.__class__ is ToolConfig
+                else as_model(ToolConfig, tool_config, "CreateCachedContentConfig.tool_config")
+            )
+            self.kms_key_name = kms_key_name
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "parts": {"json": "parts"},
+        "role": {"json": "role"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class Content(WireModel):
+    """One conversation turn: an ordered list of parts and the role that produced them."""
+
+    __slots__ = (
+        "parts",
+        "role",
+        "unknown_fields",
+    )
+    parts: list[Part] | None
+    """Ordered pieces that make up the turn."""
+    role: str | None
+    """Who produced the turn: user or model."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            parts: Sequence[Part | PartDict] | None = None,
+            role: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            parts=None,
+            role=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Content, locals())
+            self.parts = parts if parts is None else as_models(Part, parts, "Content.parts")
+            self.role = role
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "candidate_count": {"json": "candidateCount"},
+        "stop_sequences": {"json": "stopSequences"},
+        "max_output_tokens": {"json": "maxOutputTokens"},
+        "temperature": {"json": "temperature"},
+        "top_p": {"json": "topP"},
+        "top_k": {"json": "topK"},
+        "seed": {"json": "seed"},
+        "response_mime_type": {"json": "responseMimeType"},
+        "response_schema": {"json": "responseSchema"},
+        "response_json_schema": {"json": "responseJsonSchema"},
+        "response_json_schema_ordered": {"json": "responseJsonSchemaOrdered"},
+        "presence_penalty": {"json": "presencePenalty"},
+        "frequency_penalty": {"json": "frequencyPenalty"},
+        "response_logprobs": {"json": "responseLogprobs"},
+        "logprobs": {"json": "logprobs"},
+        "enable_enhanced_civic_answers": {"json": "enableEnhancedCivicAnswers"},
+        "response_modalities": {"json": "responseModalities"},
+        "speech_config": {"json": "speechConfig"},
+        "thinking_config": {"json": "thinkingConfig"},
+        "image_config": {"json": "imageConfig"},
+        "media_resolution": {"json": "mediaResolution"},
+        "model_selection_config": {"json": "modelSelectionConfig"},
+        "audio_timestamp": {"json": "audioTimestamp"},
+        "enable_affective_dialog": {"json": "enableAffectiveDialog"},
+        "routing_config": {"json": "routingConfig"},
+        "response_format": {"json": "responseFormat"},
+        "translation_config": {"json": "translationConfig"},
+        "audio_transcription_config": {"json": "audioTranscriptionConfig"},
+        "continuation_token": {"json": "continuationToken"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GenerationConfig(WireModel):
+    """Sampling, length, output format and modality settings for generation."""
+
+    __slots__ = (
+        "audio_timestamp",
+        "audio_transcription_config",
+        "candidate_count",
+        "continuation_token",
+        "enable_affective_dialog",
+        "enable_enhanced_civic_answers",
+        "frequency_penalty",
+        "image_config",
+        "logprobs",
+        "max_output_tokens",
+        "media_resolution",
+        "model_selection_config",
+        "presence_penalty",
+        "response_format",
+        "response_json_schema",
+        "response_json_schema_ordered",
+        "response_logprobs",
+        "response_mime_type",
+        "response_modalities",
+        "response_schema",
+        "routing_config",
+        "seed",
+        "speech_config",
+        "stop_sequences",
+        "temperature",
+        "thinking_config",
+        "top_k",
+        "top_p",
+        "translation_config",
+        "unknown_fields",
+    )
+    candidate_count: int | None
+    """Number of alternative replies to generate."""
+    stop_sequences: list[str] | None
+    """Strings that end generation when produced; they are not included in the output."""
+    max_output_tokens: int | None
+    """Upper limit on the number of tokens in each reply."""
+    temperature: float | None
+    """Randomness of sampling; 0 is the most deterministic."""
+    top_p: float | None
+    """Nucleus sampling: draw only from the smallest token set whose total probability is this."""
+    top_k: int | None
+    """Draw only from the this many most likely tokens at each step."""
+    seed: int | None
+    """Seed for sampling, for more repeatable outputs."""
+    response_mime_type: str | None
+    """Media type of the reply, e.g. text/plain or application/json."""
+    response_schema: Schema | None
+    """Schema the reply must follow; needs a JSON response media type."""
+    response_json_schema: Any | None
+    """Standard JSON Schema the reply must follow, instead of a Schema object."""
+    response_json_schema_ordered: Any | None
+    """Internal variant of the JSON Schema output setting; not meant for direct use."""
+    presence_penalty: float | None
+    """Penalty on tokens that already appeared, to encourage new content."""
+    frequency_penalty: float | None
+    """Penalty that grows with how often a token already appeared, to reduce repetition."""
+    response_logprobs: bool | None
+    """Whether to return log probabilities of the chosen tokens."""
+    logprobs: int | None
+    """Number of top alternative tokens to report log probabilities for at each step."""
+    enable_enhanced_civic_answers: bool | None
+    """Turns on enhanced answers to civic questions, where the model supports it."""
+    response_modalities: list[GenerationConfigModality] | None
+    """Kinds of output the model may produce; default is text only."""
+    speech_config: SpeechConfig | None
+    """Voice settings for audio output."""
+    thinking_config: ThinkingConfig | None
+    """Settings for the model's reasoning before it answers."""
+    image_config: ImageConfig | None
+    """Settings for generated images."""
+    media_resolution: GenerationConfigMediaResolution | None
+    """Resolution at which input images and video are tokenized."""
+    model_selection_config: ModelSelectionConfig | None
+    """Preference used when a model is picked for you (Vertex AI only)."""
+    audio_timestamp: bool | None
+    """Give the model timestamps of audio inputs (Vertex AI only)."""
+    enable_affective_dialog: bool | None
+    """Let the model notice emotion in the input and respond to it."""
+    routing_config: GenerationConfigRoutingConfig | None
+    """Let the service pick the model, or name it (Vertex AI only)."""
+    response_format: list[ResponseFormat] | None
+    """Output format and delivery per kind of generated content."""
+    translation_config: TranslationConfig | None
+    """Settings for translating speech as it streams."""
+    audio_transcription_config: AudioTranscriptionConfig | None
+    """Settings for transcribing speech in the input."""
+    continuation_token: bytes | None
+    """Token from an answer that stopped with finish reason CONTINUATION, to pick it up again."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            candidate_count: int | None = None,
+            stop_sequences: list[str] | None = None,
+            max_output_tokens: int | None = None,
+            temperature: float | None = None,
+            top_p: float | None = None,
+            top_k: int | None = None,
+            seed: int | None = None,
+            response_mime_type: str | None = None,
+            response_schema: Schema | SchemaDict | None = None,
+            response_json_schema: Any | None = None,
+            response_json_schema_ordered: Any | None = None,
+            presence_penalty: float | None = None,
+            frequency_penalty: float | None = None,
+            response_logprobs: bool | None = None,
+            logprobs: int | None = None,
+            enable_enhanced_civic_answers: bool | None = None,
+            response_modalities: list[GenerationConfigModality] | None = None,
+            speech_config: SpeechConfig | SpeechConfigDict | None = None,
+            thinking_config: ThinkingConfig | ThinkingConfigDict | None = None,
+            image_config: ImageConfig | ImageConfigDict | None = None,
+            media_resolution: GenerationConfigMediaResolution | None = None,
+            model_selection_config: ModelSelectionConfig | ModelSelectionConfigDict | None = None,
+            audio_timestamp: bool | None = None,
+            enable_affective_dialog: bool | None = None,
+            routing_config: GenerationConfigRoutingConfig
+            | GenerationConfigRoutingConfigDict
+            | None = None,
+            response_format: Sequence[ResponseFormat | ResponseFormatDict] | None = None,
+            translation_config: TranslationConfig | TranslationConfigDict | None = None,
+            audio_transcription_config: AudioTranscriptionConfig
+            | AudioTranscriptionConfigDict
+            | None = None,
+            continuation_token: bytes | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            candidate_count=None,
+            stop_sequences=None,
+            max_output_tokens=None,
+            temperature=None,
+            top_p=None,
+            top_k=None,
+            seed=None,
+            response_mime_type=None,
+            response_schema=None,
+            response_json_schema=None,
+            response_json_schema_ordered=None,
+            presence_penalty=None,
+            frequency_penalty=None,
+            response_logprobs=None,
+            logprobs=None,
+            enable_enhanced_civic_answers=None,
+            response_modalities=None,
+            speech_config=None,
+            thinking_config=None,
+            image_config=None,
+            media_resolution=None,
+            model_selection_config=None,
+            audio_timestamp=None,
+            enable_affective_dialog=None,
+            routing_config=None,
+            response_format=None,
+            translation_config=None,
+            audio_transcription_config=None,
+            continuation_token=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerationConfig, locals())
+            self.candidate_count = candidate_count
+            self.stop_sequences = stop_sequences
+            self.max_output_tokens = max_output_tokens
+            self.temperature = temperature
+            self.top_p = top_p
+            self.top_k = top_k
+            self.seed = seed
+            self.response_mime_type = response_mime_type
+            self.response_schema = (
+                response_schema
+                if response_schema is None or response_schema.__class__ is Schema
+                else as_model(Schema, response_schema, "GenerationConfig.response_schema")
+            )
+            self.response_json_schema = response_json_schema
+            self.response_json_schema_ordered = response_json_schema_ordered
+            self.presence_penalty = presence_penalty
+            self.frequency_penalty = frequency_penalty
+            self.response_logprobs = response_logprobs
+            self.logprobs = logprobs
+            self.enable_enhanced_civic_answers = enable_enhanced_civic_answers
+            self.response_modalities = (
+                response_modalities
+                if response_modalities is None
+                else as_enums(
+                    GenerationConfigModality,
+                    response_modalities,
+                    "GenerationConfig.response_modalities",
+                )
+            )
+            self.speech_config = (
+                speech_config
+                if speech_config is None or speech_config.__class__ is SpeechConfig
+                else as_model(SpeechConfig, speech_config, "GenerationConfig.speech_config")
+            )
+            self.thinking_config = (
+                thinking_config
+                if thinking_config is None or thinking_config.__class__ is ThinkingConfig
+                else as_model(ThinkingConfig, thinking_config, "GenerationConfig.thinking_config")
+            )
+            self.image_config = (
+                image_config
+                if image_config is None or image_config.__class__ is ImageConfig
+                else as_model(ImageConfig, image_config, "GenerationConfig.image_config")
+            )
+            self.media_resolution = (
+                media_resolution
+                if media_resolution is None
+                or media_resolution.__class__ is GenerationConfigMediaResolution
+                else as_enum(
+                    GenerationConfigMediaResolution,
+                    media_resolution,
+                    "GenerationConfig.media_resolution",
+                )
+            )
+            self.model_selection_config = (
+                model_selection_config
+                if model_selection_config is None
+                or model_selection_config.__class__ is ModelSelectionConfig
+                else as_model(
+                    ModelSelectionConfig,
+                    model_selection_config,
+                    "GenerationConfig.model_selection_config",
+                )
+            )
+            self.audio_timestamp = audio_timestamp
+            self.enable_affective_dialog = enable_affective_dialog
+            self.routing_config = (
+                routing_config
+                if routing_config is None
+                or routing_config.__class__ is GenerationConfigRoutingConfig
+                else as_model(
+                    GenerationConfigRoutingConfig, routing_config, "GenerationConfig.routing_config"
+                )
+            )
+            self.response_format = (
+                response_format
+                if response_format is None
+                else as_models(ResponseFormat, response_format, "GenerationConfig.response_format")
+            )
+            self.translation_config = (
+                translation_config
+                if translation_config is None or translation_config.__class__ is TranslationConfig
+                else as_model(
+                    TranslationConfig, translation_config, "GenerationConfig.translation_config"
+                )
+            )
+            self.audio_transcription_config = (
+                audio_transcription_config
+                if audio_transcription_config is None
+                or audio_transcription_config.__class__ is AudioTranscriptionConfig
+                else as_model(
+                    AudioTranscriptionConfig,
+                    audio_transcription_config,
+                    "GenerationConfig.audio_transcription_config",
+                )
+            )
+            self.continuation_token = continuation_token
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "source_id": {"json": "sourceId"},
+        "content": {"json": "content"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class GroundingAttribution(WireModel):
+    """Source that contributed to an answer, with the text taken from it."""
+
+    __slots__ = (
+        "content",
+        "source_id",
+        "unknown_fields",
+    )
+    source_id: AttributionSourceId | None
+    """Which source this attribution points to."""
+    content: Content | None
+    """Text from the source that the attribution is based on."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            source_id: AttributionSourceId | AttributionSourceIdDict | None = None,
+            content: Content | ContentDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            source_id=None,
+            content=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GroundingAttribution, locals())
+            self.source_id = (
+                source_id
+                if source_id is None or source_id.__class__ is AttributionSourceId
+                else as_model(AttributionSourceId, source_id, "GroundingAttribution.source_id")
+            )
+            self.content = (
+                content
+                if content is None or content.__class__ is Content
+                else as_model(Content, content, "GroundingAttribution.content")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "model": {"json": "model"},
+        "system_instruction": {"json": "systemInstruction"},
+        "contents": {"json": "contents"},
+        "tools": {"json": "tools"},
+        "tool_config": {"json": "toolConfig"},
+        "safety_settings": {"json": "safetySettings"},
+        "generation_config": {"json": "generationConfig"},
+        "cached_content": {"json": "cachedContent"},
+        "service_tier": {"json": "serviceTier"},
+        "labels": {"json": "labels"},
+        "store": {"json": "store"},
+        "model_armor_config": {"json": "modelArmorConfig"},
+        "generation_output_config": {"json": "generationOutputConfig"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GenerateContentRequest(WireModel):
     """Body of a generateContent or streamGenerateContent call: prompt, tools and settings."""
 
-    model: str | None = field(default=None, metadata={"json": "model"})
+    __slots__ = (
+        "cached_content",
+        "contents",
+        "generation_config",
+        "generation_output_config",
+        "labels",
+        "model",
+        "model_armor_config",
+        "safety_settings",
+        "service_tier",
+        "store",
+        "system_instruction",
+        "tool_config",
+        "tools",
+        "unknown_fields",
+    )
+    model: str | None
     """Model to use, as a resource name such as models/gemini-2.5-flash."""
-    system_instruction: Content | None = field(default=None, metadata={"json": "systemInstruction"})
+    system_instruction: Content | None
     """Instructions that steer the model for the whole conversation."""
-    contents: list[Content] | None = field(default=None, metadata={"json": "contents"})
+    contents: list[Content] | None
     """The conversation so far, oldest turn first; a single prompt is one entry."""
-    tools: list[Tool] | None = field(default=None, metadata={"json": "tools"})
+    tools: list[Tool] | None
     """Tools the model may use to produce its reply."""
-    tool_config: ToolConfig | None = field(default=None, metadata={"json": "toolConfig"})
+    tool_config: ToolConfig | None
     """Settings for the tools given in the request."""
-    safety_settings: list[SafetySetting] | None = field(
-        default=None, metadata={"json": "safetySettings"}
-    )
+    safety_settings: list[SafetySetting] | None
     """Per-category thresholds for blocking unsafe content."""
-    generation_config: GenerationConfig | None = field(
-        default=None, metadata={"json": "generationConfig"}
-    )
+    generation_config: GenerationConfig | None
     """Sampling, length and output-format settings."""
-    cached_content: str | None = field(default=None, metadata={"json": "cachedContent"})
+    cached_content: str | None
     """Name of cached content to use as prompt context (cachedContents/...)."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    service_tier: ServiceTier | None
+    """Price and capacity class to serve the request in, such as flex."""
+    labels: dict[str, str] | None
+    """Your own key-value labels for the request, such as for cost reports."""
+    store: bool | None
+    """Whether the request may be logged; overrides the project's setting."""
+    model_armor_config: ModelArmorConfig | None
+    """Screening of prompt and answer by Model Armor templates (Vertex AI only)."""
+    generation_output_config: GenerationOutputConfig | None
+    """Where to store generated media instead of returning it (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        model: str | None = None,
-        system_instruction: Content | None = None,
-        contents: list[Content] | None = None,
-        tools: list[Tool] | None = None,
-        tool_config: ToolConfig | None = None,
-        safety_settings: list[SafetySetting] | None = None,
-        generation_config: GenerationConfig | None = None,
-        cached_content: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.model = model
-        self.system_instruction = system_instruction
-        self.contents = contents
-        self.tools = tools
-        self.tool_config = tool_config
-        self.safety_settings = safety_settings
-        self.generation_config = generation_config
-        self.cached_content = cached_content
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            model: str | None = None,
+            system_instruction: Content | ContentDict | None = None,
+            contents: Sequence[Content | ContentDict] | None = None,
+            tools: Sequence[Tool | ToolDict] | None = None,
+            tool_config: ToolConfig | ToolConfigDict | None = None,
+            safety_settings: Sequence[SafetySetting | SafetySettingDict] | None = None,
+            generation_config: GenerationConfig | GenerationConfigDict | None = None,
+            cached_content: str | None = None,
+            service_tier: ServiceTier | None = None,
+            labels: dict[str, str] | None = None,
+            store: bool | None = None,
+            model_armor_config: ModelArmorConfig | ModelArmorConfigDict | None = None,
+            generation_output_config: GenerationOutputConfig
+            | GenerationOutputConfigDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            model=None,
+            system_instruction=None,
+            contents=None,
+            tools=None,
+            tool_config=None,
+            safety_settings=None,
+            generation_config=None,
+            cached_content=None,
+            service_tier=None,
+            labels=None,
+            store=None,
+            model_armor_config=None,
+            generation_output_config=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerateContentRequest, locals())
+            self.model = model
+            self.system_instruction = (
+                system_instruction
+                if system_instruction is None or system_instruction.__class__ is Content
+                else as_model(
+                    Content, system_instruction, "GenerateContentRequest.system_instruction"
+                )
+            )
+            self.contents = (
+                contents
+                if contents is None
+                else as_models(Content, contents, "GenerateContentRequest.contents")
+            )
+            self.tools = (
+                tools if tools is None else as_models(Tool, tools, "GenerateContentRequest.tools")
+            )
+            self.tool_config = (
+                tool_config
+                if tool_config is None or tool_config.__class__ is ToolConfig
+                else as_model(ToolConfig, tool_config, "GenerateContentRequest.tool_config")
+            )
+            self.safety_settings = (
+                safety_settings
+                if safety_settings is None
+                else as_models(
+                    SafetySetting, safety_settings, "GenerateContentRequest.safety_settings"
+                )
+            )
+            self.generation_config = (
+                generation_config
+                if generation_config is None or generation_config.__class__ is GenerationConfig
+                else as_model(
+                    GenerationConfig, generation_config, "GenerateContentRequest.generation_config"
+                )
+            )
+            self.cached_content = cached_content
+            self.service_tier = (
+                service_tier
+                if service_tier is None or service_tier.__class__ is ServiceTier
+                else as_enum(ServiceTier, service_tier, "GenerateContentRequest.service_tier")
+            )
+            self.labels = labels
+            self.store = store
+            self.model_armor_config = (
+                model_armor_config
+                if model_armor_config is None or model_armor_config.__class__ is ModelArmorConfig
+                else as_model(
+                    ModelArmorConfig,
+                    model_armor_config,
+                    "GenerateContentRequest.model_armor_config",
+                )
+            )
+            self.generation_output_config = (
+                generation_output_config
+                if generation_output_config is None
+                or generation_output_config.__class__ is GenerationOutputConfig
+                else as_model(
+                    GenerationOutputConfig,
+                    generation_output_config,
+                    "GenerateContentRequest.generation_output_config",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "model": {"json": "model"},
+        "contents": {"json": "contents"},
+        "generate_content_request": {"json": "generateContentRequest"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class CountTokensRequest(WireModel):
     """Body of a countTokens call: the input whose size in tokens you want to know."""
 
-    model: str | None = field(default=None, metadata={"json": "model"})
+    __slots__ = (
+        "contents",
+        "generate_content_request",
+        "model",
+        "unknown_fields",
+    )
+    model: str | None
     """Model whose tokenizer to use, as a resource name such as models/gemini-2.5-flash."""
-    contents: list[Content] | None = field(default=None, metadata={"json": "contents"})
+    contents: list[Content] | None
     """Input to count tokens for."""
-    generate_content_request: GenerateContentRequest | None = field(
-        default=None, metadata={"json": "generateContentRequest"}
-    )
+    generate_content_request: GenerateContentRequest | None
     """A whole generate request to count, instead of bare contents."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        model: str | None = None,
-        contents: list[Content] | None = None,
-        generate_content_request: GenerateContentRequest | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.model = model
-        self.contents = contents
-        self.generate_content_request = generate_content_request
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            model: str | None = None,
+            contents: Sequence[Content | ContentDict] | None = None,
+            generate_content_request: GenerateContentRequest
+            | GenerateContentRequestDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            model=None,
+            contents=None,
+            generate_content_request=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CountTokensRequest, locals())
+            self.model = model
+            self.contents = (
+                contents
+                if contents is None
+                else as_models(Content, contents, "CountTokensRequest.contents")
+            )
+            self.generate_content_request = (
+                generate_content_request
+                if generate_content_request is None
+                or generate_content_request.__class__ is GenerateContentRequest
+                else as_model(
+                    GenerateContentRequest,
+                    generate_content_request,
+                    "CountTokensRequest.generate_content_request",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "http_options": {"json": "httpOptions"},
+        "system_instruction": {"json": "systemInstruction"},
+        "tools": {"json": "tools"},
+        "generation_config": {"json": "generationConfig"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class CountTokensConfig(WireModel):
+    """Client-side options of a count_tokens call."""
+
+    __slots__ = (
+        "generation_config",
+        "http_options",
+        "system_instruction",
+        "tools",
+        "unknown_fields",
+    )
+    http_options: HttpOptions | None
+    """HTTP settings that override the client's for this call."""
+    system_instruction: Any | None
+    """Instructions to count along with the contents."""
+    tools: list[Tool] | None
+    """Tools to count along with the contents."""
+    generation_config: GenerationConfig | None
+    """Generation settings to count with (Vertex AI only)."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            http_options: HttpOptions | HttpOptionsDict | None = None,
+            system_instruction: Any | None = None,
+            tools: Sequence[Tool | ToolDict] | None = None,
+            generation_config: GenerationConfig | GenerationConfigDict | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            http_options=None,
+            system_instruction=None,
+            tools=None,
+            generation_config=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, CountTokensConfig, locals())
+            self.http_options = (
+                http_options
+                if http_options is None or http_options.__class__ is HttpOptions
+                else as_model(HttpOptions, http_options, "CountTokensConfig.http_options")
+            )
+            self.system_instruction = system_instruction
+            self.tools = (
+                tools if tools is None else as_models(Tool, tools, "CountTokensConfig.tools")
+            )
+            self.generation_config = (
+                generation_config
+                if generation_config is None or generation_config.__class__ is GenerationConfig
+                else as_model(
+                    GenerationConfig, generation_config, "CountTokensConfig.generation_config"
+                )
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "index": {"json": "index"},
+        "content": {"json": "content"},
+        "finish_reason": {"json": "finishReason"},
+        "finish_message": {"json": "finishMessage"},
+        "safety_ratings": {"json": "safetyRatings"},
+        "citation_metadata": {"json": "citationMetadata"},
+        "token_count": {"json": "tokenCount"},
+        "grounding_attributions": {"json": "groundingAttributions"},
+        "grounding_metadata": {"json": "groundingMetadata"},
+        "avg_logprobs": {"json": "avgLogprobs"},
+        "logprobs_result": {"json": "logprobsResult"},
+        "url_context_metadata": {"json": "urlContextMetadata"},
+        "continuation_token": {"json": "continuationToken"},
+        "unknown_fields": {"unknown": True},
+    }
+)
 class Candidate(WireModel):
     """One reply from the model, with finish reason, safety ratings, citations and grounding."""
 
-    index: int | None = field(default=None, metadata={"json": "index"})
+    __slots__ = (
+        "avg_logprobs",
+        "citation_metadata",
+        "content",
+        "continuation_token",
+        "finish_message",
+        "finish_reason",
+        "grounding_attributions",
+        "grounding_metadata",
+        "index",
+        "logprobs_result",
+        "safety_ratings",
+        "token_count",
+        "unknown_fields",
+        "url_context_metadata",
+    )
+    index: int | None
     """Position of this candidate among the replies."""
-    content: Content | None = field(default=None, metadata={"json": "content"})
+    content: Content | None
     """The generated content."""
-    finish_reason: CandidateFinishReason | None = field(
-        default=None, metadata={"json": "finishReason"}
-    )
+    finish_reason: CandidateFinishReason | None
     """Why generation stopped; unset while the candidate is still streaming."""
-    finish_message: str | None = field(default=None, metadata={"json": "finishMessage"})
+    finish_message: str | None
     """More detail on why generation stopped."""
-    safety_ratings: list[SafetyRating] | None = field(
-        default=None, metadata={"json": "safetyRatings"}
-    )
+    safety_ratings: list[SafetyRating] | None
     """Safety ratings of this candidate, one per harm category."""
-    citation_metadata: CitationMetadata | None = field(
-        default=None, metadata={"json": "citationMetadata"}
-    )
+    citation_metadata: CitationMetadata | None
     """Sources the generated content was attributed to."""
-    token_count: int | None = field(default=None, metadata={"json": "tokenCount"})
+    token_count: int | None
     """Number of tokens in this candidate."""
-    grounding_attributions: list[GroundingAttribution] | None = field(
-        default=None, metadata={"json": "groundingAttributions"}
-    )
+    grounding_attributions: list[GroundingAttribution] | None
     """Sources that contributed to the answer."""
-    grounding_metadata: GroundingMetadata | None = field(
-        default=None, metadata={"json": "groundingMetadata"}
-    )
+    grounding_metadata: GroundingMetadata | None
     """Grounding sources and supported spans, when a grounding tool was used."""
-    avg_logprobs: float | None = field(default=None, metadata={"json": "avgLogprobs"})
+    avg_logprobs: float | None
     """Average log probability of the candidate's tokens."""
-    logprobs_result: LogprobsResult | None = field(
-        default=None, metadata={"json": "logprobsResult"}
-    )
+    logprobs_result: LogprobsResult | None
     """Per-token log probabilities, when they were requested."""
-    url_context_metadata: UrlContextMetadata | None = field(
-        default=None, metadata={"json": "urlContextMetadata"}
-    )
+    url_context_metadata: UrlContextMetadata | None
     """URLs fetched by the URL context tool, with their status."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    continuation_token: bytes | None
+    """Opaque token to continue an answer that stopped with finish reason CONTINUATION."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        index: int | None = None,
-        content: Content | None = None,
-        finish_reason: CandidateFinishReason | None = None,
-        finish_message: str | None = None,
-        safety_ratings: list[SafetyRating] | None = None,
-        citation_metadata: CitationMetadata | None = None,
-        token_count: int | None = None,
-        grounding_attributions: list[GroundingAttribution] | None = None,
-        grounding_metadata: GroundingMetadata | None = None,
-        avg_logprobs: float | None = None,
-        logprobs_result: LogprobsResult | None = None,
-        url_context_metadata: UrlContextMetadata | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.index = index
-        self.content = content
-        self.finish_reason = finish_reason
-        self.finish_message = finish_message
-        self.safety_ratings = safety_ratings
-        self.citation_metadata = citation_metadata
-        self.token_count = token_count
-        self.grounding_attributions = grounding_attributions
-        self.grounding_metadata = grounding_metadata
-        self.avg_logprobs = avg_logprobs
-        self.logprobs_result = logprobs_result
-        self.url_context_metadata = url_context_metadata
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            index: int | None = None,
+            content: Content | ContentDict | None = None,
+            finish_reason: CandidateFinishReason | None = None,
+            finish_message: str | None = None,
+            safety_ratings: Sequence[SafetyRating | SafetyRatingDict] | None = None,
+            citation_metadata: CitationMetadata | CitationMetadataDict | None = None,
+            token_count: int | None = None,
+            grounding_attributions: Sequence[GroundingAttribution | GroundingAttributionDict]
+            | None = None,
+            grounding_metadata: GroundingMetadata | GroundingMetadataDict | None = None,
+            avg_logprobs: float | None = None,
+            logprobs_result: LogprobsResult | LogprobsResultDict | None = None,
+            url_context_metadata: UrlContextMetadata | UrlContextMetadataDict | None = None,
+            continuation_token: bytes | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            index=None,
+            content=None,
+            finish_reason=None,
+            finish_message=None,
+            safety_ratings=None,
+            citation_metadata=None,
+            token_count=None,
+            grounding_attributions=None,
+            grounding_metadata=None,
+            avg_logprobs=None,
+            logprobs_result=None,
+            url_context_metadata=None,
+            continuation_token=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Candidate, locals())
+            self.index = index
+            self.content = (
+                content
+                if content is None or content.__class__ is Content
+                else as_model(Content, content, "Candidate.content")
+            )
+            self.finish_reason = (
+                finish_reason
+                if finish_reason is None or finish_reason.__class__ is CandidateFinishReason
+                else as_enum(CandidateFinishReason, finish_reason, "Candidate.finish_reason")
+            )
+            self.finish_message = finish_message
+            self.safety_ratings = (
+                safety_ratings
+                if safety_ratings is None
+                else as_models(SafetyRating, safety_ratings, "Candidate.safety_ratings")
+            )
+            self.citation_metadata = (
+                citation_metadata
+                if citation_metadata is None or citation_metadata.__class__ is CitationMetadata
+                else as_model(CitationMetadata, citation_metadata, "Candidate.citation_metadata")
+            )
+            self.token_count = token_count
+            self.grounding_attributions = (
+                grounding_attributions
+                if grounding_attributions is None
+                else as_models(
+                    GroundingAttribution, grounding_attributions, "Candidate.grounding_attributions"
+                )
+            )
+            self.grounding_metadata = (
+                grounding_metadata
+                if grounding_metadata is None or grounding_metadata.__class__ is GroundingMetadata
+                else as_model(GroundingMetadata, grounding_metadata, "Candidate.grounding_metadata")
+            )
+            self.avg_logprobs = avg_logprobs
+            self.logprobs_result = (
+                logprobs_result
+                if logprobs_result is None or logprobs_result.__class__ is LogprobsResult
+                else as_model(LogprobsResult, logprobs_result, "Candidate.logprobs_result")
+            )
+            self.url_context_metadata = (
+                url_context_metadata
+                if url_context_metadata is None
+                or url_context_metadata.__class__ is UrlContextMetadata
+                else as_model(
+                    UrlContextMetadata, url_context_metadata, "Candidate.url_context_metadata"
+                )
+            )
+            self.continuation_token = continuation_token
+            self.unknown_fields = unknown_fields
 
 
-@dataclass(slots=True, init=False, repr=False, eq=False)
+@wire_type(
+    {
+        "candidates": {"json": "candidates"},
+        "prompt_feedback": {"json": "promptFeedback"},
+        "usage_metadata": {"json": "usageMetadata"},
+        "model_version": {"json": "modelVersion"},
+        "response_id": {"json": "responseId"},
+        "sdk_http_response": {"json": "sdkHttpResponse", "client": True},
+        "create_time": {"json": "createTime"},
+        "model_status": {"json": "modelStatus"},
+        "automatic_function_calling_history": {
+            "json": "automaticFunctionCallingHistory",
+            "client": True,
+        },
+        "unknown_fields": {"unknown": True},
+    }
+)
 class GenerateContentResponse(GenerateContentResponseMixin):
     """What the model returns for a generate call, or one chunk of a streamed reply."""
 
-    candidates: list[Candidate] | None = field(default=None, metadata={"json": "candidates"})
+    __slots__ = (
+        "automatic_function_calling_history",
+        "candidates",
+        "create_time",
+        "model_status",
+        "model_version",
+        "prompt_feedback",
+        "response_id",
+        "sdk_http_response",
+        "unknown_fields",
+        "usage_metadata",
+    )
+    candidates: list[Candidate] | None
     """Replies the model generated."""
-    prompt_feedback: GenerateContentResponsePromptFeedback | None = field(
-        default=None, metadata={"json": "promptFeedback"}
-    )
+    prompt_feedback: GenerateContentResponsePromptFeedback | None
     """Safety feedback on the prompt; set when the prompt was blocked."""
-    usage_metadata: GenerateContentResponseUsageMetadata | None = field(
-        default=None, metadata={"json": "usageMetadata"}
-    )
+    usage_metadata: GenerateContentResponseUsageMetadata | None
     """Token usage of the call."""
-    model_version: str | None = field(default=None, metadata={"json": "modelVersion"})
+    model_version: str | None
     """Model version that produced the reply."""
-    response_id: str | None = field(default=None, metadata={"json": "responseId"})
+    response_id: str | None
     """Identifier of this response."""
-    unknown_fields: dict[str, Any] | None = field(
-        default=None, repr=False, metadata={"unknown": True}
-    )
+    sdk_http_response: HttpResponse | None
+    """Headers of the HTTP answer, such as rate limits (client-side; never on the wire)."""
+    create_time: str | None
+    """When the server received the request."""
+    model_status: ModelStatus | None
+    """Release stage of the model that answered."""
+    automatic_function_calling_history: list[Content] | None
+    """Turns that google-genai's automatic function calling added (client-side)."""
+    unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
-    def __init__(
-        self,
-        *,
-        candidates: list[Candidate] | None = None,
-        prompt_feedback: GenerateContentResponsePromptFeedback | None = None,
-        usage_metadata: GenerateContentResponseUsageMetadata | None = None,
-        model_version: str | None = None,
-        response_id: str | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.candidates = candidates
-        self.prompt_feedback = prompt_feedback
-        self.usage_metadata = usage_metadata
-        self.model_version = model_version
-        self.response_id = response_id
-        self.unknown_fields = unknown_fields
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            candidates: Sequence[Candidate | CandidateDict] | None = None,
+            prompt_feedback: GenerateContentResponsePromptFeedback
+            | GenerateContentResponsePromptFeedbackDict
+            | None = None,
+            usage_metadata: GenerateContentResponseUsageMetadata
+            | GenerateContentResponseUsageMetadataDict
+            | None = None,
+            model_version: str | None = None,
+            response_id: str | None = None,
+            sdk_http_response: HttpResponse | HttpResponseDict | None = None,
+            create_time: str | None = None,
+            model_status: ModelStatus | ModelStatusDict | None = None,
+            automatic_function_calling_history: Sequence[Content | ContentDict] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            candidates=None,
+            prompt_feedback=None,
+            usage_metadata=None,
+            model_version=None,
+            response_id=None,
+            sdk_http_response=None,
+            create_time=None,
+            model_status=None,
+            automatic_function_calling_history=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, GenerateContentResponse, locals())
+            self.candidates = (
+                candidates
+                if candidates is None
+                else as_models(Candidate, candidates, "GenerateContentResponse.candidates")
+            )
+            self.prompt_feedback = (
+                prompt_feedback
+                if prompt_feedback is None
+                or prompt_feedback.__class__ is GenerateContentResponsePromptFeedback
+                else as_model(
+                    GenerateContentResponsePromptFeedback,
+                    prompt_feedback,
+                    "GenerateContentResponse.prompt_feedback",
+                )
+            )
+            self.usage_metadata = (
+                usage_metadata
+                if usage_metadata is None
+                or usage_metadata.__class__ is GenerateContentResponseUsageMetadata
+                else as_model(
+                    GenerateContentResponseUsageMetadata,
+                    usage_metadata,
+                    "GenerateContentResponse.usage_metadata",
+                )
+            )
+            self.model_version = model_version
+            self.response_id = response_id
+            self.sdk_http_response = (
+                sdk_http_response
+                if sdk_http_response is None or sdk_http_response.__class__ is HttpResponse
+                else as_model(
+                    HttpResponse, sdk_http_response, "GenerateContentResponse.sdk_http_response"
+                )
+            )
+            self.create_time = create_time
+            self.model_status = (
+                model_status
+                if model_status is None or model_status.__class__ is ModelStatus
+                else as_model(ModelStatus, model_status, "GenerateContentResponse.model_status")
+            )
+            self.automatic_function_calling_history = (
+                automatic_function_calling_history
+                if automatic_function_calling_history is None
+                else as_models(
+                    Content,
+                    automatic_function_calling_history,
+                    "GenerateContentResponse.automatic_function_calling_history",
+                )
+            )
+            self.unknown_fields = unknown_fields
 
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from gemwire._inputs import (
         ContentListUnion,
         ContentListUnionDict,
@@ -2902,26 +11882,50 @@ if TYPE_CHECKING:
         SchemaUnion,
         SchemaUnionDict,
     )
+    from gemwire._turns import ModelContent, UserContent
     from gemwire.types._dicts import (
+        ApiAuthApiKeyConfigDict,
+        ApiAuthDict,
+        ApiKeyConfigDict,
         AttributionSourceIdDict,
         AttributionSourceIdGroundingPassageIdDict,
         AttributionSourceIdSemanticRetrieverChunkDict,
+        AudioMetadataDict,
+        AudioResponseFormatDict,
+        AudioTranscriptionConfigDict,
+        AuthConfigDict,
+        AuthConfigGoogleServiceAccountConfigDict,
+        AuthConfigHttpBasicAuthConfigDict,
+        AuthConfigOauthConfigDict,
+        AuthConfigOidcConfigDict,
+        AutomaticFunctionCallingConfigDict,
         BlobDict,
         CandidateDict,
+        CitationDict,
         CitationMetadataDict,
         CitationSourceDict,
         CodeExecutionDict,
         CodeExecutionResultDict,
+        ComputerUseDict,
         ContentDict,
+        CountTokensConfigDict,
         CountTokensRequestDict,
         CountTokensResponseDict,
-        CustomMetadataDict,
+        CreateCachedContentConfigDict,
+        DocumentMetadataDict,
         DynamicRetrievalConfigDict,
+        EmbedContentConfigDict,
+        EnterpriseWebSearchDict,
         ExecutableCodeDict,
+        ExternalApiDict,
+        ExternalApiElasticSearchParamsDict,
+        ExternalApiSimpleSearchParamsDict,
         FileDataDict,
+        FileDict,
         FileSearchDict,
         FileSearchRetrievalConfigDict,
         FileSearchRetrievalResourceDict,
+        FileStatusDict,
         FunctionCallDict,
         FunctionCallingConfigDict,
         FunctionDeclarationDict,
@@ -2935,74 +11939,154 @@ if TYPE_CHECKING:
         GenerateContentResponsePromptFeedbackDict,
         GenerateContentResponseUsageMetadataDict,
         GenerationConfigDict,
+        GenerationConfigRoutingConfigAutoRoutingModeDict,
+        GenerationConfigRoutingConfigDict,
+        GenerationConfigRoutingConfigManualRoutingModeDict,
+        GenerationOutputConfigDict,
         GoogleMapsDict,
+        GoogleMapsGroundingTypesDict,
+        GoogleMapsPlacesDict,
+        GoogleMapsRoutingDict,
+        GoogleSearchDict,
         GoogleSearchRetrievalDict,
+        GoogleTypeDateDict,
         GroundingAttributionDict,
+        GroundingChunkCustomMetadataDict,
         GroundingChunkDict,
+        GroundingChunkImageDict,
         GroundingChunkMapsDict,
+        GroundingChunkMapsPlaceAnswerSourcesAuthorAttributionDict,
         GroundingChunkMapsPlaceAnswerSourcesDict,
         GroundingChunkMapsPlaceAnswerSourcesReviewSnippetDict,
+        GroundingChunkMapsRouteDict,
         GroundingChunkRetrievedContextDict,
+        GroundingChunkStringListDict,
         GroundingChunkWebDict,
         GroundingMetadataDict,
+        GroundingMetadataSourceFlaggingUriDict,
         GroundingSupportDict,
         HttpOptionsDict,
+        HttpResponseDict,
         HttpRetryOptionsDict,
         ImageConfigDict,
+        ImageConfigImageOutputOptionsDict,
+        ImageDict,
+        ImageResponseFormatDict,
+        ImageSearchDict,
         IntervalDict,
+        LanguageAutoDict,
+        LanguageHintsDict,
         LatLngDict,
         LogprobsResultCandidateDict,
         LogprobsResultDict,
         LogprobsResultTopCandidatesDict,
+        McpServerDict,
         ModalityTokenCountDict,
+        ModelArmorConfigDict,
+        ModelSelectionConfigDict,
+        ModelStatusDict,
         MultiSpeakerVoiceConfigDict,
         PartDict,
+        PartialArgDict,
+        PartMediaResolutionDict,
         PrebuiltVoiceConfigDict,
+        RagChunkDict,
+        RagChunkPageSpanDict,
+        RagRetrievalConfigDict,
+        RagRetrievalConfigFilterDict,
+        RagRetrievalConfigHybridSearchDict,
+        RagRetrievalConfigRankingDict,
+        RagRetrievalConfigRankingLlmRankerDict,
+        RagRetrievalConfigRankingRankServiceDict,
+        ReplicatedVoiceConfigDict,
+        ResponseFormatDict,
         RetrievalConfigDict,
+        RetrievalDict,
         RetrievalMetadataDict,
         SafetyRatingDict,
         SafetySettingDict,
         SchemaDict,
         SearchEntryPointDict,
+        SearchTypesDict,
         SegmentDict,
         SpeakerVoiceConfigDict,
         SpeechConfigDict,
-        StringListDict,
+        SpeechMetadataDict,
+        SpreadsheetMetadataDict,
+        StreamableHttpTransportDict,
+        TextResponseFormatDict,
         ThinkingConfigDict,
         ToolCallDict,
+        ToolCodeExecutionDict,
         ToolComputerUseDict,
         ToolConfigDict,
         ToolDict,
+        ToolExaAiSearchDict,
         ToolGoogleSearchDict,
+        ToolParallelAiSearchDict,
         ToolResponseDict,
+        TranscriptionDict,
+        TranslationConfigDict,
         UrlContextDict,
         UrlContextMetadataDict,
         UrlMetadataDict,
+        UsageMetadataDict,
+        VertexAISearchDataStoreSpecDict,
+        VertexAISearchDict,
+        VertexRagStoreDict,
+        VertexRagStoreRagResourceDict,
         VideoMetadataDict,
+        VideoResponseFormatDict,
         VoiceConfigDict,
+        VoiceConsentSignatureDict,
+        WebSearchDict,
+        WordInfoDict,
     )
 else:
     # Not imported with `import gemwire`, which they would slow down: loaded on first use.
     _LAZY = {
+        "ApiAuthApiKeyConfigDict": "gemwire.types._dicts",
+        "ApiAuthDict": "gemwire.types._dicts",
+        "ApiKeyConfigDict": "gemwire.types._dicts",
         "AttributionSourceIdDict": "gemwire.types._dicts",
         "AttributionSourceIdGroundingPassageIdDict": "gemwire.types._dicts",
         "AttributionSourceIdSemanticRetrieverChunkDict": "gemwire.types._dicts",
+        "AudioMetadataDict": "gemwire.types._dicts",
+        "AudioResponseFormatDict": "gemwire.types._dicts",
+        "AudioTranscriptionConfigDict": "gemwire.types._dicts",
+        "AuthConfigDict": "gemwire.types._dicts",
+        "AuthConfigGoogleServiceAccountConfigDict": "gemwire.types._dicts",
+        "AuthConfigHttpBasicAuthConfigDict": "gemwire.types._dicts",
+        "AuthConfigOauthConfigDict": "gemwire.types._dicts",
+        "AuthConfigOidcConfigDict": "gemwire.types._dicts",
+        "AutomaticFunctionCallingConfigDict": "gemwire.types._dicts",
         "BlobDict": "gemwire.types._dicts",
         "CandidateDict": "gemwire.types._dicts",
+        "CitationDict": "gemwire.types._dicts",
         "CitationMetadataDict": "gemwire.types._dicts",
         "CitationSourceDict": "gemwire.types._dicts",
         "CodeExecutionDict": "gemwire.types._dicts",
         "CodeExecutionResultDict": "gemwire.types._dicts",
+        "ComputerUseDict": "gemwire.types._dicts",
         "ContentDict": "gemwire.types._dicts",
+        "CountTokensConfigDict": "gemwire.types._dicts",
         "CountTokensRequestDict": "gemwire.types._dicts",
         "CountTokensResponseDict": "gemwire.types._dicts",
-        "CustomMetadataDict": "gemwire.types._dicts",
+        "CreateCachedContentConfigDict": "gemwire.types._dicts",
+        "DocumentMetadataDict": "gemwire.types._dicts",
         "DynamicRetrievalConfigDict": "gemwire.types._dicts",
+        "EmbedContentConfigDict": "gemwire.types._dicts",
+        "EnterpriseWebSearchDict": "gemwire.types._dicts",
         "ExecutableCodeDict": "gemwire.types._dicts",
+        "ExternalApiDict": "gemwire.types._dicts",
+        "ExternalApiElasticSearchParamsDict": "gemwire.types._dicts",
+        "ExternalApiSimpleSearchParamsDict": "gemwire.types._dicts",
         "FileDataDict": "gemwire.types._dicts",
+        "FileDict": "gemwire.types._dicts",
         "FileSearchDict": "gemwire.types._dicts",
         "FileSearchRetrievalConfigDict": "gemwire.types._dicts",
         "FileSearchRetrievalResourceDict": "gemwire.types._dicts",
+        "FileStatusDict": "gemwire.types._dicts",
         "FunctionCallDict": "gemwire.types._dicts",
         "FunctionCallingConfigDict": "gemwire.types._dicts",
         "FunctionDeclarationDict": "gemwire.types._dicts",
@@ -3016,51 +12100,108 @@ else:
         "GenerateContentResponsePromptFeedbackDict": "gemwire.types._dicts",
         "GenerateContentResponseUsageMetadataDict": "gemwire.types._dicts",
         "GenerationConfigDict": "gemwire.types._dicts",
+        "GenerationConfigRoutingConfigAutoRoutingModeDict": "gemwire.types._dicts",
+        "GenerationConfigRoutingConfigDict": "gemwire.types._dicts",
+        "GenerationConfigRoutingConfigManualRoutingModeDict": "gemwire.types._dicts",
+        "GenerationOutputConfigDict": "gemwire.types._dicts",
         "GoogleMapsDict": "gemwire.types._dicts",
+        "GoogleMapsGroundingTypesDict": "gemwire.types._dicts",
+        "GoogleMapsPlacesDict": "gemwire.types._dicts",
+        "GoogleMapsRoutingDict": "gemwire.types._dicts",
+        "GoogleSearchDict": "gemwire.types._dicts",
         "GoogleSearchRetrievalDict": "gemwire.types._dicts",
+        "GoogleTypeDateDict": "gemwire.types._dicts",
         "GroundingAttributionDict": "gemwire.types._dicts",
+        "GroundingChunkCustomMetadataDict": "gemwire.types._dicts",
         "GroundingChunkDict": "gemwire.types._dicts",
+        "GroundingChunkImageDict": "gemwire.types._dicts",
         "GroundingChunkMapsDict": "gemwire.types._dicts",
+        "GroundingChunkMapsPlaceAnswerSourcesAuthorAttributionDict": "gemwire.types._dicts",
         "GroundingChunkMapsPlaceAnswerSourcesDict": "gemwire.types._dicts",
         "GroundingChunkMapsPlaceAnswerSourcesReviewSnippetDict": "gemwire.types._dicts",
+        "GroundingChunkMapsRouteDict": "gemwire.types._dicts",
         "GroundingChunkRetrievedContextDict": "gemwire.types._dicts",
+        "GroundingChunkStringListDict": "gemwire.types._dicts",
         "GroundingChunkWebDict": "gemwire.types._dicts",
         "GroundingMetadataDict": "gemwire.types._dicts",
+        "GroundingMetadataSourceFlaggingUriDict": "gemwire.types._dicts",
         "GroundingSupportDict": "gemwire.types._dicts",
         "HttpOptionsDict": "gemwire.types._dicts",
+        "HttpResponseDict": "gemwire.types._dicts",
         "HttpRetryOptionsDict": "gemwire.types._dicts",
         "ImageConfigDict": "gemwire.types._dicts",
+        "ImageConfigImageOutputOptionsDict": "gemwire.types._dicts",
+        "ImageDict": "gemwire.types._dicts",
+        "ImageResponseFormatDict": "gemwire.types._dicts",
+        "ImageSearchDict": "gemwire.types._dicts",
         "IntervalDict": "gemwire.types._dicts",
+        "LanguageAutoDict": "gemwire.types._dicts",
+        "LanguageHintsDict": "gemwire.types._dicts",
         "LatLngDict": "gemwire.types._dicts",
         "LogprobsResultCandidateDict": "gemwire.types._dicts",
         "LogprobsResultDict": "gemwire.types._dicts",
         "LogprobsResultTopCandidatesDict": "gemwire.types._dicts",
+        "McpServerDict": "gemwire.types._dicts",
         "ModalityTokenCountDict": "gemwire.types._dicts",
+        "ModelArmorConfigDict": "gemwire.types._dicts",
+        "ModelSelectionConfigDict": "gemwire.types._dicts",
+        "ModelStatusDict": "gemwire.types._dicts",
         "MultiSpeakerVoiceConfigDict": "gemwire.types._dicts",
         "PartDict": "gemwire.types._dicts",
+        "PartialArgDict": "gemwire.types._dicts",
+        "PartMediaResolutionDict": "gemwire.types._dicts",
         "PrebuiltVoiceConfigDict": "gemwire.types._dicts",
+        "RagChunkDict": "gemwire.types._dicts",
+        "RagChunkPageSpanDict": "gemwire.types._dicts",
+        "RagRetrievalConfigDict": "gemwire.types._dicts",
+        "RagRetrievalConfigFilterDict": "gemwire.types._dicts",
+        "RagRetrievalConfigHybridSearchDict": "gemwire.types._dicts",
+        "RagRetrievalConfigRankingDict": "gemwire.types._dicts",
+        "RagRetrievalConfigRankingLlmRankerDict": "gemwire.types._dicts",
+        "RagRetrievalConfigRankingRankServiceDict": "gemwire.types._dicts",
+        "ReplicatedVoiceConfigDict": "gemwire.types._dicts",
+        "ResponseFormatDict": "gemwire.types._dicts",
         "RetrievalConfigDict": "gemwire.types._dicts",
+        "RetrievalDict": "gemwire.types._dicts",
         "RetrievalMetadataDict": "gemwire.types._dicts",
         "SafetyRatingDict": "gemwire.types._dicts",
         "SafetySettingDict": "gemwire.types._dicts",
         "SchemaDict": "gemwire.types._dicts",
         "SearchEntryPointDict": "gemwire.types._dicts",
+        "SearchTypesDict": "gemwire.types._dicts",
         "SegmentDict": "gemwire.types._dicts",
         "SpeakerVoiceConfigDict": "gemwire.types._dicts",
         "SpeechConfigDict": "gemwire.types._dicts",
-        "StringListDict": "gemwire.types._dicts",
+        "SpeechMetadataDict": "gemwire.types._dicts",
+        "SpreadsheetMetadataDict": "gemwire.types._dicts",
+        "StreamableHttpTransportDict": "gemwire.types._dicts",
+        "TextResponseFormatDict": "gemwire.types._dicts",
         "ThinkingConfigDict": "gemwire.types._dicts",
         "ToolCallDict": "gemwire.types._dicts",
+        "ToolCodeExecutionDict": "gemwire.types._dicts",
         "ToolComputerUseDict": "gemwire.types._dicts",
         "ToolConfigDict": "gemwire.types._dicts",
         "ToolDict": "gemwire.types._dicts",
+        "ToolExaAiSearchDict": "gemwire.types._dicts",
         "ToolGoogleSearchDict": "gemwire.types._dicts",
+        "ToolParallelAiSearchDict": "gemwire.types._dicts",
         "ToolResponseDict": "gemwire.types._dicts",
+        "TranscriptionDict": "gemwire.types._dicts",
+        "TranslationConfigDict": "gemwire.types._dicts",
         "UrlContextDict": "gemwire.types._dicts",
         "UrlContextMetadataDict": "gemwire.types._dicts",
         "UrlMetadataDict": "gemwire.types._dicts",
+        "UsageMetadataDict": "gemwire.types._dicts",
+        "VertexAISearchDataStoreSpecDict": "gemwire.types._dicts",
+        "VertexAISearchDict": "gemwire.types._dicts",
+        "VertexRagStoreDict": "gemwire.types._dicts",
+        "VertexRagStoreRagResourceDict": "gemwire.types._dicts",
         "VideoMetadataDict": "gemwire.types._dicts",
+        "VideoResponseFormatDict": "gemwire.types._dicts",
         "VoiceConfigDict": "gemwire.types._dicts",
+        "VoiceConsentSignatureDict": "gemwire.types._dicts",
+        "WebSearchDict": "gemwire.types._dicts",
+        "WordInfoDict": "gemwire.types._dicts",
         "ContentListUnion": "gemwire._inputs",
         "ContentListUnionDict": "gemwire._inputs",
         "ContentUnion": "gemwire._inputs",
@@ -3072,6 +12213,8 @@ else:
         "PartUnionDict": "gemwire._inputs",
         "SchemaUnion": "gemwire._inputs",
         "SchemaUnionDict": "gemwire._inputs",
+        "ModelContent": "gemwire._turns",
+        "UserContent": "gemwire._turns",
     }
 
     def __getattr__(name: str) -> Any:
@@ -3088,12 +12231,40 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ApiAuth",
+    "ApiAuthApiKeyConfig",
+    "ApiAuthApiKeyConfigDict",
+    "ApiAuthDict",
+    "ApiKeyConfig",
+    "ApiKeyConfigDict",
+    "ApiSpec",
+    "AspectRatio",
     "AttributionSourceId",
     "AttributionSourceIdDict",
     "AttributionSourceIdGroundingPassageId",
     "AttributionSourceIdGroundingPassageIdDict",
     "AttributionSourceIdSemanticRetrieverChunk",
     "AttributionSourceIdSemanticRetrieverChunkDict",
+    "AudioMetadata",
+    "AudioMetadataDict",
+    "AudioResponseFormat",
+    "AudioResponseFormatDict",
+    "AudioTranscriptionConfig",
+    "AudioTranscriptionConfigDict",
+    "AudioTranscriptionConfigMode",
+    "AuthConfig",
+    "AuthConfigDict",
+    "AuthConfigGoogleServiceAccountConfig",
+    "AuthConfigGoogleServiceAccountConfigDict",
+    "AuthConfigHttpBasicAuthConfig",
+    "AuthConfigHttpBasicAuthConfigDict",
+    "AuthConfigOauthConfig",
+    "AuthConfigOauthConfigDict",
+    "AuthConfigOidcConfig",
+    "AuthConfigOidcConfigDict",
+    "AuthType",
+    "AutomaticFunctionCallingConfig",
+    "AutomaticFunctionCallingConfigDict",
     "Behavior",
     "Blob",
     "BlobDict",
@@ -3101,6 +12272,8 @@ __all__ = [
     "Candidate",
     "CandidateDict",
     "CandidateFinishReason",
+    "Citation",
+    "CitationDict",
     "CitationMetadata",
     "CitationMetadataDict",
     "CitationSource",
@@ -3110,33 +12283,58 @@ __all__ = [
     "CodeExecutionResult",
     "CodeExecutionResultDict",
     "CodeExecutionResultOutcome",
+    "ComputerUse",
+    "ComputerUseDict",
     "Content",
     "ContentDict",
     "ContentListUnion",
     "ContentListUnionDict",
     "ContentUnion",
     "ContentUnionDict",
+    "CountTokensConfig",
+    "CountTokensConfigDict",
     "CountTokensRequest",
     "CountTokensRequestDict",
     "CountTokensResponse",
     "CountTokensResponseDict",
-    "CustomMetadata",
-    "CustomMetadataDict",
+    "CreateCachedContentConfig",
+    "CreateCachedContentConfigDict",
+    "Delivery",
+    "DocumentMetadata",
+    "DocumentMetadataContentLayer",
+    "DocumentMetadataDict",
     "DynamicRetrievalConfig",
     "DynamicRetrievalConfigDict",
     "DynamicRetrievalConfigMode",
+    "EmbedContentConfig",
+    "EmbedContentConfigDict",
+    "EnterpriseWebSearch",
+    "EnterpriseWebSearchDict",
     "Environment",
     "ExecutableCode",
     "ExecutableCodeDict",
     "ExecutableCodeLanguage",
+    "ExternalApi",
+    "ExternalApiDict",
+    "ExternalApiElasticSearchParams",
+    "ExternalApiElasticSearchParamsDict",
+    "ExternalApiSimpleSearchParams",
+    "ExternalApiSimpleSearchParamsDict",
+    "FeatureSelectionPreference",
+    "File",
     "FileData",
     "FileDataDict",
+    "FileDict",
     "FileSearch",
     "FileSearchDict",
     "FileSearchRetrievalConfig",
     "FileSearchRetrievalConfigDict",
     "FileSearchRetrievalResource",
     "FileSearchRetrievalResourceDict",
+    "FileSource",
+    "FileState",
+    "FileStatus",
+    "FileStatusDict",
     "FinishReason",
     "FunctionCall",
     "FunctionCallDict",
@@ -3171,42 +12369,90 @@ __all__ = [
     "GenerationConfigDict",
     "GenerationConfigMediaResolution",
     "GenerationConfigModality",
+    "GenerationConfigRoutingConfig",
+    "GenerationConfigRoutingConfigAutoRoutingMode",
+    "GenerationConfigRoutingConfigAutoRoutingModeDict",
+    "GenerationConfigRoutingConfigDict",
+    "GenerationConfigRoutingConfigManualRoutingMode",
+    "GenerationConfigRoutingConfigManualRoutingModeDict",
+    "GenerationOutputConfig",
+    "GenerationOutputConfigDict",
     "GoogleMaps",
     "GoogleMapsDict",
+    "GoogleMapsGroundingTypes",
+    "GoogleMapsGroundingTypesDict",
+    "GoogleMapsPlaces",
+    "GoogleMapsPlacesDict",
+    "GoogleMapsRouting",
+    "GoogleMapsRoutingDict",
+    "GoogleSearch",
+    "GoogleSearchDict",
     "GoogleSearchRetrieval",
     "GoogleSearchRetrievalDict",
+    "GoogleTypeDate",
+    "GoogleTypeDateDict",
     "GroundingAttribution",
     "GroundingAttributionDict",
     "GroundingChunk",
+    "GroundingChunkCustomMetadata",
+    "GroundingChunkCustomMetadataDict",
     "GroundingChunkDict",
+    "GroundingChunkImage",
+    "GroundingChunkImageDict",
     "GroundingChunkMaps",
     "GroundingChunkMapsDict",
     "GroundingChunkMapsPlaceAnswerSources",
+    "GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution",
+    "GroundingChunkMapsPlaceAnswerSourcesAuthorAttributionDict",
     "GroundingChunkMapsPlaceAnswerSourcesDict",
     "GroundingChunkMapsPlaceAnswerSourcesReviewSnippet",
     "GroundingChunkMapsPlaceAnswerSourcesReviewSnippetDict",
+    "GroundingChunkMapsRoute",
+    "GroundingChunkMapsRouteDict",
     "GroundingChunkRetrievedContext",
     "GroundingChunkRetrievedContextDict",
+    "GroundingChunkStringList",
+    "GroundingChunkStringListDict",
     "GroundingChunkWeb",
     "GroundingChunkWebDict",
     "GroundingMetadata",
     "GroundingMetadataDict",
+    "GroundingMetadataSourceFlaggingUri",
+    "GroundingMetadataSourceFlaggingUriDict",
     "GroundingSupport",
     "GroundingSupportDict",
+    "HarmBlockMethod",
     "HarmBlockThreshold",
     "HarmCategory",
     "HarmProbability",
+    "HarmSeverity",
+    "HttpElementLocation",
     "HttpOptions",
     "HttpOptionsDict",
     "HttpOptionsOrDict",
+    "HttpResponse",
+    "HttpResponseDict",
     "HttpRetryOptions",
     "HttpRetryOptionsDict",
     "HttpRetryOptionsOrDict",
+    "Image",
     "ImageConfig",
     "ImageConfigDict",
+    "ImageConfigImageOutputOptions",
+    "ImageConfigImageOutputOptionsDict",
+    "ImageDict",
+    "ImageResponseFormat",
+    "ImageResponseFormatDict",
+    "ImageSearch",
+    "ImageSearchDict",
+    "ImageSize",
     "Interval",
     "IntervalDict",
     "Language",
+    "LanguageAuto",
+    "LanguageAutoDict",
+    "LanguageHints",
+    "LanguageHintsDict",
     "LatLng",
     "LatLngDict",
     "LogprobsResult",
@@ -3215,23 +12461,66 @@ __all__ = [
     "LogprobsResultDict",
     "LogprobsResultTopCandidates",
     "LogprobsResultTopCandidatesDict",
+    "McpServer",
+    "McpServerDict",
+    "MediaModality",
+    "MediaProcessing",
     "MediaResolution",
     "Modality",
     "ModalityTokenCount",
     "ModalityTokenCountDict",
+    "ModelArmorConfig",
+    "ModelArmorConfigDict",
+    "ModelContent",
+    "ModelSelectionConfig",
+    "ModelSelectionConfigDict",
+    "ModelStage",
+    "ModelStatus",
+    "ModelStatusDict",
     "MultiSpeakerVoiceConfig",
     "MultiSpeakerVoiceConfigDict",
     "Outcome",
     "Part",
     "PartDict",
+    "PartMediaResolution",
+    "PartMediaResolutionDict",
+    "PartMediaResolutionLevel",
     "PartUnion",
     "PartUnionDict",
+    "PartialArg",
+    "PartialArgDict",
+    "PhishBlockThreshold",
     "PrebuiltVoiceConfig",
     "PrebuiltVoiceConfigDict",
+    "ProminentPeople",
+    "RagChunk",
+    "RagChunkDict",
+    "RagChunkPageSpan",
+    "RagChunkPageSpanDict",
+    "RagRetrievalConfig",
+    "RagRetrievalConfigDict",
+    "RagRetrievalConfigFilter",
+    "RagRetrievalConfigFilterDict",
+    "RagRetrievalConfigHybridSearch",
+    "RagRetrievalConfigHybridSearchDict",
+    "RagRetrievalConfigRanking",
+    "RagRetrievalConfigRankingDict",
+    "RagRetrievalConfigRankingLlmRanker",
+    "RagRetrievalConfigRankingLlmRankerDict",
+    "RagRetrievalConfigRankingRankService",
+    "RagRetrievalConfigRankingRankServiceDict",
+    "ReplicatedVoiceConfig",
+    "ReplicatedVoiceConfigDict",
+    "ResourceScope",
+    "ResponseFormat",
+    "ResponseFormatDict",
+    "Retrieval",
     "RetrievalConfig",
     "RetrievalConfigDict",
+    "RetrievalDict",
     "RetrievalMetadata",
     "RetrievalMetadataDict",
+    "SafetyPolicy",
     "SafetyRating",
     "SafetyRatingDict",
     "SafetyRatingHarmProbability",
@@ -3244,30 +12533,52 @@ __all__ = [
     "SchemaUnionDict",
     "SearchEntryPoint",
     "SearchEntryPointDict",
+    "SearchTypes",
+    "SearchTypesDict",
     "Segment",
     "SegmentDict",
+    "ServiceTier",
     "SpeakerVoiceConfig",
     "SpeakerVoiceConfigDict",
     "SpeechConfig",
     "SpeechConfigDict",
-    "StringList",
-    "StringListDict",
+    "SpeechMetadata",
+    "SpeechMetadataDict",
+    "SpreadsheetMetadata",
+    "SpreadsheetMetadataContentLayer",
+    "SpreadsheetMetadataDict",
+    "StreamableHttpTransport",
+    "StreamableHttpTransportDict",
+    "TextResponseFormat",
+    "TextResponseFormatDict",
     "ThinkingConfig",
     "ThinkingConfigDict",
     "ThinkingLevel",
     "Tool",
     "ToolCall",
     "ToolCallDict",
+    "ToolCodeExecution",
+    "ToolCodeExecutionDict",
     "ToolComputerUse",
     "ToolComputerUseDict",
     "ToolComputerUseEnvironment",
     "ToolConfig",
     "ToolConfigDict",
     "ToolDict",
+    "ToolExaAiSearch",
+    "ToolExaAiSearchDict",
     "ToolGoogleSearch",
     "ToolGoogleSearchDict",
+    "ToolParallelAiSearch",
+    "ToolParallelAiSearchDict",
     "ToolResponse",
     "ToolResponseDict",
+    "ToolType",
+    "TrafficType",
+    "Transcription",
+    "TranscriptionDict",
+    "TranslationConfig",
+    "TranslationConfigDict",
     "Type",
     "UrlContext",
     "UrlContextDict",
@@ -3277,8 +12588,28 @@ __all__ = [
     "UrlMetadataDict",
     "UrlMetadataUrlRetrievalStatus",
     "UrlRetrievalStatus",
+    "UsageMetadata",
+    "UsageMetadataDict",
+    "UserContent",
+    "VertexAISearch",
+    "VertexAISearchDataStoreSpec",
+    "VertexAISearchDataStoreSpecDict",
+    "VertexAISearchDict",
+    "VertexRagStore",
+    "VertexRagStoreDict",
+    "VertexRagStoreRagResource",
+    "VertexRagStoreRagResourceDict",
     "VideoMetadata",
+    "VideoMetadataContentLayer",
     "VideoMetadataDict",
+    "VideoResponseFormat",
+    "VideoResponseFormatDict",
     "VoiceConfig",
     "VoiceConfigDict",
+    "VoiceConsentSignature",
+    "VoiceConsentSignatureDict",
+    "WebSearch",
+    "WebSearchDict",
+    "WordInfo",
+    "WordInfoDict",
 ]

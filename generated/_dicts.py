@@ -14,24 +14,49 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from gemwire.types import (
+    ApiSpec,
+    AspectRatio,
+    AudioTranscriptionConfigMode,
+    AuthType,
     CandidateFinishReason,
     CodeExecutionResultOutcome,
+    Delivery,
+    DocumentMetadataContentLayer,
     DynamicRetrievalConfigMode,
     ExecutableCodeLanguage,
+    FeatureSelectionPreference,
+    FileSource,
+    FileState,
     FunctionCallingConfigMode,
     FunctionDeclarationBehavior,
     FunctionResponseScheduling,
     GenerateContentResponsePromptFeedbackBlockReason,
     GenerationConfigMediaResolution,
     GenerationConfigModality,
+    HarmBlockMethod,
     HarmCategory,
-    Modality,
+    HarmSeverity,
+    HttpElementLocation,
+    ImageSize,
+    MediaModality,
+    MediaProcessing,
+    ModelStage,
+    PartMediaResolutionLevel,
+    PhishBlockThreshold,
+    ProminentPeople,
+    ResourceScope,
+    SafetyPolicy,
     SafetyRatingHarmProbability,
     SafetySettingHarmBlockThreshold,
+    ServiceTier,
+    SpreadsheetMetadataContentLayer,
     ThinkingLevel,
     ToolComputerUseEnvironment,
+    ToolType,
+    TrafficType,
     Type,
     UrlMetadataUrlRetrievalStatus,
+    VideoMetadataContentLayer,
 )
 
 
@@ -52,6 +77,46 @@ class HttpRetryOptionsDict(TypedDict, total=False):
     """HTTP statuses to retry; 400, 401, 403 and 404 never are."""
 
 
+class AutomaticFunctionCallingConfigDict(TypedDict, total=False):
+    """Settings of google-genai's automatic function calling (gemwire runs no functions)."""
+
+    disable: bool | None
+    """Turn automatic function calling off."""
+    maximum_remote_calls: int | None
+    """Most function calls to run for one request."""
+    ignore_call_history: bool | None
+    """Leave the calls made out of the response's history."""
+
+
+class HttpResponseDict(TypedDict, total=False):
+    """The HTTP answer behind a result: its headers and, when kept, its body."""
+
+    headers: dict[str, str] | None
+    """Response headers, such as rate-limit information."""
+    body: str | None
+    """The raw response body, when kept."""
+
+
+class ImageDict(TypedDict, total=False):
+    """An image held in memory or in Cloud Storage, as google-genai hands images around."""
+
+    gcs_uri: str | None
+    """Cloud Storage URI of the image, instead of its bytes."""
+    image_bytes: bytes | str | None  # or base64 text, as on the wire
+    """The encoded image, such as PNG or JPEG bytes."""
+    mime_type: str | None
+    """Media type of the image bytes."""
+
+
+class ApiAuthApiKeyConfigDict(TypedDict, total=False):
+    """An API key, given directly or as a Secret Manager secret version (Vertex AI only)."""
+
+    api_key_secret_version: str | None
+    """Secret Manager secret version that holds the key."""
+    api_key_string: str | None
+    """The key itself."""
+
+
 class AttributionSourceIdGroundingPassageIdDict(TypedDict, total=False):
     """Points at a part of a grounding passage supplied inline in the request."""
 
@@ -70,6 +135,47 @@ class AttributionSourceIdSemanticRetrieverChunkDict(TypedDict, total=False):
     """Name of the chunk that holds the attributed text."""
 
 
+class AudioMetadataDict(TypedDict, total=False):
+    """Which stretch of an audio input to use."""
+
+    start_offset: str | None
+    """Where the stretch starts, as a duration from the beginning, such as 1.5s."""
+    end_offset: str | None
+    """Where the stretch ends, as a duration from the beginning."""
+
+
+class AuthConfigGoogleServiceAccountConfigDict(TypedDict, total=False):
+    """Call an outside service as a Google service account (Vertex AI only)."""
+
+    service_account: str | None
+    """The service account to act as."""
+
+
+class AuthConfigHttpBasicAuthConfigDict(TypedDict, total=False):
+    """HTTP Basic credentials kept in Secret Manager (Vertex AI only)."""
+
+    credential_secret: str | None
+    """Secret Manager secret version that holds the credentials."""
+
+
+class AuthConfigOauthConfigDict(TypedDict, total=False):
+    """OAuth credentials for an outside service (Vertex AI only)."""
+
+    access_token: str | None
+    """A ready access token."""
+    service_account: str | None
+    """Service account that mints access tokens."""
+
+
+class AuthConfigOidcConfigDict(TypedDict, total=False):
+    """OpenID Connect credentials for an outside service (Vertex AI only)."""
+
+    id_token: str | None
+    """A ready ID token."""
+    service_account: str | None
+    """Service account that mints ID tokens."""
+
+
 class BlobDict(TypedDict, total=False):
     """Raw bytes with their IANA media type, sent inline (base64 on the wire)."""
 
@@ -77,23 +183,27 @@ class BlobDict(TypedDict, total=False):
     """IANA media type of the data, e.g. image/png."""
     data: bytes | str | None  # or base64 text, as on the wire
     """The raw bytes."""
-
-
-class CitationSourceDict(TypedDict, total=False):
-    """One source cited for a span of the generated content."""
-
-    start_index: int | None
-    """Start of the cited span of the response (offset in bytes)."""
-    end_index: int | None
-    """End of the cited span of the response, exclusive (offset in bytes)."""
-    uri: str | None
-    """URI of the source."""
-    license: str | None
-    """License of the source, for code citations such as those to GitHub projects."""
+    display_name: str | None
+    """Label of the data, such as a file name; used by server-side tools."""
 
 
 class CodeExecutionDict(TypedDict, total=False):
     """Tool that lets the model write and run code itself; it has no settings."""
+
+
+class ExternalApiElasticSearchParamsDict(TypedDict, total=False):
+    """Query settings for an Elasticsearch service (Vertex AI only)."""
+
+    index: str | None
+    """Index to search."""
+    num_hits: int | None
+    """How many chunks to ask for."""
+    search_template: str | None
+    """Search template to use."""
+
+
+class ExternalApiSimpleSearchParamsDict(TypedDict, total=False):
+    """Query settings for a simple search service; none so far (Vertex AI only)."""
 
 
 class FileDataDict(TypedDict, total=False):
@@ -103,6 +213,8 @@ class FileDataDict(TypedDict, total=False):
     """IANA media type of the file, e.g. application/pdf."""
     file_uri: str | None
     """URI of the file."""
+    display_name: str | None
+    """Label of the file, such as its name; used by server-side tools."""
 
 
 class FileSearchRetrievalConfigDict(TypedDict, total=False):
@@ -121,15 +233,15 @@ class FileSearchRetrievalResourceDict(TypedDict, total=False):
     """Resource name of the store to retrieve from."""
 
 
-class FunctionCallDict(TypedDict, total=False):
-    """A call the model asks your code to make: function name and arguments."""
+class FileStatusDict(TypedDict, total=False):
+    """Error of a file whose processing failed."""
 
-    id: str | None
-    """Identifier of this call; send it back in the matching function response."""
-    name: str | None
-    """Name of the function to call."""
-    args: dict[str, Any] | None
-    """Arguments for the function, as a JSON object."""
+    details: list[dict[str, Any]] | None
+    """Machine-readable detail objects."""
+    message: str | None
+    """Explanation of the error."""
+    code: int | None
+    """Numeric status code."""
 
 
 class FunctionResponseBlobDict(TypedDict, total=False):
@@ -139,6 +251,8 @@ class FunctionResponseBlobDict(TypedDict, total=False):
     """IANA media type of the data, e.g. image/png."""
     data: bytes | str | None  # or base64 text, as on the wire
     """The raw bytes."""
+    display_name: str | None
+    """Label of the data, such as a file name."""
 
 
 class FunctionResponseFileDataDict(TypedDict, total=False):
@@ -152,20 +266,68 @@ class FunctionResponseFileDataDict(TypedDict, total=False):
     """Human-readable name of the file."""
 
 
-class FunctionResponsePartDict(TypedDict, total=False):
-    """One piece of media inside a function response."""
+class GenerationConfigRoutingConfigAutoRoutingModeDict(TypedDict, total=False):
+    """Automatic model choice with a preference (Vertex AI only)."""
 
-    inline_data: FunctionResponseBlobDict | None
-    """Media given inline as bytes."""
-    file_data: FunctionResponseFileDataDict | None
-    """Media given as a file URI."""
+    model_routing_preference: str | None
+    """Favour quality, cost or a balance: PRIORITIZE_QUALITY, BALANCED or PRIORITIZE_COST."""
 
 
-class GoogleMapsDict(TypedDict, total=False):
-    """Tool that grounds answers in Google Maps place data."""
+class GenerationConfigRoutingConfigManualRoutingModeDict(TypedDict, total=False):
+    """Fixed model choice (Vertex AI only)."""
 
-    enable_widget: bool | None
-    """Whether to return a context token for rendering a Google Maps widget."""
+    model_name: str | None
+    """Name of the model to use."""
+
+
+class GenerationOutputConfigDict(TypedDict, total=False):
+    """Where to store generated media instead of returning it (Vertex AI only)."""
+
+    output_uri_prefix: str | None
+    """Cloud Storage prefix to write generated media under."""
+
+
+class GoogleMapsPlacesDict(TypedDict, total=False):
+    """Places grounding; no settings so far (Vertex AI only)."""
+
+
+class GoogleMapsRoutingDict(TypedDict, total=False):
+    """Routes grounding; no settings so far (Vertex AI only)."""
+
+
+class GoogleTypeDateDict(TypedDict, total=False):
+    """A calendar date whose parts may be zero when unknown (Vertex AI only here)."""
+
+    day: int | None
+    """Day of the month, 1 to 31, or 0."""
+    month: int | None
+    """Month, 1 to 12, or 0."""
+    year: int | None
+    """Year, 1 to 9999, or 0."""
+
+
+class GroundingChunkImageDict(TypedDict, total=False):
+    """Image search result used to ground the answer."""
+
+    source_uri: str | None
+    """Page the image was found on."""
+    image_uri: str | None
+    """The image itself."""
+    title: str | None
+    """Title of the page."""
+    domain: str | None
+    """Domain of the page."""
+
+
+class GroundingChunkMapsPlaceAnswerSourcesAuthorAttributionDict(TypedDict, total=False):
+    """Who wrote a review or took a photo on Google Maps."""
+
+    display_name: str | None
+    """The author's name."""
+    photo_uri: str | None
+    """The author's profile picture."""
+    uri: str | None
+    """The author's profile."""
 
 
 class GroundingChunkMapsPlaceAnswerSourcesReviewSnippetDict(TypedDict, total=False):
@@ -177,6 +339,32 @@ class GroundingChunkMapsPlaceAnswerSourcesReviewSnippetDict(TypedDict, total=Fal
     """Link to the review on Google Maps."""
     title: str | None
     """Title of the review."""
+    author_attribution: GroundingChunkMapsPlaceAnswerSourcesAuthorAttributionDict | None
+    """Who wrote the review."""
+    flag_content_uri: str | None
+    """Link to report the review."""
+    relative_publish_time_description: str | None
+    """How long ago the review was written, in words."""
+    review: str | None
+    """Reference to look the review up again."""
+
+
+class GroundingChunkMapsRouteDict(TypedDict, total=False):
+    """A route from Google Maps used to ground the answer (Vertex AI only)."""
+
+    distance_meters: int | None
+    """Length of the route in metres."""
+    duration: str | None
+    """Travel time, as a duration such as 600s."""
+    encoded_polyline: str | None
+    """Shape of the route in Google's encoded polyline format."""
+
+
+class GroundingChunkStringListDict(TypedDict, total=False):
+    """A list of strings, used as a metadata value."""
+
+    values: list[str] | None
+    """The strings."""
 
 
 class GroundingChunkWebDict(TypedDict, total=False):
@@ -186,13 +374,30 @@ class GroundingChunkWebDict(TypedDict, total=False):
     """URI of the web page."""
     title: str | None
     """Title of the web page."""
+    domain: str | None
+    """Domain of the page (Vertex AI only)."""
 
 
-class ImageConfigDict(TypedDict, total=False):
-    """Settings for images the model generates."""
+class GroundingMetadataSourceFlaggingUriDict(TypedDict, total=False):
+    """Link to report a place or review as inappropriate (Vertex AI only)."""
 
-    aspect_ratio: str | None
-    """Aspect ratio of generated images, such as 1:1 or 16:9."""
+    flag_content_uri: str | None
+    """The reporting link."""
+    source_id: str | None
+    """The place or review it is about."""
+
+
+class ImageConfigImageOutputOptionsDict(TypedDict, total=False):
+    """File format of generated images (Vertex AI only)."""
+
+    compression_quality: int | None
+    """Compression quality, for lossy formats."""
+    mime_type: str | None
+    """Media type to save the image as."""
+
+
+class ImageSearchDict(TypedDict, total=False):
+    """Image search for the Google Search tool; no settings so far."""
 
 
 class IntervalDict(TypedDict, total=False):
@@ -202,6 +407,17 @@ class IntervalDict(TypedDict, total=False):
     """Start of the interval, inclusive (RFC 3339 timestamp)."""
     end_time: str | None
     """End of the interval, exclusive (RFC 3339 timestamp)."""
+
+
+class LanguageAutoDict(TypedDict, total=False):
+    """Old marker asking for language detection; no settings."""
+
+
+class LanguageHintsDict(TypedDict, total=False):
+    """Old list of expected languages for transcription."""
+
+    language_codes: list[str] | None
+    """BCP-47 codes of the expected languages."""
 
 
 class LatLngDict(TypedDict, total=False):
@@ -234,10 +450,54 @@ class LogprobsResultTopCandidatesDict(TypedDict, total=False):
 class ModalityTokenCountDict(TypedDict, total=False):
     """Number of tokens of one modality."""
 
-    modality: Modality | None
+    modality: MediaModality | None
     """Modality the count refers to."""
     token_count: int | None
     """Number of tokens."""
+
+
+class ModelArmorConfigDict(TypedDict, total=False):
+    """Screening of prompts and answers by Model Armor templates (Vertex AI only)."""
+
+    prompt_template_name: str | None
+    """Template that screens the prompt."""
+    response_template_name: str | None
+    """Template that screens the answer."""
+
+
+class ModelSelectionConfigDict(TypedDict, total=False):
+    """Preference used when a model is picked for you (Vertex AI only)."""
+
+    feature_selection_preference: FeatureSelectionPreference | None
+    """Favour quality, cost or a balance."""
+
+
+class ModelStatusDict(TypedDict, total=False):
+    """Release stage of the model that answered, and when it retires."""
+
+    message: str | None
+    """Explanation of the status."""
+    model_stage: ModelStage | None
+    """Release stage of the model."""
+    retirement_time: str | None
+    """When the model stops being served."""
+
+
+class PartialArgDict(TypedDict, total=False):
+    """One argument value of a function call streamed piece by piece (Vertex AI only)."""
+
+    bool_value: bool | None
+    """The value, when it is a boolean."""
+    json_path: str | None
+    """JSON Path (RFC 9535) of the argument this piece belongs to."""
+    null_value: str | None
+    """Set when the value is null."""
+    number_value: float | None
+    """The value, when it is a number."""
+    string_value: str | None
+    """The value, or a piece of it, when it is a string."""
+    will_continue: bool | None
+    """More pieces of the same argument follow."""
 
 
 class PrebuiltVoiceConfigDict(TypedDict, total=False):
@@ -245,6 +505,47 @@ class PrebuiltVoiceConfigDict(TypedDict, total=False):
 
     voice_name: str | None
     """Name of the prebuilt voice, such as Kore or Puck."""
+
+
+class RagChunkPageSpanDict(TypedDict, total=False):
+    """First and last page of a chunk, counting from 1 (Vertex AI only)."""
+
+    first_page: int | None
+    """First page, inclusive."""
+    last_page: int | None
+    """Last page, inclusive."""
+
+
+class RagRetrievalConfigFilterDict(TypedDict, total=False):
+    """Which retrieved contexts qualify (Vertex AI only)."""
+
+    metadata_filter: str | None
+    """Filter expression over the metadata."""
+    vector_distance_threshold: float | None
+    """Keep contexts closer than this distance."""
+    vector_similarity_threshold: float | None
+    """Keep contexts more similar than this."""
+
+
+class RagRetrievalConfigHybridSearchDict(TypedDict, total=False):
+    """Weighting of dense against sparse search (Vertex AI only)."""
+
+    alpha: float | None
+    """Weight of dense search, from 0 (sparse only) to 1 (dense only)."""
+
+
+class RagRetrievalConfigRankingLlmRankerDict(TypedDict, total=False):
+    """Reranking by a language model (Vertex AI only)."""
+
+    model_name: str | None
+    """Model that reranks."""
+
+
+class RagRetrievalConfigRankingRankServiceDict(TypedDict, total=False):
+    """Reranking by the ranking service (Vertex AI only)."""
+
+    model_name: str | None
+    """Ranking model to use."""
 
 
 class RetrievalConfigDict(TypedDict, total=False):
@@ -285,62 +586,156 @@ class SegmentDict(TypedDict, total=False):
     """Text of the span."""
 
 
-class StringListDict(TypedDict, total=False):
-    """A list of strings, used as a metadata value."""
+class SpeechMetadataDict(TypedDict, total=False):
+    """Who speaks a text part and how, for speech output."""
 
-    values: list[str] | None
-    """The strings."""
-
-
-class ToolCallDict(TypedDict, total=False):
-    """Call of a built-in server-side tool that the model made, reported for transparency."""
-
-    id: str | None
-    """Identifier of this call, shared with its result."""
-    tool_type: str | None
-    """Which built-in tool was called."""
-    args: dict[str, Any] | None
-    """Arguments of the call, as a JSON object."""
+    speaker: str | None
+    """Speaker name, as listed in the multi-speaker voice settings."""
+    style: str | None
+    """How to say it, such as calm and slow."""
 
 
-class ToolGoogleSearchDict(TypedDict, total=False):
-    """Tool that grounds answers in Google Search results."""
+class StreamableHttpTransportDict(TypedDict, total=False):
+    """Connection details of an MCP server reached over streamable HTTP."""
 
-    time_range_filter: IntervalDict | None
-    """Only use search results published in this time range."""
+    headers: dict[str, str] | None
+    """HTTP headers to send, such as credentials."""
+    sse_read_timeout: str | None
+    """How long to wait for server-sent events, as a duration."""
+    terminate_on_close: bool | None
+    """End the server session when the connection closes."""
+    timeout: str | None
+    """How long to wait for ordinary requests, as a duration."""
+    url: str | None
+    """URL of the MCP endpoint."""
 
 
-class ToolResponseDict(TypedDict, total=False):
-    """Result of a built-in server-side tool call, reported for transparency."""
+class TextResponseFormatDict(TypedDict, total=False):
+    """How generated text should be shaped."""
 
-    id: str | None
-    """Identifier of the call this result belongs to."""
-    tool_type: str | None
-    """Which built-in tool produced the result."""
-    response: dict[str, Any] | None
-    """Result of the call, as a JSON object."""
+    mime_type: str | None
+    """Media type of the text to produce."""
+    jsonSchema: Any | None
+    """JSON Schema the text must follow, for JSON output."""
+
+
+class ToolExaAiSearchDict(TypedDict, total=False):
+    """Grounding on Exa.ai search (Vertex AI only)."""
+
+    api_key: str | None
+    """Exa.ai API key."""
+    custom_configs: dict[str, Any] | None
+    """Extra Exa.ai search parameters."""
+
+
+class ToolParallelAiSearchDict(TypedDict, total=False):
+    """Grounding on Parallel.ai search (Vertex AI only)."""
+
+    api_key: str | None
+    """Parallel.ai API key."""
+    custom_configs: dict[str, Any] | None
+    """Extra Parallel.ai search parameters."""
+    enable_data_retention: bool | None
+    """Old form of enable_zero_data_retention."""
+    enable_zero_data_retention: bool | None
+    """Use Parallel.ai's zero data retention offering."""
+
+
+class TranslationConfigDict(TypedDict, total=False):
+    """Settings for translating speech as it streams."""
+
+    echo_target_language: bool | None
+    """Also speak when the input is already in the target language."""
+    target_language_code: str | None
+    """BCP-47 code of the language to translate into."""
 
 
 class UrlContextDict(TypedDict, total=False):
     """Tool that lets the model fetch and read URLs given in the prompt; it has no settings."""
 
 
-class VideoMetadataDict(TypedDict, total=False):
-    """How to sample a video: the clip to use and the frame rate."""
+class UsageMetadataDict(TypedDict, total=False):
+    """Token usage as the Live API reports it; gemwire has it for code that imports the name."""
 
+    prompt_token_count: int | None
+    """Tokens in the prompt, including any cached content."""
+    cached_content_token_count: int | None
+    """Tokens of the prompt served from cached content."""
+    response_token_count: int | None
+    """Tokens of the generated answer."""
+    tool_use_prompt_token_count: int | None
+    """Tokens of tool results fed back to the model."""
+    thoughts_token_count: int | None
+    """Tokens the model spent on thinking."""
+    total_token_count: int | None
+    """All tokens of the exchange."""
+    prompt_tokens_details: list[ModalityTokenCountDict] | None
+    """Prompt tokens split by modality."""
+    cache_tokens_details: list[ModalityTokenCountDict] | None
+    """Cached tokens split by modality."""
+    response_tokens_details: list[ModalityTokenCountDict] | None
+    """Answer tokens split by modality."""
+    tool_use_prompt_tokens_details: list[ModalityTokenCountDict] | None
+    """Tool-result tokens split by modality."""
+    traffic_type: TrafficType | None
+    """Billing class of the traffic (Vertex AI only)."""
+    service_tier: ServiceTier | None
+    """Service tier the request was served in."""
+
+
+class VertexAISearchDataStoreSpecDict(TypedDict, total=False):
+    """One data store of an engine, with its filter (Vertex AI only)."""
+
+    data_store: str | None
+    """Resource name of the data store."""
+    filter: str | None
+    """Filter for documents of that data store."""
+
+
+class VertexRagStoreRagResourceDict(TypedDict, total=False):
+    """A RAG corpus, or some files of it (Vertex AI only)."""
+
+    rag_corpus: str | None
+    """Resource name of the corpus."""
+    rag_file_ids: list[str] | None
+    """Files of the corpus to use."""
+
+
+class VideoResponseFormatDict(TypedDict, total=False):
+    """How generated video should be shaped and handed back (Vertex AI only)."""
+
+    aspect_ratio: AspectRatio | None
+    """Width-to-height ratio."""
+    delivery: Delivery | None
+    """Whether the video comes inline or as a link."""
+    duration: str | None
+    """Length of the video, as a duration."""
+    gcs_uri: str | None
+    """Cloud Storage location to write the video to."""
+    resolution: str | None
+    """Resolution, such as 720p."""
+
+
+class VoiceConsentSignatureDict(TypedDict, total=False):
+    """Server-issued proof that a voice owner's consent was checked."""
+
+    signature: str | None
+    """The proof, as issued."""
+
+
+class WebSearchDict(TypedDict, total=False):
+    """Web search for the Google Search tool; no settings so far."""
+
+
+class WordInfoDict(TypedDict, total=False):
+    """One recognized word and when it was said."""
+
+    word: str | None
+    """The word."""
     start_offset: str | None
-    """Start of the clip to use, as a duration such as 1.5s."""
+    """When the word starts, as a duration."""
     end_offset: str | None
-    """End of the clip to use, as a duration such as 10s."""
-    fps: float | None
-    """Frames per second to sample from the video."""
-
-
-class VoiceConfigDict(TypedDict, total=False):
-    """Which voice to speak with."""
-
-    prebuilt_voice_config: PrebuiltVoiceConfigDict | None
-    """Use one of the prebuilt voices."""
+    """When the word ends, as a duration."""
 
 
 class CountTokensResponseDict(TypedDict, total=False):
@@ -354,6 +749,8 @@ class CountTokensResponseDict(TypedDict, total=False):
     """Input tokens split by modality."""
     cache_tokens_details: list[ModalityTokenCountDict] | None
     """Cached tokens split by modality."""
+    sdk_http_response: HttpResponseDict | None
+    """Headers of the HTTP answer (client-side; never on the wire)."""
 
 
 class HttpOptionsDict(TypedDict, total=False):
@@ -369,6 +766,61 @@ class HttpOptionsDict(TypedDict, total=False):
     """Extra HTTP headers to send with each request."""
     retry_options: HttpRetryOptionsDict | None
     """How failed requests are retried; unset fields keep the client's setting."""
+    base_url_resource_scope: ResourceScope | None
+    """How base_url relates to resource names (google-genai's; gemwire ignores it)."""
+    client_args: dict[str, Any] | None
+    """Keyword arguments for google-genai's HTTP client; gemwire accepts and ignores them."""
+    async_client_args: dict[str, Any] | None
+    """Keyword arguments for google-genai's async HTTP client; gemwire accepts and ignores them."""
+    extra_body: dict[str, Any] | None
+    """Extra JSON fields merged into the request body."""
+    httpx_client: Any | None
+    """An httpx client for google-genai to use; gemwire speaks urllib3 and ignores it."""
+    httpx_async_client: Any | None
+    """An httpx async client for google-genai to use; gemwire ignores it."""
+    aiohttp_client: Any | None
+    """An aiohttp session for google-genai to use; gemwire ignores it."""
+
+
+class EmbedContentConfigDict(TypedDict, total=False):
+    """Options of google-genai's embed_content, for code that imports them (no such call here)."""
+
+    task_type: str | None
+    """What the embedding is for, such as RETRIEVAL_DOCUMENT."""
+    title: str | None
+    """Title of the text, for retrieval documents."""
+    output_dimensionality: int | None
+    """Keep only this many leading dimensions of the embedding."""
+    mime_type: str | None
+    """Media type of the input (Vertex AI only)."""
+    auto_truncate: bool | None
+    """Cut inputs that are too long instead of failing (Vertex AI only)."""
+    document_ocr: bool | None
+    """Read text in document images (Vertex AI only)."""
+    audio_track_extraction: bool | None
+    """Use the audio of video inputs (Vertex AI only)."""
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+
+
+class ApiAuthDict(TypedDict, total=False):
+    """Older credentials for an external retrieval API (Vertex AI only; see AuthConfig)."""
+
+    api_key_config: ApiAuthApiKeyConfigDict | None
+    """The API key to present."""
+
+
+class ApiKeyConfigDict(TypedDict, total=False):
+    """How to present an API key to an external API (Vertex AI only)."""
+
+    api_key_secret: str | None
+    """Secret Manager secret version that holds the key; wins over api_key_string."""
+    api_key_string: str | None
+    """The key itself."""
+    http_element_location: HttpElementLocation | None
+    """Where in the HTTP request the key goes."""
+    name: str | None
+    """Name of the query parameter or header that carries the key."""
 
 
 class AttributionSourceIdDict(TypedDict, total=False):
@@ -380,11 +832,76 @@ class AttributionSourceIdDict(TypedDict, total=False):
     """Source is a chunk fetched through the Semantic Retriever."""
 
 
-class CitationMetadataDict(TypedDict, total=False):
-    """Sources the generated content was attributed to."""
+class AudioResponseFormatDict(TypedDict, total=False):
+    """How generated audio should be encoded and handed back."""
 
-    citation_sources: list[CitationSourceDict] | None
-    """Cited sources."""
+    bit_rate: int | None
+    """Bits per second, for compressed encodings."""
+    delivery: Delivery | None
+    """Whether the audio comes inline or as a link."""
+    mime_type: str | None
+    """Media type of the audio to produce."""
+    sample_rate: int | None
+    """Samples per second, in hertz."""
+
+
+class AudioTranscriptionConfigDict(TypedDict, total=False):
+    """Settings for turning speech in the input into text."""
+
+    language_codes: list[str] | None
+    """BCP-47 codes of the languages expected in the audio; empty means detect them."""
+    language_auto: LanguageAutoDict | None
+    """Old switch for language detection, now the default."""
+    language_hints: LanguageHintsDict | None
+    """Old form of language_codes."""
+    custom_vocabulary: list[str] | None
+    """Terms the recognizer should favour."""
+    adaptation_phrases: list[str] | None
+    """Old form of custom_vocabulary."""
+    word_timestamp: bool | None
+    """Whether to time each recognized word."""
+    diarization: bool | None
+    """Whether to tell speakers apart."""
+    mode: AudioTranscriptionConfigMode | None
+    """Word-for-word transcription, or a cleaned-up one."""
+    source_text: str | None
+    """Text that spoken instructions edit, in the cleaned-up mode."""
+
+
+class AuthConfigDict(TypedDict, total=False):
+    """Credentials for a tool that calls another service; the Gemini API takes an API key."""
+
+    api_key: str | None
+    """API key for the outside service."""
+    api_key_config: ApiKeyConfigDict | None
+    """An API key with where to put it (Vertex AI only)."""
+    auth_type: AuthType | None
+    """Which kind of credential is used (Vertex AI only)."""
+    google_service_account_config: AuthConfigGoogleServiceAccountConfigDict | None
+    """Service-account credentials (Vertex AI only)."""
+    http_basic_auth_config: AuthConfigHttpBasicAuthConfigDict | None
+    """HTTP Basic credentials (Vertex AI only)."""
+    oauth_config: AuthConfigOauthConfigDict | None
+    """OAuth credentials (Vertex AI only)."""
+    oidc_config: AuthConfigOidcConfigDict | None
+    """OpenID Connect credentials (Vertex AI only)."""
+
+
+class CitationSourceDict(TypedDict, total=False):
+    """One source cited for a span of the generated content."""
+
+    start_index: int | None
+    """Start of the cited span of the response (offset in bytes)."""
+    end_index: int | None
+    """End of the cited span of the response, exclusive (offset in bytes)."""
+    uri: str | None
+    """URI of the source."""
+    license: str | None
+    """License of the source, for code citations such as those to GitHub projects."""
+    publication_date: GoogleTypeDateDict | None
+    """When the cited source was published (Vertex AI only)."""
+    title: str | None
+    """Title of the cited source (Vertex AI only)."""
 
 
 class CodeExecutionResultDict(TypedDict, total=False):
@@ -398,17 +915,15 @@ class CodeExecutionResultDict(TypedDict, total=False):
     """Identifier of the code execution this result belongs to."""
 
 
-class CustomMetadataDict(TypedDict, total=False):
-    """One user-defined key and value attached to a document in a file search store."""
+class DocumentMetadataDict(TypedDict, total=False):
+    """Which pages and layers of a document input to use."""
 
-    key: str | None
-    """Name of the metadata entry."""
-    string_value: str | None
-    """Value, when it is a string."""
-    string_list_value: StringListDict | None
-    """Value, when it is a list of strings."""
-    numeric_value: float | None
-    """Value, when it is a number."""
+    start_page: int | None
+    """First page to use, counting from 1."""
+    end_page: int | None
+    """Last page to use, inclusive."""
+    content_layers: list[DocumentMetadataContentLayer] | None
+    """Layers to read from the document; empty means page images."""
 
 
 class DynamicRetrievalConfigDict(TypedDict, total=False):
@@ -418,6 +933,15 @@ class DynamicRetrievalConfigDict(TypedDict, total=False):
     """Whether retrieval always runs or only when judged useful."""
     dynamic_threshold: float | None
     """Score above which retrieval runs in dynamic mode; unset uses a default."""
+
+
+class EnterpriseWebSearchDict(TypedDict, total=False):
+    """Web search with enterprise compliance controls (Vertex AI only)."""
+
+    blocking_confidence: PhishBlockThreshold | None
+    """Block sites judged unsafe at or above this confidence."""
+    exclude_domains: list[str] | None
+    """Domains to leave out of the results."""
 
 
 class ExecutableCodeDict(TypedDict, total=False):
@@ -431,6 +955,56 @@ class ExecutableCodeDict(TypedDict, total=False):
     """Identifier of this code execution, shared with its result."""
 
 
+class ExternalApiDict(TypedDict, total=False):
+    """Grounding on a search service outside Google (Vertex AI only)."""
+
+    api_auth: ApiAuthDict | None
+    """Older form of the credentials."""
+    api_spec: ApiSpec | None
+    """Which search protocol the service speaks."""
+    auth_config: AuthConfigDict | None
+    """Credentials for the service."""
+    elastic_search_params: ExternalApiElasticSearchParamsDict | None
+    """Parameters for an Elasticsearch service."""
+    endpoint: str | None
+    """URL of the service."""
+    simple_search_params: ExternalApiSimpleSearchParamsDict | None
+    """Parameters for a simple search service."""
+
+
+class FileDict(TypedDict, total=False):
+    """A file held by the Files API, which parts can refer to by its URI."""
+
+    name: str | None
+    """Resource name, files/ followed by the file's ID."""
+    display_name: str | None
+    """Human-readable name of the file."""
+    mime_type: str | None
+    """Media type of the file."""
+    size_bytes: int | None
+    """Size of the file in bytes."""
+    create_time: str | None
+    """When the file was created."""
+    expiration_time: str | None
+    """When the file will be deleted, if it expires."""
+    update_time: str | None
+    """When the file last changed."""
+    sha256_hash: str | None
+    """SHA-256 digest of the content, base64-encoded."""
+    uri: str | None
+    """URI to refer to the file in a request."""
+    download_uri: str | None
+    """URI to download a file the API generated."""
+    state: FileState | None
+    """Where the file is in its processing."""
+    source: FileSource | None
+    """How the file came to be."""
+    video_metadata: dict[str, Any] | None
+    """Facts about a video file, such as its length."""
+    error: FileStatusDict | None
+    """What went wrong, if processing failed."""
+
+
 class FileSearchDict(TypedDict, total=False):
     """Tool that retrieves relevant chunks from your file search stores."""
 
@@ -440,6 +1014,25 @@ class FileSearchDict(TypedDict, total=False):
     """How retrieval is done."""
     file_search_store_names: list[str] | None
     """Names of the file search stores to search (fileSearchStores/...)."""
+    top_k: int | None
+    """How many chunks to retrieve."""
+    metadata_filter: str | None
+    """Filter over the metadata of the documents and chunks searched."""
+
+
+class FunctionCallDict(TypedDict, total=False):
+    """A call the model asks your code to make: function name and arguments."""
+
+    id: str | None
+    """Identifier of this call; send it back in the matching function response."""
+    name: str | None
+    """Name of the function to call."""
+    args: dict[str, Any] | None
+    """Arguments for the function, as a JSON object."""
+    partial_args: list[PartialArgDict] | None
+    """Arguments streamed piece by piece (Vertex AI only)."""
+    will_continue: bool | None
+    """More pieces of this call follow (Vertex AI only)."""
 
 
 class FunctionCallingConfigDict(TypedDict, total=False):
@@ -449,23 +1042,8 @@ class FunctionCallingConfigDict(TypedDict, total=False):
     """Whether the model may, must or must not call functions."""
     allowed_function_names: list[str] | None
     """Functions the model may choose from when forced to call one."""
-
-
-class FunctionResponseDict(TypedDict, total=False):
-    """Result of a function call, sent back by your code so the model can continue."""
-
-    id: str | None
-    """Identifier of the function call this answers."""
-    name: str | None
-    """Name of the function that was called."""
-    response: dict[str, Any] | None
-    """Result of the function, as a JSON object."""
-    parts: list[FunctionResponsePartDict] | None
-    """Media returned by the function alongside the JSON result."""
-    will_continue: bool | None
-    """For background functions: more responses for this call will follow."""
-    scheduling: FunctionResponseScheduling | None
-    """For background functions: how the result affects ongoing generation."""
+    stream_function_call_arguments: bool | None
+    """Stream the arguments of each call in pieces (Vertex AI only)."""
 
 
 class GenerateContentResponseUsageMetadataDict(TypedDict, total=False):
@@ -491,8 +1069,28 @@ class GenerateContentResponseUsageMetadataDict(TypedDict, total=False):
     """Output tokens split by modality."""
     tool_use_prompt_tokens_details: list[ModalityTokenCountDict] | None
     """Tool-use prompt tokens split by modality."""
-    service_tier: str | None
+    service_tier: ServiceTier | None
     """Service tier the request was served in, such as standard."""
+    traffic_type: TrafficType | None
+    """Billing class of the traffic (Vertex AI only)."""
+
+
+class GenerationConfigRoutingConfigDict(TypedDict, total=False):
+    """Lets the service pick the model, or names it (Vertex AI only)."""
+
+    auto_mode: GenerationConfigRoutingConfigAutoRoutingModeDict | None
+    """Let the service pick the model."""
+    manual_mode: GenerationConfigRoutingConfigManualRoutingModeDict | None
+    """Name the model to use."""
+
+
+class GoogleMapsGroundingTypesDict(TypedDict, total=False):
+    """Which kinds of Google Maps grounding to use (Vertex AI only)."""
+
+    places: GoogleMapsPlacesDict | None
+    """Ground on places."""
+    routing: GoogleMapsRoutingDict | None
+    """Ground on routes."""
 
 
 class GoogleSearchRetrievalDict(TypedDict, total=False):
@@ -502,26 +1100,28 @@ class GoogleSearchRetrievalDict(TypedDict, total=False):
     """When to run retrieval."""
 
 
+class GroundingChunkCustomMetadataDict(TypedDict, total=False):
+    """One user-defined key and value attached to a document in a file search store."""
+
+    key: str | None
+    """Name of the metadata entry."""
+    string_value: str | None
+    """Value, when it is a string."""
+    string_list_value: GroundingChunkStringListDict | None
+    """Value, when it is a list of strings."""
+    numeric_value: float | None
+    """Value, when it is a number."""
+
+
 class GroundingChunkMapsPlaceAnswerSourcesDict(TypedDict, total=False):
     """Sources, such as user reviews, behind what the answer says about a place."""
 
     review_snippets: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippetDict] | None
     """User reviews used as sources."""
-
-
-class GroundingChunkRetrievedContextDict(TypedDict, total=False):
-    """Document chunk from a retrieval tool used to ground the answer."""
-
-    uri: str | None
-    """URI of the retrieved document."""
-    title: str | None
-    """Title of the retrieved document."""
-    text: str | None
-    """Text of the retrieved chunk."""
-    file_search_store: str | None
-    """Name of the file search store the chunk came from."""
-    custom_metadata: list[CustomMetadataDict] | None
-    """User-defined metadata of the source document."""
+    review_snippet: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippetDict] | None
+    """Reviews used to write the answer (google-genai's singular spelling of review_snippets)."""
+    flag_content_uri: str | None
+    """Link to report a problem with the answer."""
 
 
 class GroundingSupportDict(TypedDict, total=False):
@@ -533,6 +1133,40 @@ class GroundingSupportDict(TypedDict, total=False):
     """Indices of the grounding chunks that support the span."""
     confidence_scores: list[float] | None
     """Confidence of each supporting chunk, 0 to 1, in the same order as the indices."""
+    rendered_parts: list[int] | None
+    """Indices of the rendered parts this support belongs to."""
+
+
+class ImageConfigDict(TypedDict, total=False):
+    """Settings for images the model generates."""
+
+    aspect_ratio: str | None
+    """Aspect ratio of generated images, such as 1:1 or 16:9."""
+    image_size: str | None
+    """Resolution class of generated images, such as 1K, 2K or 4K."""
+    person_generation: str | None
+    """Whether generated images may show people (Vertex AI only)."""
+    prominent_people: ProminentPeople | None
+    """Whether generated images may show well-known people (Vertex AI only)."""
+    output_mime_type: str | None
+    """Media type of generated images (Vertex AI only)."""
+    output_compression_quality: int | None
+    """JPEG quality of generated images (Vertex AI only)."""
+    image_output_options: ImageConfigImageOutputOptionsDict | None
+    """File format of generated images (Vertex AI only)."""
+
+
+class ImageResponseFormatDict(TypedDict, total=False):
+    """How generated images should be shaped and handed back."""
+
+    aspect_ratio: AspectRatio | None
+    """Width-to-height ratio."""
+    delivery: Delivery | None
+    """Whether the image comes inline or as a link."""
+    image_size: ImageSize | None
+    """Resolution class of the image."""
+    mime_type: str | None
+    """Media type of the image to produce."""
 
 
 class LogprobsResultDict(TypedDict, total=False):
@@ -546,35 +1180,70 @@ class LogprobsResultDict(TypedDict, total=False):
     """Token actually chosen at each decoding step."""
 
 
-class PartDict(TypedDict, total=False):
-    """One piece of a turn: text, media, a function call or result, code, or a thought."""
+class McpServerDict(TypedDict, total=False):
+    """A Model Context Protocol server the model may call."""
 
+    name: str | None
+    """Name of the server."""
+    streamable_http_transport: StreamableHttpTransportDict | None
+    """How to reach the server over streamable HTTP."""
+
+
+class PartMediaResolutionDict(TypedDict, total=False):
+    """Resolution at which one media part is tokenized."""
+
+    level: PartMediaResolutionLevel | None
+    """Resolution class to use."""
+    num_tokens: int | None
+    """Exact number of tokens to spend on the media."""
+
+
+class RagChunkDict(TypedDict, total=False):
+    """A chunk of a RAG corpus file used to ground the answer (Vertex AI only)."""
+
+    page_span: RagChunkPageSpanDict | None
+    """Pages the chunk covers."""
     text: str | None
-    """Plain text."""
-    inline_data: BlobDict | None
-    """Media given inline as bytes."""
-    function_call: FunctionCallDict | None
-    """A function call the model asks your code to make."""
-    function_response: FunctionResponseDict | None
-    """The result of a function call, sent back to the model."""
-    file_data: FileDataDict | None
-    """Media given as a file URI."""
-    executable_code: ExecutableCodeDict | None
-    """Code the model wrote for the code execution tool."""
-    code_execution_result: CodeExecutionResultDict | None
-    """Result of running code with the code execution tool."""
-    video_metadata: VideoMetadataDict | None
-    """For video data: the clip and frame rate to use."""
-    thought: bool | None
-    """Whether this part is the model's thinking rather than its answer."""
-    thought_signature: bytes | str | None  # or base64 text, as on the wire
-    """Opaque signature of the model's thinking; send it back unchanged in later turns."""
-    part_metadata: dict[str, Any] | None
-    """Free-form metadata attached to this part."""
-    tool_call: ToolCallDict | None
-    """A built-in server-side tool call the model made."""
-    tool_response: ToolResponseDict | None
-    """The result of a built-in server-side tool call."""
+    """Text of the chunk."""
+    chunk_id: str | None
+    """Identifier of the chunk."""
+    file_id: str | None
+    """Identifier of the file it came from."""
+
+
+class RagRetrievalConfigRankingDict(TypedDict, total=False):
+    """Reranking of retrieved contexts (Vertex AI only)."""
+
+    llm_ranker: RagRetrievalConfigRankingLlmRankerDict | None
+    """Rerank with a language model."""
+    rank_service: RagRetrievalConfigRankingRankServiceDict | None
+    """Rerank with the ranking service."""
+
+
+class ReplicatedVoiceConfigDict(TypedDict, total=False):
+    """A voice cloned from a sample of someone's speech."""
+
+    mime_type: str | None
+    """Media type of the samples."""
+    voice_sample_audio: bytes | str | None  # or base64 text, as on the wire
+    """Recording of the voice to imitate."""
+    consent_audio: bytes | str | None  # or base64 text, as on the wire
+    """Recording in which the speaker consents."""
+    voice_consent_signature: VoiceConsentSignatureDict | None
+    """Proof of a consent checked earlier, instead of the recording."""
+
+
+class ResponseFormatDict(TypedDict, total=False):
+    """Output format and delivery for one kind of generated content."""
+
+    audio: AudioResponseFormatDict | None
+    """Format of generated audio."""
+    image: ImageResponseFormatDict | None
+    """Format of generated images."""
+    text: TextResponseFormatDict | None
+    """Format of generated text."""
+    video: VideoResponseFormatDict | None
+    """Format of generated video (Vertex AI only)."""
 
 
 class SafetyRatingDict(TypedDict, total=False):
@@ -586,6 +1255,14 @@ class SafetyRatingDict(TypedDict, total=False):
     """How likely the content is to be harmful in this category."""
     blocked: bool | None
     """Whether the content was blocked because of this rating."""
+    overwritten_threshold: SafetySettingHarmBlockThreshold | None
+    """Threshold the service applied instead of the requested one (Vertex AI only)."""
+    probability_score: float | None
+    """Probability of harm as a number (Vertex AI only)."""
+    severity: HarmSeverity | None
+    """How severe the harm is (Vertex AI only)."""
+    severity_score: float | None
+    """Severity of harm as a number (Vertex AI only)."""
 
 
 class SafetySettingDict(TypedDict, total=False):
@@ -595,6 +1272,8 @@ class SafetySettingDict(TypedDict, total=False):
     """Harm category the setting applies to."""
     threshold: SafetySettingHarmBlockThreshold | None
     """Harm probability at and above which content is blocked."""
+    method: HarmBlockMethod | None
+    """Whether the threshold applies to probability or severity (Vertex AI only)."""
 
 
 class SchemaDict(TypedDict, total=False):
@@ -644,15 +1323,32 @@ class SchemaDict(TypedDict, total=False):
     """Order in which the model should produce the properties of an object."""
     default: Any | None
     """Default value."""
+    additional_properties: Any | None
+    """Whether, or which, properties beyond the listed ones an object may have."""
+    defs: dict[str, SchemaDict] | None
+    """Named schemas that ref can point to; only at the root."""
+    ref: str | None
+    """Reference to a schema in the root's defs, such as #/$defs/Pet."""
 
 
-class SpeakerVoiceConfigDict(TypedDict, total=False):
-    """Voice for one named speaker in multi-speaker speech output."""
+class SearchTypesDict(TypedDict, total=False):
+    """Which kinds of search the Google Search tool runs."""
 
-    speaker: str | None
-    """Speaker name, as used in the prompt."""
-    voice_config: VoiceConfigDict | None
-    """Voice for this speaker."""
+    web_search: WebSearchDict | None
+    """Search web pages, with text results."""
+    image_search: ImageSearchDict | None
+    """Search images, with image results."""
+
+
+class SpreadsheetMetadataDict(TypedDict, total=False):
+    """Which sheet, cells and layers of a spreadsheet input to use."""
+
+    visible_cells: str | None
+    """Cell range in A1 notation; the whole used area if unset."""
+    sheet_index: int | None
+    """Sheet to read, counting from 1; the first if unset."""
+    content_layers: list[SpreadsheetMetadataContentLayer] | None
+    """Layers to read; empty means data and formulas."""
 
 
 class ThinkingConfigDict(TypedDict, total=False):
@@ -666,6 +1362,17 @@ class ThinkingConfigDict(TypedDict, total=False):
     """How much reasoning to do, as a level rather than a token budget."""
 
 
+class ToolCallDict(TypedDict, total=False):
+    """Call of a built-in server-side tool that the model made, reported for transparency."""
+
+    id: str | None
+    """Identifier of this call, shared with its result."""
+    tool_type: ToolType | None
+    """Which built-in tool was called."""
+    args: dict[str, Any] | None
+    """Arguments of the call, as a JSON object."""
+
+
 class ToolComputerUseDict(TypedDict, total=False):
     """Tool that lets the model operate a computer environment such as a web browser."""
 
@@ -673,6 +1380,10 @@ class ToolComputerUseDict(TypedDict, total=False):
     """Environment the model operates in."""
     excluded_predefined_functions: list[str] | None
     """Built-in actions the model may not use."""
+    enable_prompt_injection_detection: bool | None
+    """Check computer use requests for prompt injection."""
+    disabled_safety_policies: list[SafetyPolicy] | None
+    """Safeguards of the computer use tool to switch off."""
 
 
 class ToolConfigDict(TypedDict, total=False):
@@ -686,6 +1397,49 @@ class ToolConfigDict(TypedDict, total=False):
     """Whether to report built-in tool calls and results as parts."""
 
 
+class ToolGoogleSearchDict(TypedDict, total=False):
+    """Tool that grounds answers in Google Search results."""
+
+    time_range_filter: IntervalDict | None
+    """Only use search results published in this time range."""
+    search_types: SearchTypesDict | None
+    """Which kinds of search to run; web search if unset."""
+    blocking_confidence: PhishBlockThreshold | None
+    """Block unsafe sites at or above this confidence (Vertex AI only)."""
+    exclude_domains: list[str] | None
+    """Domains to leave out of the results (Vertex AI only)."""
+
+
+class ToolResponseDict(TypedDict, total=False):
+    """Result of a built-in server-side tool call, reported for transparency."""
+
+    id: str | None
+    """Identifier of the call this result belongs to."""
+    tool_type: ToolType | None
+    """Which built-in tool produced the result."""
+    response: dict[str, Any] | None
+    """Result of the call, as a JSON object."""
+
+
+class TranscriptionDict(TypedDict, total=False):
+    """Text recognized in audio, with timing."""
+
+    text: str | None
+    """The recognized text."""
+    finished: bool | None
+    """This is the last piece of the transcription."""
+    language_code: str | None
+    """BCP-47 code of the recognized language."""
+    speaker_label: str | None
+    """Label of the speaker, such as spk_1."""
+    words: list[WordInfoDict] | None
+    """The words, each with its timing."""
+    start_offset: str | None
+    """Where the text starts in the audio, as a duration."""
+    end_offset: str | None
+    """Where the text ends in the audio, as a duration."""
+
+
 class UrlMetadataDict(TypedDict, total=False):
     """Outcome of fetching one URL with the URL context tool."""
 
@@ -695,13 +1449,50 @@ class UrlMetadataDict(TypedDict, total=False):
     """Whether fetching the URL succeeded."""
 
 
-class ContentDict(TypedDict, total=False):
-    """One conversation turn: an ordered list of parts and the role that produced them."""
+class VertexAISearchDict(TypedDict, total=False):
+    """Grounding on a Vertex AI Search data store or engine (Vertex AI only)."""
 
-    parts: list[PartDict] | None
-    """Ordered pieces that make up the turn."""
-    role: str | None
-    """Who produced the turn: user or model."""
+    data_store_specs: list[VertexAISearchDataStoreSpecDict] | None
+    """Data stores of the engine to search, each with its filter."""
+    datastore: str | None
+    """Resource name of the data store."""
+    engine: str | None
+    """Resource name of the engine."""
+    filter: str | None
+    """Filter passed to the search."""
+    max_results: int | None
+    """Results per query, at most 10."""
+
+
+class VideoMetadataDict(TypedDict, total=False):
+    """How to sample a video: the clip to use and the frame rate."""
+
+    start_offset: str | None
+    """Start of the clip to use, as a duration such as 1.5s."""
+    end_offset: str | None
+    """End of the clip to use, as a duration such as 10s."""
+    fps: float | None
+    """Frames per second to sample from the video."""
+    content_layers: list[VideoMetadataContentLayer] | None
+    """Layers of the video to read; empty means frames and audio."""
+
+
+class VoiceConfigDict(TypedDict, total=False):
+    """Which voice to speak with."""
+
+    prebuilt_voice_config: PrebuiltVoiceConfigDict | None
+    """Use one of the prebuilt voices."""
+    replicated_voice_config: ReplicatedVoiceConfigDict | None
+    """A voice cloned from a sample."""
+    voice: str | None
+    """Name of the voice to speak with."""
+
+
+class CitationMetadataDict(TypedDict, total=False):
+    """Sources the generated content was attributed to."""
+
+    citations: list[CitationSourceDict] | None
+    """Cited sources."""
 
 
 class FunctionDeclarationDict(TypedDict, total=False):
@@ -723,6 +1514,27 @@ class FunctionDeclarationDict(TypedDict, total=False):
     """Whether calling the function blocks the conversation or runs in the background."""
 
 
+class FunctionResponsePartDict(TypedDict, total=False):
+    """One piece of media inside a function response."""
+
+    inline_data: FunctionResponseBlobDict | None
+    """Media given inline as bytes."""
+    file_data: FunctionResponseFileDataDict | None
+    """Media given as a file URI."""
+    media_processing: MediaProcessing | None
+    """How the model looks at a video in this part."""
+    media_resolution: PartMediaResolutionDict | None
+    """Resolution at which this part's media is tokenized."""
+    video_metadata: VideoMetadataDict | None
+    """Which clip of a video to use, and at what frame rate."""
+    document_metadata: DocumentMetadataDict | None
+    """Which pages and layers of a document to use."""
+    spreadsheet_metadata: SpreadsheetMetadataDict | None
+    """Which sheet, cells and layers of a spreadsheet to use."""
+    audio_metadata: AudioMetadataDict | None
+    """Which stretch of an audio input to use."""
+
+
 class GenerateContentResponsePromptFeedbackDict(TypedDict, total=False):
     """Safety feedback on the prompt, and why it was blocked if it was."""
 
@@ -730,15 +1542,19 @@ class GenerateContentResponsePromptFeedbackDict(TypedDict, total=False):
     """Why the prompt was blocked; unset if it was not."""
     safety_ratings: list[SafetyRatingDict] | None
     """Safety ratings of the prompt, one per harm category."""
+    block_reason_message: str | None
+    """Readable explanation of why the prompt was blocked (Vertex AI only)."""
 
 
-class GroundingAttributionDict(TypedDict, total=False):
-    """Source that contributed to an answer, with the text taken from it."""
+class GoogleMapsDict(TypedDict, total=False):
+    """Tool that grounds answers in Google Maps place data."""
 
-    source_id: AttributionSourceIdDict | None
-    """Which source this attribution points to."""
-    content: ContentDict | None
-    """Text from the source that the attribution is based on."""
+    enable_widget: bool | None
+    """Whether to return a context token for rendering a Google Maps widget."""
+    auth_config: AuthConfigDict | None
+    """Credentials for Google Maps; the Gemini API takes an API key."""
+    grounding_types: GoogleMapsGroundingTypesDict | None
+    """Which kinds of Maps grounding to use (Vertex AI only)."""
 
 
 class GroundingChunkMapsDict(TypedDict, total=False):
@@ -754,6 +1570,130 @@ class GroundingChunkMapsDict(TypedDict, total=False):
     """Google Maps place ID."""
     place_answer_sources: GroundingChunkMapsPlaceAnswerSourcesDict | None
     """Sources behind what the answer says about the place."""
+    route: GroundingChunkMapsRouteDict | None
+    """Route used as evidence (Vertex AI only)."""
+
+
+class GroundingChunkRetrievedContextDict(TypedDict, total=False):
+    """Document chunk from a retrieval tool used to ground the answer."""
+
+    uri: str | None
+    """URI of the retrieved document."""
+    title: str | None
+    """Title of the retrieved document."""
+    text: str | None
+    """Text of the retrieved chunk."""
+    file_search_store: str | None
+    """Name of the file search store the chunk came from."""
+    custom_metadata: list[GroundingChunkCustomMetadataDict] | None
+    """User-defined metadata of the source document."""
+    document_name: str | None
+    """Resource name of the Vertex AI Search document (Vertex AI only)."""
+    rag_chunk: RagChunkDict | None
+    """The RAG chunk retrieved (Vertex AI only)."""
+    page_number: int | None
+    """Page the chunk is on, when known."""
+    media_id: str | None
+    """Media the chunk came from, for multimodal file search."""
+
+
+class RagRetrievalConfigDict(TypedDict, total=False):
+    """How contexts are retrieved from a RAG corpus (Vertex AI only)."""
+
+    filter: RagRetrievalConfigFilterDict | None
+    """Which contexts qualify."""
+    hybrid_search: RagRetrievalConfigHybridSearchDict | None
+    """Mix of dense and sparse search."""
+    ranking: RagRetrievalConfigRankingDict | None
+    """How the results are ranked again."""
+    top_k: int | None
+    """How many contexts to retrieve."""
+
+
+class SpeakerVoiceConfigDict(TypedDict, total=False):
+    """Voice for one named speaker in multi-speaker speech output."""
+
+    speaker: str | None
+    """Speaker name, as used in the prompt."""
+    voice_config: VoiceConfigDict | None
+    """Voice for this speaker."""
+
+
+class UrlContextMetadataDict(TypedDict, total=False):
+    """What the URL context tool fetched."""
+
+    url_metadata: list[UrlMetadataDict] | None
+    """One entry per URL the tool tried to fetch."""
+
+
+class VertexRagStoreDict(TypedDict, total=False):
+    """Grounding on Vertex RAG corpora (Vertex AI only)."""
+
+    rag_corpora: list[str] | None
+    """Old form of rag_resources."""
+    rag_resources: list[VertexRagStoreRagResourceDict] | None
+    """Corpus or files to retrieve from."""
+    rag_retrieval_config: RagRetrievalConfigDict | None
+    """How contexts are retrieved."""
+    similarity_top_k: int | None
+    """How many results to return."""
+    store_context: bool | None
+    """Remember the conversation in the corpus (Live API)."""
+    vector_distance_threshold: float | None
+    """Keep results closer than this distance."""
+
+
+class FunctionResponseDict(TypedDict, total=False):
+    """Result of a function call, sent back by your code so the model can continue."""
+
+    id: str | None
+    """Identifier of the function call this answers."""
+    name: str | None
+    """Name of the function that was called."""
+    response: dict[str, Any] | None
+    """Result of the function, as a JSON object."""
+    parts: list[FunctionResponsePartDict] | None
+    """Media returned by the function alongside the JSON result."""
+    will_continue: bool | None
+    """For background functions: more responses for this call will follow."""
+    scheduling: FunctionResponseScheduling | None
+    """For background functions: how the result affects ongoing generation."""
+
+
+class GroundingChunkDict(TypedDict, total=False):
+    """One source used to ground the answer: a web page, retrieved document or map place."""
+
+    web: GroundingChunkWebDict | None
+    """Chunk from a web page."""
+    retrieved_context: GroundingChunkRetrievedContextDict | None
+    """Chunk from a retrieval tool such as file search."""
+    maps: GroundingChunkMapsDict | None
+    """Chunk from Google Maps."""
+    image: GroundingChunkImageDict | None
+    """Image search result used as evidence."""
+
+
+class GroundingMetadataDict(TypedDict, total=False):
+    """How the answer was grounded: sources, supported spans and the search queries made."""
+
+    search_entry_point: SearchEntryPointDict | None
+    """Google Search suggestions to display with the answer."""
+    grounding_chunks: list[GroundingChunkDict] | None
+    """Sources used to ground the answer."""
+    grounding_supports: list[GroundingSupportDict] | None
+    """Spans of the answer with the chunks that support them."""
+    retrieval_metadata: RetrievalMetadataDict | None
+    """Scores from the legacy search retrieval tool."""
+    web_search_queries: list[str] | None
+    """Google Search queries the model ran."""
+    google_maps_widget_context_token: str | None
+    """Token for rendering a Google Maps widget with the answer."""
+    image_search_queries: list[str] | None
+    """Image searches the model ran."""
+    retrieval_queries: list[str] | None
+    """Queries the retrieval tools ran (Vertex AI only)."""
+    source_flagging_uris: list[GroundingMetadataSourceFlaggingUriDict] | None
+    """Links to report places or reviews (Vertex AI only)."""
 
 
 class MultiSpeakerVoiceConfigDict(TypedDict, total=False):
@@ -761,6 +1701,64 @@ class MultiSpeakerVoiceConfigDict(TypedDict, total=False):
 
     speaker_voice_configs: list[SpeakerVoiceConfigDict] | None
     """Voice of each speaker."""
+
+
+class PartDict(TypedDict, total=False):
+    """One piece of a turn: text, media, a function call or result, code, or a thought."""
+
+    text: str | None
+    """Plain text."""
+    inline_data: BlobDict | None
+    """Media given inline as bytes."""
+    function_call: FunctionCallDict | None
+    """A function call the model asks your code to make."""
+    function_response: FunctionResponseDict | None
+    """The result of a function call, sent back to the model."""
+    file_data: FileDataDict | None
+    """Media given as a file URI."""
+    executable_code: ExecutableCodeDict | None
+    """Code the model wrote for the code execution tool."""
+    code_execution_result: CodeExecutionResultDict | None
+    """Result of running code with the code execution tool."""
+    video_metadata: VideoMetadataDict | None
+    """For video data: the clip and frame rate to use."""
+    thought: bool | None
+    """Whether this part is the model's thinking rather than its answer."""
+    thought_signature: bytes | str | None  # or base64 text, as on the wire
+    """Opaque signature of the model's thinking; send it back unchanged in later turns."""
+    part_metadata: dict[str, Any] | None
+    """Free-form metadata attached to this part."""
+    tool_call: ToolCallDict | None
+    """A built-in server-side tool call the model made."""
+    tool_response: ToolResponseDict | None
+    """The result of a built-in server-side tool call."""
+    media_resolution: PartMediaResolutionDict | None
+    """Resolution at which this part's media is tokenized."""
+    audio_transcription: TranscriptionDict | None
+    """Text recognized in this audio part."""
+    media_processing: MediaProcessing | None
+    """How the model looks at a video in this part."""
+    speech_metadata: SpeechMetadataDict | None
+    """Who speaks this text and how, for speech output."""
+    document_metadata: DocumentMetadataDict | None
+    """Which pages and layers of a document to use."""
+    spreadsheet_metadata: SpreadsheetMetadataDict | None
+    """Which sheet, cells and layers of a spreadsheet to use."""
+    audio_metadata: AudioMetadataDict | None
+    """Which stretch of an audio input to use."""
+
+
+class RetrievalDict(TypedDict, total=False):
+    """Grounding on a retrieval source such as Vertex AI Search (Vertex AI only)."""
+
+    disable_attribution: bool | None
+    """Retired switch; ignored."""
+    external_api: ExternalApiDict | None
+    """Retrieve from a search service outside Google."""
+    vertex_ai_search: VertexAISearchDict | None
+    """Retrieve from Vertex AI Search."""
+    vertex_rag_store: VertexRagStoreDict | None
+    """Retrieve from a Vertex RAG corpus."""
 
 
 class SpeechConfigDict(TypedDict, total=False):
@@ -793,13 +1791,16 @@ class ToolDict(TypedDict, total=False):
     """Retrieves relevant chunks from your file search stores."""
     google_maps: GoogleMapsDict | None
     """Grounds answers in Google Maps place data."""
-
-
-class UrlContextMetadataDict(TypedDict, total=False):
-    """What the URL context tool fetched."""
-
-    url_metadata: list[UrlMetadataDict] | None
-    """One entry per URL the tool tried to fetch."""
+    retrieval: RetrievalDict | None
+    """Ground on a retrieval source (Vertex AI only)."""
+    enterprise_web_search: EnterpriseWebSearchDict | None
+    """Web search with enterprise controls (Vertex AI only)."""
+    parallel_ai_search: ToolParallelAiSearchDict | None
+    """Ground on Parallel.ai search (Vertex AI only)."""
+    mcp_servers: list[McpServerDict] | None
+    """MCP servers the model may call."""
+    exa_ai_search: ToolExaAiSearchDict | None
+    """Ground on Exa.ai search (Vertex AI only)."""
 
 
 class GenerateContentConfigDict(TypedDict, total=False):
@@ -851,6 +1852,22 @@ class GenerateContentConfigDict(TypedDict, total=False):
     """Settings for generated images."""
     media_resolution: GenerationConfigMediaResolution | None
     """Resolution at which input images and video are tokenized."""
+    model_selection_config: ModelSelectionConfigDict | None
+    """Preference used when a model is picked for you (Vertex AI only)."""
+    audio_timestamp: bool | None
+    """Give the model timestamps of audio inputs (Vertex AI only)."""
+    enable_affective_dialog: bool | None
+    """Let the model notice emotion in the input and respond to it."""
+    routing_config: GenerationConfigRoutingConfigDict | None
+    """Let the service pick the model, or name it (Vertex AI only)."""
+    response_format: list[ResponseFormatDict] | None
+    """Output format and delivery per kind of generated content."""
+    translation_config: TranslationConfigDict | None
+    """Settings for translating speech as it streams."""
+    audio_transcription_config: AudioTranscriptionConfigDict | None
+    """Settings for transcribing speech in the input."""
+    continuation_token: bytes | str | None  # or base64 text, as on the wire
+    """Token from an answer that stopped with finish reason CONTINUATION, to pick it up again."""
     safety_settings: list[SafetySettingDict] | None
     """Per-category thresholds for blocking unsafe content."""
     tools: list[ToolDict] | None
@@ -859,6 +1876,54 @@ class GenerateContentConfigDict(TypedDict, total=False):
     """Settings for the tools given in the request."""
     cached_content: str | None
     """Name of cached content to use as prompt context (cachedContents/...)."""
+    service_tier: ServiceTier | None
+    """Price and capacity class to serve the request in, such as flex."""
+    labels: dict[str, str] | None
+    """Your own key-value labels for the request, such as for cost reports."""
+    store: bool | None
+    """Whether the request may be logged; overrides the project's setting."""
+    model_armor_config: ModelArmorConfigDict | None
+    """Screening of prompt and answer by Model Armor templates (Vertex AI only)."""
+    generation_output_config: GenerationOutputConfigDict | None
+    """Where to store generated media instead of returning it (Vertex AI only)."""
+    should_return_http_response: bool | None
+    """Ask for the raw HTTP body in sdk_http_response, as google-genai does."""
+    automatic_function_calling: AutomaticFunctionCallingConfigDict | None
+    """Settings of google-genai's automatic function calling; gemwire runs no functions."""
+    automatic_continuation: bool | None
+    """google-genai's switch to resend after finish reason CONTINUATION; gemwire never resends."""
+
+
+class CreateCachedContentConfigDict(TypedDict, total=False):
+    """Options of google-genai's caches.create, for code that imports them (no such call here)."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    ttl: str | None
+    """How long to keep the cache, as a duration such as 3600s."""
+    expire_time: str | None
+    """When the cache expires (RFC 3339 timestamp), instead of a ttl."""
+    display_name: str | None
+    """Human-readable name of the cache."""
+    contents: Any | None
+    """Turns to cache, in any form contents accepts."""
+    system_instruction: Any | None
+    """Instructions to cache."""
+    tools: list[ToolDict] | None
+    """Tools to cache."""
+    tool_config: ToolConfigDict | None
+    """Tool settings to cache."""
+    kms_key_name: str | None
+    """Cloud KMS key that encrypts the cache (Vertex AI only)."""
+
+
+class ContentDict(TypedDict, total=False):
+    """One conversation turn: an ordered list of parts and the role that produced them."""
+
+    parts: list[PartDict] | None
+    """Ordered pieces that make up the turn."""
+    role: str | None
+    """Who produced the turn: user or model."""
 
 
 class GenerationConfigDict(TypedDict, total=False):
@@ -906,34 +1971,31 @@ class GenerationConfigDict(TypedDict, total=False):
     """Settings for generated images."""
     media_resolution: GenerationConfigMediaResolution | None
     """Resolution at which input images and video are tokenized."""
+    model_selection_config: ModelSelectionConfigDict | None
+    """Preference used when a model is picked for you (Vertex AI only)."""
+    audio_timestamp: bool | None
+    """Give the model timestamps of audio inputs (Vertex AI only)."""
+    enable_affective_dialog: bool | None
+    """Let the model notice emotion in the input and respond to it."""
+    routing_config: GenerationConfigRoutingConfigDict | None
+    """Let the service pick the model, or name it (Vertex AI only)."""
+    response_format: list[ResponseFormatDict] | None
+    """Output format and delivery per kind of generated content."""
+    translation_config: TranslationConfigDict | None
+    """Settings for translating speech as it streams."""
+    audio_transcription_config: AudioTranscriptionConfigDict | None
+    """Settings for transcribing speech in the input."""
+    continuation_token: bytes | str | None  # or base64 text, as on the wire
+    """Token from an answer that stopped with finish reason CONTINUATION, to pick it up again."""
 
 
-class GroundingChunkDict(TypedDict, total=False):
-    """One source used to ground the answer: a web page, retrieved document or map place."""
+class GroundingAttributionDict(TypedDict, total=False):
+    """Source that contributed to an answer, with the text taken from it."""
 
-    web: GroundingChunkWebDict | None
-    """Chunk from a web page."""
-    retrieved_context: GroundingChunkRetrievedContextDict | None
-    """Chunk from a retrieval tool such as file search."""
-    maps: GroundingChunkMapsDict | None
-    """Chunk from Google Maps."""
-
-
-class GroundingMetadataDict(TypedDict, total=False):
-    """How the answer was grounded: sources, supported spans and the search queries made."""
-
-    search_entry_point: SearchEntryPointDict | None
-    """Google Search suggestions to display with the answer."""
-    grounding_chunks: list[GroundingChunkDict] | None
-    """Sources used to ground the answer."""
-    grounding_supports: list[GroundingSupportDict] | None
-    """Spans of the answer with the chunks that support them."""
-    retrieval_metadata: RetrievalMetadataDict | None
-    """Scores from the legacy search retrieval tool."""
-    web_search_queries: list[str] | None
-    """Google Search queries the model ran."""
-    google_maps_widget_context_token: str | None
-    """Token for rendering a Google Maps widget with the answer."""
+    source_id: AttributionSourceIdDict | None
+    """Which source this attribution points to."""
+    content: ContentDict | None
+    """Text from the source that the attribution is based on."""
 
 
 class GenerateContentRequestDict(TypedDict, total=False):
@@ -955,6 +2017,16 @@ class GenerateContentRequestDict(TypedDict, total=False):
     """Sampling, length and output-format settings."""
     cached_content: str | None
     """Name of cached content to use as prompt context (cachedContents/...)."""
+    service_tier: ServiceTier | None
+    """Price and capacity class to serve the request in, such as flex."""
+    labels: dict[str, str] | None
+    """Your own key-value labels for the request, such as for cost reports."""
+    store: bool | None
+    """Whether the request may be logged; overrides the project's setting."""
+    model_armor_config: ModelArmorConfigDict | None
+    """Screening of prompt and answer by Model Armor templates (Vertex AI only)."""
+    generation_output_config: GenerationOutputConfigDict | None
+    """Where to store generated media instead of returning it (Vertex AI only)."""
 
 
 class CountTokensRequestDict(TypedDict, total=False):
@@ -966,6 +2038,19 @@ class CountTokensRequestDict(TypedDict, total=False):
     """Input to count tokens for."""
     generate_content_request: GenerateContentRequestDict | None
     """A whole generate request to count, instead of bare contents."""
+
+
+class CountTokensConfigDict(TypedDict, total=False):
+    """Client-side options of a count_tokens call."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    system_instruction: Any | None
+    """Instructions to count along with the contents."""
+    tools: list[ToolDict] | None
+    """Tools to count along with the contents."""
+    generation_config: GenerationConfigDict | None
+    """Generation settings to count with (Vertex AI only)."""
 
 
 class CandidateDict(TypedDict, total=False):
@@ -995,6 +2080,8 @@ class CandidateDict(TypedDict, total=False):
     """Per-token log probabilities, when they were requested."""
     url_context_metadata: UrlContextMetadataDict | None
     """URLs fetched by the URL context tool, with their status."""
+    continuation_token: bytes | str | None  # or base64 text, as on the wire
+    """Opaque token to continue an answer that stopped with finish reason CONTINUATION."""
 
 
 class GenerateContentResponseDict(TypedDict, total=False):
@@ -1010,3 +2097,17 @@ class GenerateContentResponseDict(TypedDict, total=False):
     """Model version that produced the reply."""
     response_id: str | None
     """Identifier of this response."""
+    sdk_http_response: HttpResponseDict | None
+    """Headers of the HTTP answer, such as rate limits (client-side; never on the wire)."""
+    create_time: str | None
+    """When the server received the request."""
+    model_status: ModelStatusDict | None
+    """Release stage of the model that answered."""
+    automatic_function_calling_history: list[ContentDict] | None
+    """Turns that google-genai's automatic function calling added (client-side)."""
+
+
+ToolCodeExecutionDict = CodeExecutionDict
+CitationDict = CitationSourceDict
+ComputerUseDict = ToolComputerUseDict
+GoogleSearchDict = ToolGoogleSearchDict

@@ -68,3 +68,25 @@ def test_system_instruction_accepts_parts_and_contents() -> None:
     assert request({"system_instruction": content})["systemInstruction"] == {
         "parts": [{"text": "Be brief."}]
     }
+
+
+def test_request_level_options_reach_the_top_level() -> None:
+    body = request(
+        {"service_tier": "flex", "labels": {"team": "search"}, "store": False, "seed": 7}
+    )
+    assert {key: body[key] for key in ("serviceTier", "labels", "store")} == {
+        "serviceTier": "flex",
+        "labels": {"team": "search"},
+        "store": False,
+    }
+    assert body["generationConfig"] == {"seed": 7}
+
+
+def test_client_side_options_are_not_sent() -> None:
+    config = types.GenerateContentConfig(
+        should_return_http_response=True,
+        automatic_function_calling={"disable": True},
+        automatic_continuation=False,
+        http_options={"client_args": {"verify": True}, "httpx_client": object()},
+    )
+    assert request(config) == {"contents": [{"role": "user", "parts": [{"text": "Hello"}]}]}

@@ -179,3 +179,31 @@ def test_a_list_inside_contents_is_a_user_turn_of_its_own() -> None:
         to_contents(["a", []])
     with pytest.raises(TypeError, match=r"contents\[1\]\[0\]: expected str"):
         to_contents(["a", [["deeper"]]])
+
+
+def test_media_resolution_of_a_part_and_function_response_parts() -> None:
+    low = types.Part.from_bytes(
+        data=b"\x00", mime_type="image/png", media_resolution="MEDIA_RESOLUTION_LOW"
+    )
+    assert low.to_dict()["mediaResolution"] == {"level": "MEDIA_RESOLUTION_LOW"}
+    exact = types.Part.from_uri(
+        file_uri="gs://b/v.mp4", media_resolution=types.PartMediaResolution(num_tokens=64)
+    )
+    assert exact.to_dict() == {
+        "fileData": {"fileUri": "gs://b/v.mp4", "mimeType": "video/mp4"},
+        "mediaResolution": {"numTokens": 64},
+    }
+    blob = types.FunctionResponsePart.from_bytes(data=b"\x00", mime_type="image/png")
+    assert blob.to_dict() == {"inlineData": {"mimeType": "image/png", "data": "AA=="}}
+    uploaded = "https://generativelanguage.googleapis.com/v1beta/files/abc-123"
+    assert types.FunctionResponsePart.from_uri(file_uri=uploaded).to_dict() == {
+        "fileData": {"fileUri": uploaded}
+    }
+    with pytest.raises(ValueError, match="mime_type: cannot tell the media type"):
+        types.FunctionResponsePart.from_uri(file_uri="files/abc-123")
+
+
+def test_initial_prompt_token_count_is_the_prompt_token_count() -> None:
+    response = types.GenerateContentResponse.from_dict({"usageMetadata": {"promptTokenCount": 7}})
+    assert response.initial_prompt_token_count == 7
+    assert types.GenerateContentResponse().initial_prompt_token_count is None

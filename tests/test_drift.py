@@ -234,15 +234,22 @@ def test_the_real_upstream_today_has_nothing_the_spec_lacks(
     # Besides allow-listed ones, what remains is the spec's own explained additions.
     explained = {d.spec_path for d in section.differences if d.change in ("extra", "published")}
     defs = spec["$defs"]
-    expected = {
-        f"$defs.{name}" for name, s in defs.items() if "x-seen-in" in s or "x-gemwire" in s
-    } | {
-        f"$defs.{name}.properties.{prop}"
-        for name, s in defs.items()
-        if "x-upstream" in s
-        for prop, p in s.get("properties", {}).items()
-        if "x-seen-in" in p
-    }
+    expected = (
+        {f"$defs.{name}" for name, s in defs.items() if "x-seen-in" in s or "x-gemwire" in s}
+        | {
+            f"$defs.{name}.properties.{prop}"
+            for name, s in defs.items()
+            if "x-upstream" in s
+            for prop, p in s.get("properties", {}).items()
+            if "x-seen-in" in p or "x-gemwire" in p
+        }
+        | {
+            f"$defs.{name}.enum.{value}"
+            for name, s in defs.items()
+            if "x-upstream" in s
+            for value in s.get("x-values", {})
+        }
+    )
     assert explained == expected
 
 
@@ -327,6 +334,34 @@ def test_a_removed_enum_value_or_field_is_unexplained_in_the_spec(
     assert _changes(differences, "missing", "changed") == set()
 
 
+def test_an_enum_value_upstream_lacks_is_explained_by_its_own_note(
+    graph: dict[str, Any], spec: dict[str, Any]
+) -> None:
+    spec = copy.deepcopy(spec)
+    notes = spec["$defs"]["CandidateFinishReason"]["x-values"]
+    assert notes["MODEL_ARMOR"] == {"x-gemwire": "vertex"}
+    del notes["CONTINUATION"]
+    differences = _differences(graph, drift.read_spec(spec))
+    by_path = {d.spec_path: d for d in differences if d.what == "enum value"}
+    armor = by_path["$defs.CandidateFinishReason.enum.MODEL_ARMOR"]
+    assert (armor.change, armor.detail) == ("extra", "x-gemwire: vertex")
+    assert by_path["$defs.CandidateFinishReason.enum.CONTINUATION"].change == "unexplained"
+
+
+def test_a_def_named_as_google_genai_names_it_is_paired_through_x_upstream(
+    graph: dict[str, Any], spec: dict[str, Any], spec_model: Any
+) -> None:
+    assert spec_model.renames == {"Modality": "MediaModality"}
+    differences = _differences(graph, spec_model)
+    assert not [d for d in differences if d.spec_path.startswith("$defs.Modality")]
+    spec = copy.deepcopy(spec)
+    spec["$defs"]["GenerationConfigModality"]["x-upstream"] = "Modality"  # a second claim
+    assert drift.read_spec(spec).problems == [
+        "$defs.MediaModality: x-upstream Modality is also the x-upstream of "
+        "$defs.GenerationConfigModality"
+    ]
+
+
 @pytest.mark.parametrize(
     ("message", "field", "change", "spec_path", "words"),
     [
@@ -359,7 +394,7 @@ def test_a_removed_enum_value_or_field_is_unexplained_in_the_spec(
             "category",
             {"ref": "Modality"},
             "$defs.SafetyRating.properties.category",
-            "HarmCategory -> Modality",
+            "HarmCategory -> MediaModality",  # upstream Modality is $defs.MediaModality
             id="other-enum",
         ),
         pytest.param(
@@ -416,7 +451,7 @@ def test_an_addition_seen_in_traffic_that_upstream_now_publishes_is_noted(
     mutable_graph: dict[str, Any], spec_model: Any
 ) -> None:
     usage = mutable_graph["messages"]["GenerateContentResponse.UsageMetadata"]["fields"]
-    usage["serviceTier"] = {"proto": "service_tier", "type": "string"}
+    usage["serviceTier"] = {"proto": "service_tier", "type": "enum", "ref": "ServiceTier"}
     differences = _differences(mutable_graph, spec_model)
     assert _failing(differences) == []
     assert _changes(differences, "published") == {

@@ -86,3 +86,12 @@ def test_model_copy_with_update_and_deep() -> None:
 def test_an_unknown_mode_is_named() -> None:
     with pytest.raises(ValueError, match="mode: expected 'python' or 'json', got 'yaml'"):
         BLOB.model_dump(mode="yaml")
+
+
+def test_model_construct_and_pydantics_serializer_options() -> None:
+    assert types.Part.model_construct(text="hi") == types.Part(text="hi")
+    accent = types.Part(text="café")
+    assert accent.model_dump_json(exclude_none=True) == '{"text":"café"}'
+    assert accent.model_dump_json(exclude_none=True, ensure_ascii=True) == '{"text":"caf\\u00e9"}'
+    # Accepted as pydantic accepts them; with no custom serializers there is nothing to change.
+    assert accent.model_dump(exclude_none=True, round_trip=True, warnings=False) == {"text": "café"}

@@ -178,3 +178,31 @@ def test_repr_shows_only_the_fields_that_are_set() -> None:
 def test_a_tool_class_where_an_instance_is_expected_means_its_empty_instance() -> None:
     tool = types.Tool(code_execution=types.CodeExecution)  # type: ignore[arg-type]
     assert tool.to_dict() == {"codeExecution": {}}
+
+
+def test_fields_only_vertex_ai_has_are_plain_fields() -> None:
+    # google-genai's names for them work; the Gemini API answers a request with one by a 400.
+    wire = {"googleSearch": {"excludeDomains": ["example.com"]}}
+    tool = types.Tool(google_search=types.GoogleSearch(exclude_domains=["example.com"]))
+    assert tool.to_dict() == wire
+    assert types.Tool.from_dict(wire) == tool
+    rating = types.SafetyRating.from_dict({"severity": "HARM_SEVERITY_LOW"})
+    assert rating.severity is types.HarmSeverity.HARM_SEVERITY_LOW
+
+
+def test_client_side_fields_are_never_written_to_the_wire() -> None:
+    response = types.GenerateContentResponse(
+        response_id="r1", sdk_http_response=types.HttpResponse(headers={"x-ratelimit": "9"})
+    )
+    assert response.to_dict() == {"responseId": "r1"}
+    assert response.model_dump(exclude_none=True)["sdk_http_response"] == {
+        "headers": {"x-ratelimit": "9"}
+    }
+
+
+def test_a_python_name_other_than_the_wire_name() -> None:
+    wire = {"citationSources": [{"uri": "https://a.test", "startIndex": 3}]}
+    metadata = types.CitationMetadata.from_dict(wire)
+    assert metadata.citations == [types.Citation(uri="https://a.test", start_index=3)]
+    assert metadata.to_dict() == wire
+    assert types.CitationMetadata.from_dict({"citations": wire["citationSources"]}) == metadata

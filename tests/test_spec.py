@@ -25,6 +25,16 @@ def def_name(upstream_name: str) -> str:
     return upstream_name.removeprefix("google.type.").replace(".", "")
 
 
+def spec_names(spec: dict[str, Any]) -> dict[str, str]:
+    """Upstream's def names -> the spec's: the same, but where a def takes google-genai's name
+    (`MediaModality`, x-upstream `Modality`)."""
+    return {
+        def_name(schema["x-upstream"]): name
+        for name, schema in spec["$defs"].items()
+        if "x-upstream" in schema
+    }
+
+
 def _kind(prop: dict[str, Any]) -> str:
     if "$ref" in prop:
         return "ref:" + prop["$ref"].removeprefix("#/$defs/")
@@ -35,9 +45,9 @@ def _kind(prop: dict[str, Any]) -> str:
     return str(prop.get("type", "any"))
 
 
-def _expected_kind(field: dict[str, Any]) -> str:
+def _expected_kind(field: dict[str, Any], names: dict[str, str]) -> str:
     if field["type"] in ("message", "enum"):
-        return "ref:" + def_name(field["ref"])
+        return "ref:" + names[def_name(field["ref"])]
     if field["type"] == "interval":
         return "ref:Interval"
     if field["type"] in ("object", "array"):
@@ -51,11 +61,12 @@ def test_every_published_message_field_and_enum_value_is_in_the_spec(
     spec: dict[str, Any], upstream: dict[str, Any]
 ) -> None:
     defs = spec["$defs"]
+    names = spec_names(spec)
     missing: list[str] = []
     wrong: list[str] = []
     fields = values = 0
     for message, body in upstream["messages"].items():
-        schema = defs.get(def_name(message))
+        schema = defs.get(names.get(def_name(message), ""))
         if schema is None:
             missing.append(message)
             continue
@@ -69,10 +80,12 @@ def test_every_published_message_field_and_enum_value_is_in_the_spec(
                 prop = prop["additionalProperties"]
             elif field.get("repeated"):
                 prop = prop["items"]
-            if _kind(prop) != _expected_kind(field):
-                wrong.append(f"{message}.{json_name}: {_kind(prop)} != {_expected_kind(field)}")
+            if _kind(prop) != _expected_kind(field, names):
+                wrong.append(
+                    f"{message}.{json_name}: {_kind(prop)} != {_expected_kind(field, names)}"
+                )
     for enum, enum_values in upstream["enums"].items():
-        schema = defs.get(def_name(enum))
+        schema = defs.get(names.get(def_name(enum), ""))
         if schema is None:
             missing.append(enum)
             continue
@@ -101,18 +114,32 @@ def test_output_only_fields_are_marked_read_only(spec: dict[str, Any]) -> None:
     assert not any(prop.get("readOnly") for prop in request.values())
 
 
+def _explained(schema: dict[str, Any]) -> bool:
+    """Seen somewhere, or only the client's or only Vertex AI's (spec/README.md)."""
+    return "x-seen-in" in schema or schema.get("x-gemwire") in ("client", "vertex")
+
+
 def test_every_addition_beyond_the_descriptors_says_where_it_was_seen(
     spec: dict[str, Any], upstream: dict[str, Any]
 ) -> None:
-    published = {def_name(name): body["fields"] for name, body in upstream["messages"].items()}
+    names = spec_names(spec)
+    published = {
+        names[def_name(name)]: body["fields"] for name, body in upstream["messages"].items()
+    }
+    published_values = {names[def_name(name)]: v for name, v in upstream["enums"].items()}
     unexplained: list[str] = []
     for name, schema in spec["$defs"].items():
         if name in published:
             extra = set(schema["properties"]) - set(published[name])
+            unexplained += [f"{name}.{p}" for p in extra if not _explained(schema["properties"][p])]
+        elif name in published_values:
+            notes = schema.get("x-values", {})
             unexplained += [
-                f"{name}.{p}" for p in extra if "x-seen-in" not in schema["properties"][p]
+                f"{name}.{value}"
+                for value in schema["enum"]
+                if value not in published_values[name] and not _explained(notes.get(value, {}))
             ]
-        elif not ({"x-upstream", "x-seen-in"} & set(schema) or schema.get("x-gemwire") == "client"):
+        elif "x-upstream" not in schema and not _explained(schema):
             unexplained.append(name)
     assert unexplained == []
 
@@ -122,7 +149,22 @@ def test_every_addition_beyond_the_descriptors_says_where_it_was_seen(
     [
         ("FinishReason", "CandidateFinishReason"),
         ("HarmBlockThreshold", "SafetySettingHarmBlockThreshold"),
+        ("Modality", "GenerationConfigModality"),
+        ("GoogleSearch", "ToolGoogleSearch"),
+        ("ComputerUse", "ToolComputerUse"),
+        ("ToolCodeExecution", "CodeExecution"),
+        ("Citation", "CitationSource"),
     ],
 )
-def test_google_genai_enum_names_are_available(alias: str, target: str) -> None:
+def test_google_genai_names_are_available(alias: str, target: str) -> None:
     assert getattr(types, alias) is getattr(types, target)
+    if isinstance(getattr(types, target), type) and hasattr(types, f"{target}Dict"):
+        assert getattr(types, f"{alias}Dict") is getattr(types, f"{target}Dict")
+
+
+def test_a_def_may_take_google_genais_name_where_the_protobuf_one_clashes() -> None:
+    # google-genai's Modality is what the model may output; the modality of a token count
+    # (protobuf's Modality) is its MediaModality.
+    count = types.ModalityTokenCount.from_dict({"modality": "DOCUMENT", "tokenCount": 2})
+    assert count.modality is types.MediaModality.DOCUMENT
+    assert types.Modality.IMAGE in list(types.Modality)

@@ -78,6 +78,14 @@ def test_included_options_follow_the_anchor_in_order_and_own_ones_override(
         "tools",
         "toolConfig",
         "cachedContent",
+        "serviceTier",
+        "labels",
+        "store",
+        "modelArmorConfig",
+        "generationOutputConfig",
+        "shouldReturnHttpResponse",
+        "automaticFunctionCalling",
+        "automaticContinuation",
     ]
     assert properties["responseSchema"] == own["responseSchema"]
     assert "$ref" not in properties["responseSchema"]

@@ -26,6 +26,8 @@ MESSAGES = sorted(
     ),
     key=lambda cls: cls.__name__,
 )
+# Class names and google-genai's other names for classes (GoogleSearch = ToolGoogleSearch).
+MESSAGE_NAMES = {name for name, value in vars(types).items() if value in MESSAGES}
 INPUT_UNIONS = [
     "PartUnion",
     "PartUnionDict",
@@ -50,10 +52,12 @@ def test_star_import_gives_the_api_types_and_nothing_else() -> None:
         for name, value in vars(types).items()
         if isinstance(value, type) and value.__module__ == "gemwire.types"
     }
-    dicts = {f"{cls.__name__}Dict" for cls in MESSAGES}
-    assert names == generated | dicts | set(INPUT_UNIONS)
-    assert {"FinishReason", "PartDict", "ContentListUnion"} <= names
+    # Each class and each google-genai name of a class (GoogleSearch) has its TypedDict.
+    dicts = {f"{name}Dict" for name in generated if name in MESSAGE_NAMES}
+    assert names == generated | dicts | set(INPUT_UNIONS) | {"UserContent", "ModelContent"}
+    assert {"FinishReason", "PartDict", "ContentListUnion", "GoogleSearchDict"} <= names
     assert namespace["FinishReason"] is types.CandidateFinishReason
+    assert namespace["GoogleSearchDict"] is types.ToolGoogleSearchDict
     assert set(dir(types)) == names  # what completion in a REPL offers
 
 

@@ -7,21 +7,34 @@ types lazily: ``gemwire.types`` imports this module while it is being defined.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import re
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from gemwire._serde import WireModel
 
 if TYPE_CHECKING:
     from gemwire.types import (
+        Blob,
         CodeExecutionResultOutcome,
         ExecutableCodeLanguage,
         FunctionCall,
         FunctionResponsePart,
         GenerateContentConfig,
+        GenerateContentResponseUsageMetadata,
+        Image,
         Part,
+        PartMediaResolution,
+        PartMediaResolutionDict,
     )
 
-__all__ = ["GenerateContentResponseMixin", "PartMixin"]
+    MediaResolutionInput: TypeAlias = PartMediaResolution | PartMediaResolutionDict | str
+
+__all__ = [
+    "FunctionResponsePartMixin",
+    "GenerateContentResponseMixin",
+    "PartMixin",
+    "UsageMetadataMixin",
+]
 
 
 _NOT_ASKED: Any = object()  # no structured output was asked for
@@ -68,6 +81,12 @@ class GenerateContentResponseMixin(WireModel):
         return None
 
     @property
+    def initial_prompt_token_count(self) -> int | None:
+        """Prompt tokens of the request as sent (``usage_metadata``), or ``None``."""
+        usage: GenerateContentResponseUsageMetadata | None = getattr(self, "usage_metadata", None)
+        return None if usage is None else usage.initial_prompt_token_count
+
+    @property
     def text(self) -> str | None:
         """The text of the first candidate: its text parts joined, thoughts left out.
 
@@ -105,10 +124,30 @@ class GenerateContentResponseMixin(WireModel):
         self._parsed = value
 
 
-class PartMixin(WireModel):
-    """Constructors of :class:`gemwire.types.Part`."""
+class UsageMetadataMixin(WireModel):
+    """google-genai's accessor of :class:`gemwire.types.GenerateContentResponseUsageMetadata`."""
 
     __slots__ = ()
+
+    @property
+    def initial_prompt_token_count(self) -> int | None:
+        """Prompt tokens of the request as sent: ``prompt_token_count``. (google-genai resends
+        a request whose answer stopped with finish reason ``CONTINUATION`` and counts the
+        first prompt here; gemwire never resends.)"""
+        count: int | None = getattr(self, "prompt_token_count", None)
+        return count
+
+
+class PartMixin(WireModel):
+    """Constructors of :class:`gemwire.types.Part`, and its image."""
+
+    __slots__ = ()
+
+    def as_image(self) -> Image | None:
+        """The inline image of this part as a :class:`gemwire.types.Image`, or ``None`` when
+        the part holds no image."""
+        inline_data: Blob | None = getattr(self, "inline_data", None)
+        return None if inline_data is None else inline_data.as_image()
 
     @classmethod
     def from_text(cls, *, text: str) -> Part:
@@ -118,25 +157,43 @@ class PartMixin(WireModel):
         return Part(text=text)
 
     @classmethod
-    def from_bytes(cls, *, data: bytes, mime_type: str) -> Part:
-        """Inline bytes (an image, audio, a PDF) with their media type."""
+    def from_bytes(
+        cls,
+        *,
+        data: bytes,
+        mime_type: str,
+        media_resolution: MediaResolutionInput | None = None,
+    ) -> Part:
+        """Inline bytes (an image, audio, a PDF) with their media type; ``media_resolution``
+        (a level such as ``"MEDIA_RESOLUTION_LOW"``, or a ``PartMediaResolution``) sets how
+        finely the media is tokenized."""
         from gemwire.types import Blob, Part
 
-        return Part(inline_data=Blob(data=data, mime_type=mime_type))
+        return Part(
+            inline_data=Blob(data=data, mime_type=mime_type),
+            media_resolution=_media_resolution(media_resolution),
+        )
 
     @classmethod
-    def from_uri(cls, *, file_uri: str, mime_type: str | None = None) -> Part:
+    def from_uri(
+        cls,
+        *,
+        file_uri: str,
+        mime_type: str | None = None,
+        media_resolution: MediaResolutionInput | None = None,
+    ) -> Part:
         """A file the API can fetch: an uploaded file's URI, a Cloud Storage or web URL. The
         media type is guessed from the name when not given (``ValueError`` if it cannot be)."""
         from gemwire.types import FileData, Part
 
         if mime_type is None:
-            import mimetypes
-
-            mime_type = mimetypes.guess_type(file_uri)[0]
+            mime_type = _guess_media_type(file_uri)
             if mime_type is None:
                 raise ValueError(f"mime_type: cannot tell the media type of {file_uri!r}; pass it")
-        return Part(file_data=FileData(file_uri=file_uri, mime_type=mime_type))
+        return Part(
+            file_data=FileData(file_uri=file_uri, mime_type=mime_type),
+            media_resolution=_media_resolution(media_resolution),
+        )
 
     @classmethod
     def from_function_call(cls, *, name: str, args: dict[str, Any]) -> Part:
@@ -176,3 +233,62 @@ class PartMixin(WireModel):
 
         result = CodeExecutionResult(outcome=CodeExecutionResultOutcome(outcome), output=output)
         return Part(code_execution_result=result)
+
+
+class FunctionResponsePartMixin(WireModel):
+    """Constructors of :class:`gemwire.types.FunctionResponsePart`."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_bytes(
+        cls, *, data: bytes, mime_type: str, display_name: str | None = None
+    ) -> FunctionResponsePart:
+        """Inline bytes that a function returns, with their media type."""
+        from gemwire.types import FunctionResponseBlob, FunctionResponsePart
+
+        blob = FunctionResponseBlob(data=data, mime_type=mime_type, display_name=display_name)
+        return FunctionResponsePart(inline_data=blob)
+
+    @classmethod
+    def from_uri(
+        cls, *, file_uri: str, mime_type: str | None = None, display_name: str | None = None
+    ) -> FunctionResponsePart:
+        """A file that a function returns, by URI. The media type is guessed from the name
+        when not given; a Files API URI may go without one (the API knows the file's)."""
+        from gemwire.types import FunctionResponseFileData, FunctionResponsePart
+
+        if mime_type is None:
+            mime_type = _guess_media_type(file_uri)
+            if mime_type is None and not re.match(FILES_API_URI, file_uri):
+                raise ValueError(f"mime_type: cannot tell the media type of {file_uri!r}; pass it")
+        data = FunctionResponseFileData(
+            file_uri=file_uri, mime_type=mime_type, display_name=display_name
+        )
+        return FunctionResponsePart(file_data=data)
+
+
+# The URI of a file uploaded to the Files API, which needs no media type beside it (compiled
+# on first use by `re`, not at import).
+FILES_API_URI = (
+    r"https://(?:[a-z0-9-]+-)?generativelanguage(?:\.sandbox)?\.googleapis\.com/"
+    r"v1(?:beta|alpha|main)?/files/[a-z0-9-]+(?::download(?:\?alt=media)?)?$"
+)
+
+
+def _guess_media_type(uri: str) -> str | None:
+    import mimetypes
+
+    return mimetypes.guess_type(uri)[0]
+
+
+def _media_resolution(
+    value: MediaResolutionInput | None,
+) -> PartMediaResolution | PartMediaResolutionDict | None:
+    """A level (``"MEDIA_RESOLUTION_LOW"`` or the enum member) as a ``PartMediaResolution``;
+    anything else as the Part's constructor takes it."""
+    from gemwire.types import PartMediaResolution, PartMediaResolutionLevel
+
+    if isinstance(value, str):
+        return PartMediaResolution(level=PartMediaResolutionLevel(value))
+    return value

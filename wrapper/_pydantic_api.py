@@ -71,10 +71,17 @@ def copy_model(model: _M, *, update: Mapping[str, Any] | None = None, deep: bool
     return copied
 
 
-def dump_json(model: WireModel, *, indent: int | None = None, **options: Any) -> str:
+def dump_json(
+    model: WireModel, *, indent: int | None = None, ensure_ascii: bool = False, **options: Any
+) -> str:
     """``model`` as JSON text: ``dump(mode="json")``, compact unless ``indent`` is given."""
     separators = (",", ":") if indent is None else None
-    return json.dumps(dump(model, mode="json", **options), indent=indent, separators=separators)
+    return json.dumps(
+        dump(model, mode="json", **options),
+        indent=indent,
+        separators=separators,
+        ensure_ascii=ensure_ascii,
+    )
 
 
 class _Dumper:

@@ -5,10 +5,10 @@ needs: method, path, JSON body, and the per-call HTTP options (timeout, headers,
 ``config.http_options``. ``client.models`` builds a request here and hands it to the transport.
 
 The config is google-genai's flat bag of options; the API nests them. Generation parameters
-(every field ``GenerationConfig`` has) go under ``generationConfig``; ``system_instruction``,
-``safety_settings``, ``tools``, ``tool_config`` and ``cached_content`` go to the top level.
-The split is derived from the generated types, so a field added to the spec is routed
-without a change here.
+(every field ``GenerationConfig`` has) go under ``generationConfig``; the options that
+``GenerateContentRequest`` has (``system_instruction``, ``safety_settings``, ``tools``,
+``service_tier``, ...) go to the top level. The split is derived from the generated types, so
+a field added to the spec is routed without a change here.
 """
 
 from __future__ import annotations
@@ -67,7 +67,13 @@ GENERATION_FIELDS = tuple(
     for f in dataclasses.fields(GenerationConfig)
     if f.name in _CONFIG_FIELDS and f.name not in ("unknown_fields", "response_schema")
 )
-TOP_LEVEL_FIELDS = ("safety_settings", "tools", "tool_config", "cached_content")
+# The config's options that the request body has at its top level (safety settings, tools,
+# service tier, ...): fields of both, but the system instruction, which is built apart.
+TOP_LEVEL_FIELDS = tuple(
+    f.name
+    for f in dataclasses.fields(GenerateContentRequest)
+    if f.name in _CONFIG_FIELDS and f.name not in ("system_instruction", "unknown_fields")
+)
 # What the API takes inline in one request, base64 included; larger media go through the
 # Files API.
 INLINE_LIMIT = 20 * 10**6

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import binascii
 import dataclasses
+import inspect
 import linecache
 import sys
 import threading
@@ -34,11 +35,11 @@ from typing import Any, ClassVar, TypeVar
 
 from gemwire.errors import DecodeError, EncodeError, InvalidResponseError, json_type_name
 
-__all__ = ["OpenEnum", "WireModel", "decode_answer", "decode_base64"]
+__all__ = ["OpenEnum", "WireModel", "decode_answer", "decode_base64", "wire_type"]
 
 _M = TypeVar("_M", bound="WireModel")
 SPECIAL_FLOATS = frozenset({"NaN", "Infinity", "-Infinity"})  # proto3 JSON writes them as strings
-GENERATED_MODULE = "gemwire.types"  # where codegen's classes live (their __init__ only stores)
+GENERATED_MODULE = "gemwire.types"  # where codegen's classes live (built without __init__)
 
 
 class OpenEnum(str, Enum):
@@ -60,6 +61,32 @@ class OpenEnum(str, Enum):
         pseudo._name_ = value
         pseudo._value_ = value
         return pseudo
+
+
+# What dataclasses.fields() keeps of a class's Field objects; @dataclass sets it on each.
+_FIELD = dataclasses._FIELD  # type: ignore[attr-defined]
+
+
+def wire_type(metadata: dict[str, dict[str, Any]]) -> Callable[[type[_M]], type[_M]]:
+    """The decorator of every generated type, in place of ``@dataclass``: it gives a class
+    whose body codegen wrote out (``__slots__``, annotations, ``__init__``) the Field objects of
+    ``dataclasses.fields()``, one per entry of ``metadata`` (field name -> metadata), in
+    order. ``@dataclass`` did the same and more (a second class for the slots, checks of each
+    annotation for ClassVar), at twice the import time of ``gemwire.types``."""
+
+    def decorate(cls: type[_M]) -> type[_M]:
+        annotations = inspect.get_annotations(cls)
+        fields: dict[str, dataclasses.Field[Any]] = {}
+        for name, meta in metadata.items():
+            field = typing.cast("dataclasses.Field[Any]", dataclasses.field(metadata=meta))
+            field.default = None
+            field.name, field.type = name, annotations[name]
+            field._field_type = _FIELD  # type: ignore[attr-defined]
+            fields[name] = field
+        cls.__dataclass_fields__ = fields
+        return cls
+
+    return decorate
 
 
 class WireModel:
@@ -89,15 +116,24 @@ class WireModel:
         mode: str = "python",
         include: Collection[str] | None = None,
         exclude: Collection[str] | None = None,
+        context: Any = None,
         by_alias: bool | None = False,
         exclude_unset: bool = False,
         exclude_defaults: bool = False,
         exclude_none: bool = False,
+        exclude_computed_fields: bool = False,
+        round_trip: bool = False,
+        warnings: bool | str = True,
+        fallback: Callable[[Any], Any] | None = None,
+        serialize_as_any: bool = False,
+        polymorphic_serialization: bool | None = None,
     ) -> dict[str, Any]:
         """A dict of this value, as pydantic's ``model_dump``: Python field names
         (``by_alias=True``: wire names); ``mode="json"``: only JSON values. Every field
         defaults to ``None``, so ``exclude_unset`` and ``exclude_defaults`` drop what
-        ``exclude_none`` drops."""
+        ``exclude_none`` drops. pydantic's serializer options (``context``, ``round_trip``,
+        ``warnings``, ...) are accepted and change nothing: these types have no custom
+        serializers, computed fields or subclass fields for them to act on."""
         from gemwire._pydantic_api import dump
 
         return dump(
@@ -113,19 +149,29 @@ class WireModel:
         self,
         *,
         indent: int | None = None,
+        ensure_ascii: bool = False,
         include: Collection[str] | None = None,
         exclude: Collection[str] | None = None,
+        context: Any = None,
         by_alias: bool | None = False,
         exclude_unset: bool = False,
         exclude_defaults: bool = False,
         exclude_none: bool = False,
+        exclude_computed_fields: bool = False,
+        round_trip: bool = False,
+        warnings: bool | str = True,
+        fallback: Callable[[Any], Any] | None = None,
+        serialize_as_any: bool = False,
+        polymorphic_serialization: bool | None = None,
     ) -> str:
-        """This value as JSON text, as pydantic's ``model_dump_json``."""
+        """This value as JSON text, as pydantic's ``model_dump_json`` (``ensure_ascii``:
+        escape non-ASCII characters; the serializer options as in :meth:`model_dump`)."""
         from gemwire._pydantic_api import dump_json
 
         return dump_json(
             self,
             indent=indent,
+            ensure_ascii=ensure_ascii,
             by_alias=by_alias,
             exclude_none=exclude_none or exclude_unset or exclude_defaults,
             include=include,
@@ -135,6 +181,12 @@ class WireModel:
     def to_json_dict(self) -> dict[str, Any]:
         """``model_dump(mode="json", exclude_none=True)``, as google-genai has it."""
         return self.model_dump(mode="json", exclude_none=True)
+
+    @classmethod
+    def model_construct(cls: type[_M], _fields_set: set[str] | None = None, **values: Any) -> _M:
+        """An instance with these field values, as pydantic's ``model_construct``: the
+        constructor's conversions apply, and there is nothing else to skip."""
+        return cls(**values)
 
     @classmethod
     def model_validate(cls: type[_M], obj: Any) -> _M:
@@ -253,9 +305,13 @@ def _int64_out(value: object) -> str:
 
 def _as_is(cls: type[WireModel], value: object) -> WireModel:
     """A ``cls`` instance where its dict was expected (a config written in Python) is taken
-    as it is; anything else that is not a dict is an error."""
+    as it is, and ``cls`` itself as its empty instance (as google-genai takes
+    ``{"code_execution": types.ToolCodeExecution}``); anything else that is not a dict is an
+    error."""
     if isinstance(value, cls):
         return value
+    if isinstance(value, type) and issubclass(value, cls):
+        return value()
     _bad(value, "an object")
 
 
@@ -586,10 +642,12 @@ def _encoder_source(
     wire_fields: list[dataclasses.Field[Any]], kinds: dict[str, _Kind]
 ) -> list[str]:
     """The source of ``encode(o)``: set fields written under their wire names, then the
-    unknown ones."""
+    unknown ones. Client-side fields (``sdk_http_response``) are left out."""
     lines = ["def encode(o):", "    d = {}"]
     for f in wire_fields:
         key, kind = f.metadata["json"], kinds[f.name]
+        if f.metadata.get("client"):
+            continue
         lines += [
             f"    v = o.{f.name}",
             "    if v is not None:",

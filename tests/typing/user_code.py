@@ -138,3 +138,22 @@ takes_http_options({"timeout": 1.5})  # type: ignore[arg-type]
 takes_retry_options(types.HttpRetryOptions(attempts=3))
 takes_retry_options({"attempts": 3, "http_status_codes": [429, 503]})
 takes_retry_options(types.HttpOptions())  # type: ignore[arg-type]
+
+# constructors: a message or its TypedDict (lists of either), as google-genai's Dict twins
+types.GenerateContentConfig(
+    safety_settings=[
+        {"category": types.HarmCategory.HARM_CATEGORY_HARASSMENT},
+        types.SafetySetting(threshold=types.HarmBlockThreshold.OFF),
+    ],
+    thinking_config={"thinking_budget": 0},
+    tools=(types.Tool(google_search=types.GoogleSearch()),),
+)
+types.Content(role="user", parts=[{"text": "Hi"}, part])
+types.Schema(properties={"name": {"type": types.Type.STRING}})
+types.UserContent(["Describe this", image])
+types.ModelContent("Hello")
+types.Tool(code_execution=types.ToolCodeExecution)  # type: ignore[arg-type]
+types.ModalityTokenCount(tokenCount=3)  # type: ignore[call-arg]
+types.SafetySetting(category="HARM_CATEGORY_HARASSMENT")  # type: ignore[arg-type]
+types.Content(parts=[{"txt": "a misspelled key"}])  # type: ignore[list-item]
+types.Part(inline_data=42)  # type: ignore[arg-type]
