@@ -6,11 +6,11 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 TYPECHECK := $(VENV)/typecheck
 
-.PHONY: help generate check-generated lint typecheck test demo record drift clean bench
+.PHONY: help generate check-generated lint typecheck test demo record drift check-cassettes clean bench
 
 help:
 	@echo "make demo      run the docs-page examples (offline emulator; real API with GEMINI_API_KEY)"
-	@echo "make test      lint, type-check, staleness check of generated/, pytest"
+	@echo "make test      lint, type-check, staleness check of generated/, cassette check, pytest"
 	@echo "make generate  regenerate generated/ from spec/"
 	@echo "make lint      ruff and mypy --strict"
 
@@ -46,7 +46,11 @@ lint: $(INSTALLED) typecheck
 drift: $(INSTALLED)
 	$(BIN)/python codegen/drift.py $(if $(value DRIFT_DISCOVERY),--discovery '$(value DRIFT_DISCOVERY)')
 
-test: lint check-generated drift
+# gemwire's own cassettes through the checker its users run on theirs.
+check-cassettes: $(INSTALLED)
+	$(BIN)/gemwire check-cassettes tests/cassettes
+
+test: lint check-generated drift check-cassettes
 	$(BIN)/pytest
 
 demo: $(INSTALLED)

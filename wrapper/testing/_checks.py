@@ -70,9 +70,8 @@ def check(interaction: Interaction, secrets: Sequence[Secret]) -> Checked:
     if endpoint is not None:
         redact = redacting([secret.value for secret in secrets], patterns=True)
         _check_request(interaction, endpoint, result, redact)
-        sse = query.get("alt") == "sse" or "event-stream" in interaction.response_header(
-            "content-type"
-        )
+        content_type = interaction.response_header("content-type")
+        sse = "event-stream" in content_type if content_type else query.get("alt") == "sse"
         _check_response(interaction, endpoint, result, redact, sse=sse)
     elif method.kind is not None:
         result.notes.append(f"{method.kind} is not in gemwire's spec: not checked")
