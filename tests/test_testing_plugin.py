@@ -188,15 +188,15 @@ def test_wrong_script_arguments_are_argument_errors(gemini: ScriptedGemini) -> N
 
 def test_the_plugin_is_registered_and_inert(tmp_path: Path) -> None:
     """Installed, pytest loads it through its entry point; loading it imports neither the
-    emulator nor vcrpy, and `import gemwire` does not import it."""
+    emulator, vcrpy nor the checker, and `import gemwire` does not import it."""
     probe = (
         "import sys, gemwire; assert 'gemwire.testing' not in sys.modules; "
         "import gemwire.testing.plugin; "
-        "print(sorted(m for m in sys.modules if m.startswith(('vcr', 'gemwire.emulator', "
-        "'gemwire.testing.'))))"
+        "print(sorted(m for m in sys.modules if m.startswith(('vcr', 'yaml', 'jsonschema', "
+        "'gemwire.emulator', 'gemwire.testing._c'))))"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert loaded.stdout.strip() == "['gemwire.testing.plugin']", loaded.stderr
+    assert loaded.stdout.strip() == "[]", loaded.stderr
     (tmp_path / "test_user.py").write_text(
         "def test_it(gemini):\n"
         "    gemini.reply('scripted')\n"

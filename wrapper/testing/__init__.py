@@ -12,21 +12,20 @@
 
 pytest, vcrpy and PyYAML are the user's: nothing here imports vcrpy, and the checker
 imports PyYAML (which vcrpy installs) only to read YAML cassettes. It needs ``jsonschema``
-(``pip install 'gemwire[testing]'`` brings both). The names below load on first use.
+(``pip install 'gemwire[testing]'`` brings both). The checker's names load on first use.
 """
-
-from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
+
+from gemwire.testing._received import ReceivedRequest
+from gemwire.testing._scripted import ScriptedGemini
+from gemwire.testing._vcr import vcr_config
 
 if TYPE_CHECKING:
     from gemwire.testing._cassettes import CassetteError, Interaction
     from gemwire.testing._checker import CassetteReport, check_cassettes
     from gemwire.testing._checks import Checked, Finding
-    from gemwire.testing._received import ReceivedRequest
-    from gemwire.testing._scripted import ScriptedGemini
-    from gemwire.testing._vcr import vcr_config
 
 __all__ = [
     "CassetteError",
@@ -40,25 +39,11 @@ __all__ = [
     "vcr_config",
 ]
 
-_LAZY = {
-    "CassetteError": "gemwire.testing._cassettes",
-    "Interaction": "gemwire.testing._cassettes",
-    "CassetteReport": "gemwire.testing._checker",
-    "check_cassettes": "gemwire.testing._checker",
-    "Checked": "gemwire.testing._checks",
-    "Finding": "gemwire.testing._checks",
-    "ReceivedRequest": "gemwire.testing._received",
-    "ScriptedGemini": "gemwire.testing._scripted",
-    "vcr_config": "gemwire.testing._vcr",
-}
-
 
 def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
+    # The checker loads on first use: the plugin, which every pytest run imports, needs none of it.
+    modules = {"CassetteError": "_cassettes", "Interaction": "_cassettes", "Checked": "_checks"}
+    modules |= {"Finding": "_checks", "CassetteReport": "_checker", "check_cassettes": "_checker"}
+    if name not in modules:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = globals()[name] = getattr(importlib.import_module(_LAZY[name]), name)
-    return value
-
-
-def __dir__() -> list[str]:
-    return list(__all__)
+    return getattr(importlib.import_module(f"gemwire.testing.{modules[name]}"), name)
