@@ -15,7 +15,10 @@ import urllib3
 
 import gemwire as genai
 from gemwire import errors, types
+from gemwire.emulator import Emulator
 from gemwire.testing import ReceivedRequest, ScriptedGemini
+from tests.conftest import ROOT
+from tests.recording import PLANTED_KEY
 
 MODEL = "gemini-2.5-flash"
 
@@ -186,9 +189,9 @@ def test_wrong_script_arguments_are_argument_errors(gemini: ScriptedGemini) -> N
     assert gemini.pending == []
 
 
-def test_the_plugin_is_registered_and_inert(tmp_path: Path) -> None:
-    """Installed, pytest loads it through its entry point; loading it imports neither the
-    emulator, vcrpy nor the checker, and `import gemwire` does not import it."""
+def test_the_plugin_is_inert_until_used() -> None:
+    """Loading it imports neither the emulator, vcrpy nor the checker, and `import gemwire`
+    does not load it."""
     probe = (
         "import sys, gemwire; assert 'gemwire.testing' not in sys.modules; "
         "import gemwire.testing.plugin; "
@@ -197,18 +200,45 @@ def test_the_plugin_is_registered_and_inert(tmp_path: Path) -> None:
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert loaded.stdout.strip() == "[]", loaded.stderr
-    (tmp_path / "test_user.py").write_text(
-        "def test_it(gemini):\n"
-        "    gemini.reply('scripted')\n"
-        "    assert gemini.client.models.generate_content(model='gemini-2.5-flash', "
-        "contents='x').text == 'scripted'\n",
-        encoding="utf-8",
+
+
+def _readme_example() -> str:
+    section = (
+        (ROOT / "README.md").read_text(encoding="utf-8").split("## Testing your application")[1]
     )
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+    return section.split("```python\n")[1].split("```")[0]
+
+
+def test_the_readme_example_records_replays_and_checks(emu: Emulator, tmp_path: Path) -> None:
+    """The README's example file, run as a user would: pytest finds the plugin through its
+    entry point; the recorded test records once (against the emulator standing in for the
+    API), then replays offline; the cassette holds no key and passes the checker."""
+    (tmp_path / "test_summaries.py").write_text(_readme_example(), encoding="utf-8")
+    environ = {k: v for k, v in os.environ.items() if k not in ("GOOGLE_API_KEY", "GEMINI_API_KEY")}
+    pytest_run = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+
+    def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*pytest_run, *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**environ, **env},
+        )
+
+    recorded = run(
+        "--record-mode=once", GEMINI_API_KEY=PLANTED_KEY, GOOGLE_GEMINI_BASE_URL=emu.base_url
+    )
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    assert "5 passed" in recorded.stdout
+    (cassette,) = (tmp_path / "cassettes").rglob("*.yaml")
+    assert PLANTED_KEY not in cassette.read_text(encoding="utf-8")
+    replayed = run(GEMINI_API_KEY="another-key", GOOGLE_GEMINI_BASE_URL="http://127.0.0.1:9")
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    checked = subprocess.run(
+        [sys.executable, "-m", "gemwire.testing", "check-cassettes", str(cassette)],
         capture_output=True,
         text=True,
-        cwd=tmp_path,
+        env={**environ, "GEMINI_API_KEY": PLANTED_KEY},
     )
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert "1 passed" in run.stdout
+    assert checked.returncode == 0, checked.stdout

@@ -14,17 +14,19 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 
 def decompress(body: bytes, encoding: str = "") -> bytes:
-    """``body`` without its ``Content-Encoding`` (gzip or deflate; gzip is also recognised by
-    its magic bytes, since recorders do not always keep the header). Raises ``OSError`` or
-    ``zlib.error`` for a body that claims an encoding it does not have."""
-    encoding = encoding.strip().lower()
-    if encoding == "gzip" or body.startswith(GZIP_MAGIC):
+    """``body`` without its gzip or deflate ``Content-Encoding``. A body without gzip's magic
+    bytes, or one deflate cannot read, is taken as already decompressed (recorders such as
+    vcrpy with requests keep the header of a body they stored decoded); gzip is recognised
+    by its magic bytes even without the header. Raises ``OSError`` or ``EOFError`` for a
+    gzip body that is cut off or corrupt."""
+    if body.startswith(GZIP_MAGIC):
         return gzip.decompress(body)
-    if encoding == "deflate":
-        try:
-            return zlib.decompress(body)
-        except zlib.error:
-            return zlib.decompress(body, -zlib.MAX_WBITS)  # raw deflate, as some servers send
+    if encoding.strip().lower() == "deflate":
+        for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):  # zlib-wrapped, or raw as some send
+            try:
+                return zlib.decompress(body, wbits)
+            except zlib.error:
+                pass
     return body
 
 
@@ -34,8 +36,8 @@ def edit_text(body: bytes, encoding: str, edit: Callable[[str], str]) -> bytes:
     as they were, byte for byte."""
     try:
         plain = decompress(body, encoding)
-    except (OSError, EOFError, zlib.error):  # not what its header says: edit it as it is
-        plain, encoding = body, ""
+    except (OSError, EOFError):  # a corrupt gzip body: edit it as it is
+        plain = body
     text = plain.decode("utf-8", "surrogateescape")
     edited = edit(text)
     if edited == text:
@@ -43,9 +45,9 @@ def edit_text(body: bytes, encoding: str, edit: Callable[[str], str]) -> bytes:
     data = edited.encode("utf-8", "surrogateescape")
     if plain is body:
         return data
-    if encoding.strip().lower() == "deflate":
-        return zlib.compress(data)
-    return gzip.compress(data, mtime=0)
+    if body.startswith(GZIP_MAGIC):
+        return gzip.compress(data, mtime=0)
+    return zlib.compress(data)
 
 
 def text_of(body: bytes) -> str:

@@ -43,7 +43,7 @@ def is_placeholder(value: str) -> bool:
     scheme, _, rest = value.partition(" ")
     if rest and scheme.isalpha():
         value = rest.strip()
-    return value == REDACTED or _PLACEHOLDER.fullmatch(value) is not None
+    return _PLACEHOLDER.fullmatch(value) is not None
 
 
 def credentials(uri: str, headers: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
