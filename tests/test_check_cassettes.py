@@ -119,7 +119,9 @@ def test_a_key_the_server_echoed_is_flagged(emu: Emulator, tmp_path: Path) -> No
 def test_a_key_echoed_in_a_gzip_body_is_flagged(tmp_path: Path, call: Any) -> None:
     path = tmp_path / "gzip.yaml"
     with gzipping_server() as base_url:
-        record(path, call, base_url, filter_headers=["x-goog-api-key"], filter_query_parameters=["key"])
+        record(
+            path, call, base_url, filter_headers=["x-goog-api-key"], filter_query_parameters=["key"]
+        )
     if call is httpx_call:  # stored as it came: gzip, base64 in the file
         assert "!!binary" in path.read_text(encoding="utf-8")
     else:  # stored decoded by vcrpy, under a header that still says gzip

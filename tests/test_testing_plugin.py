@@ -186,6 +186,8 @@ def test_wrong_script_arguments_are_argument_errors(gemini: ScriptedGemini) -> N
         gemini.reply("x", times=0)
     with pytest.raises(errors.ArgumentError, match="chunks"):
         gemini.reply_stream("not a list")
+    with pytest.raises(errors.ArgumentTypeError, match="JSON"):
+        gemini.reply_json({"when": object()})
     assert gemini.pending == []
 
 

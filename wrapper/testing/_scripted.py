@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gemwire.client import Client
-from gemwire.errors import ArgumentError
+from gemwire.errors import ArgumentError, ArgumentTypeError
 from gemwire.testing._endpoints import GENERATE
 from gemwire.testing._received import ReceivedRequest
 
@@ -61,7 +61,11 @@ class ScriptedGemini:
     def reply_json(self, value: Any, *, times: int = 1) -> None:
         """A structured answer: ``value`` as JSON text, as with ``response_schema``
         (``response.parsed`` reads it back)."""
-        self.reply(json.dumps(value), times=times)
+        try:
+            text = json.dumps(value)
+        except (TypeError, ValueError) as error:
+            raise ArgumentTypeError(f"value must be JSON: {error}") from None
+        self.reply(text, times=times)
 
     def reply_stream(self, chunks: Sequence[str], *, times: int = 1) -> None:
         """Stream these text chunks, the last with ``finishReason: STOP`` (the next
