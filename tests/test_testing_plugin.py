@@ -217,7 +217,9 @@ def test_the_readme_example_records_replays_and_checks(emu: Emulator, tmp_path: 
     API), then replays offline; the cassette holds no key and passes the checker."""
     (tmp_path / "test_summaries.py").write_text(_readme_example(), encoding="utf-8")
     environ = {k: v for k, v in os.environ.items() if k not in ("GOOGLE_API_KEY", "GEMINI_API_KEY")}
+    # Without the dev environment's hypothesis plugin, which takes seconds to load.
     pytest_run = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    pytest_run += ["-p", "no:hypothesispytest"]
 
     def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
