@@ -108,7 +108,7 @@ def _interaction(index: int, entry: Mapping[str, Any]) -> Interaction:
     return Interaction(
         index=index,
         method=str(request.get("method", "")).upper(),
-        uri=str(request.get("uri") or request.get("url") or ""),
+        uri=str(request.get("uri") or ""),
         request_headers=_headers(request.get("headers")),
         request_body=_body(request.get("body")),
         status=int(code) if code is not None else None,

@@ -18,12 +18,11 @@ from gemwire.testing._endpoints import ENDPOINTS, Endpoint, method_of
 from gemwire.testing._leaks import Secret, credentials, redacting, secrets_in
 from gemwire.testing._wire import first_difference, unknown_fields
 
-CHECKS = ("request", "response", "unknown-field", "secret")
-
 
 @dataclass(frozen=True)
 class Finding:
-    """Something to fix: ``check`` is one of ``CHECKS``; ``message`` never holds a secret."""
+    """Something to fix: ``check`` is ``request``, ``response``, ``unknown-field`` or
+    ``secret``; ``message`` never holds a secret."""
 
     check: str
     message: str
