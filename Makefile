@@ -6,11 +6,11 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 TYPECHECK := $(VENV)/typecheck
 
-.PHONY: help generate check-generated lint typecheck test demo record drift compat clean bench
+.PHONY: help generate check-generated lint typecheck test demo record drift compat check-cassettes clean bench
 
 help:
 	@echo "make demo      run the docs-page examples (offline emulator; real API with GEMINI_API_KEY)"
-	@echo "make test      lint, type-check, staleness check of generated/, drift, compat, pytest"
+	@echo "make test      lint, type-check, staleness check of generated/, drift, compat, cassette check, pytest"
 	@echo "make generate  regenerate generated/ from spec/"
 	@echo "make lint      ruff and mypy --strict"
 
@@ -51,7 +51,11 @@ drift: $(INSTALLED)
 compat: $(INSTALLED)
 	$(BIN)/python codegen/compat.py
 
-test: lint check-generated drift compat
+# gemwire's own cassettes through the checker its users run on theirs.
+check-cassettes: $(INSTALLED)
+	$(BIN)/gemwire check-cassettes tests/cassettes
+
+test: lint check-generated drift compat check-cassettes
 	$(BIN)/pytest
 
 demo: $(INSTALLED)

@@ -683,6 +683,14 @@ def test_entries_apply_in_order_to_matching_requests(api: Client) -> None:
     assert len(api.sse(ask())) == 3
 
 
+def test_an_entry_can_name_several_kinds(api: Client) -> None:
+    api.emu.push({"status": 503, "kind": ["generateContent", "streamGenerateContent"], "times": 2})
+    assert api.post(COUNT, ask()).status == 200
+    assert api.post(STREAM + "?alt=sse", ask()).status == 503
+    assert api.post(GENERATE, ask()).status == 503
+    assert api.emu.script == []
+
+
 def test_bad_script_entries_are_refused(emu: Emulator) -> None:
     with pytest.raises(ValueError, match="stauts"):
         emu.push({"stauts": 503})
@@ -690,6 +698,10 @@ def test_bad_script_entries_are_refused(emu: Emulator) -> None:
         emu.push({"status": 503}, {"delay": "soon"})
     with pytest.raises(ValueError, match="kind"):
         emu.push({"chunks": 3, "kind": "countTokens"})
+    with pytest.raises(ValueError, match="kind"):
+        emu.push({"chunks": 3, "kind": ["streamGenerateContent", "countTokens"]})
+    with pytest.raises(ValueError, match="kind"):
+        emu.push({"status": 503, "kind": []})
     assert emu.script == []
 
 

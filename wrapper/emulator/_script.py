@@ -6,7 +6,7 @@ Each entry is a JSON object. The first pending entry that matches a request is u
 | key | effect |
 |---|---|
 | `match` | only requests whose path contains this string |
-| `kind` | only this kind of request (`KINDS`: `generateContent`, `embedContent`, `getFile`, ...) |
+| `kind` | only this kind of request (`KINDS`: `generateContent`, `getFile`, ...) or a list |
 | `times` | how many requests the entry applies to (default 1) |
 | `delay` | seconds to wait before answering (combines with every other key) |
 | `status` | answer this HTTP status with a Google error body (`message` overrides its text) |
@@ -122,10 +122,12 @@ class Fault:
         if unknown:
             raise ValueError(f"unknown script keys {unknown}; known: {sorted(_KEYS)}")
         kind = spec.get("kind")
-        if kind is not None and kind not in KINDS:
-            raise ValueError(f"kind must be one of {list(KINDS)}, got {kind!r}")
+        named = [kind] if isinstance(kind, str) else kind
+        known = isinstance(named, list) and named and all(name in KINDS for name in named)
+        if named is not None and not known:
+            raise ValueError(f"kind must be one of {list(KINDS)} or a list of them, got {kind!r}")
         implied = _implied_kinds(spec)
-        if kind is not None and kind not in implied:
+        if named is not None and not set(named) <= implied:
             raise ValueError(f"kind {kind!r} cannot use the keys given (they need {implied})")
         retry = spec.get("retry_delay")
         status = _integer(spec, "status", 100, 599)
@@ -133,7 +135,7 @@ class Fault:
             status = 429
         return cls(
             spec=dict(spec),
-            kinds=frozenset([kind]) if kind else implied,
+            kinds=frozenset(named) if named else implied,
             match=_typed(spec, "match", str),
             times=_integer(spec, "times", 1) or 1,
             delay=_seconds(spec, "delay"),

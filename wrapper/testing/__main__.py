@@ -1,0 +1,7 @@
+"""``python -m gemwire.testing check-cassettes PATH...``: the ``gemwire`` command."""
+
+import sys
+
+from gemwire.testing._cli import main
+
+sys.exit(main())
