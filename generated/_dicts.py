@@ -14,10 +14,13 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from gemwire.types import (
+    BatchState,
     CandidateFinishReason,
     CodeExecutionResultOutcome,
     DynamicRetrievalConfigMode,
     ExecutableCodeLanguage,
+    FileSource,
+    FileState,
     FunctionCallingConfigMode,
     FunctionDeclarationBehavior,
     FunctionResponseScheduling,
@@ -341,6 +344,70 @@ class VoiceConfigDict(TypedDict, total=False):
 
     prebuilt_voice_config: PrebuiltVoiceConfigDict | None
     """Use one of the prebuilt voices."""
+
+
+class VideoFileMetadataDict(TypedDict, total=False):
+    """Facts about an uploaded video found while processing it."""
+
+    video_duration: str | None
+    """Playing time of the video, such as 596s."""
+    video_thumbnail_bytes: bytes | str | None  # or base64 text, as on the wire
+    """A small JPEG still of the video."""
+
+
+class StatusDict(TypedDict, total=False):
+    """An error as Google APIs report it inside a resource: a google.rpc.Code, a message and typed details."""
+
+    code: int | None
+    """The google.rpc.Code number, such as 3 for INVALID_ARGUMENT."""
+    message: str | None
+    """What went wrong, in English."""
+    details: list[dict[str, Any]] | None
+    """Machine-readable details, each a JSON object naming its type in @type."""
+
+
+class CachedContentUsageMetadataDict(TypedDict, total=False):
+    """Size of a cache in tokens."""
+
+    total_token_count: int | None
+    """Tokens the cache holds, billed per hour it lives."""
+
+
+class BatchStatsDict(TypedDict, total=False):
+    """How many requests of a batch there are, and how they fared."""
+
+    request_count: int | None
+    """Requests in the batch."""
+    successful_request_count: int | None
+    """Requests answered."""
+    failed_request_count: int | None
+    """Requests that failed."""
+    pending_request_count: int | None
+    """Requests not yet done."""
+
+
+class OperationDict(TypedDict, total=False):
+    """A long-running job as Google APIs return it: its name, progress metadata, and once done its result or error. A batch job's metadata is a GenerateContentBatch."""
+
+    name: str | None
+    """Resource name of the job, such as batches/ followed by an id."""
+    metadata: dict[str, Any] | None
+    """Progress of the job, a JSON object naming its type in @type."""
+    done: bool | None
+    """Whether the job has finished (with a result or an error)."""
+    error: StatusDict | None
+    """Why the job failed or stopped."""
+    response: dict[str, Any] | None
+    """The result of a finished job, a JSON object naming its type in @type."""
+
+
+class ListOperationsResponseDict(TypedDict, total=False):
+    """One page of batch jobs, each as its Operation."""
+
+    operations: list[OperationDict] | None
+    """The jobs on this page."""
+    next_page_token: str | None
+    """Token of the next page; absent on the last one."""
 
 
 class CountTokensResponseDict(TypedDict, total=False):
@@ -695,6 +762,114 @@ class UrlMetadataDict(TypedDict, total=False):
     """Whether fetching the URL succeeded."""
 
 
+class FileDict(TypedDict, total=False):
+    """A file uploaded through the Files API (or written by the service, such as a batch's results), usable in prompts by its URI for 48 hours."""
+
+    name: str | None
+    """Resource name, files/ followed by up to 40 lowercase letters, digits or dashes; the service picks one when none is asked for."""
+    display_name: str | None
+    """Readable label of up to 512 characters."""
+    mime_type: str | None
+    """IANA media type of the bytes."""
+    size_bytes: int | None
+    """Length of the file in bytes."""
+    create_time: str | None
+    """When the file was made."""
+    update_time: str | None
+    """When the file last changed."""
+    expiration_time: str | None
+    """When the service deletes the file."""
+    sha256_hash: bytes | str | None  # or base64 text, as on the wire
+    """SHA-256 of the bytes: the service sends base64 of the hexadecimal digest text."""
+    uri: str | None
+    """URI to put in a prompt's fileData."""
+    download_uri: str | None
+    """URI to fetch a generated file's bytes from."""
+    state: FileState | None
+    """Whether the file can be used yet."""
+    source: FileSource | None
+    """Where the file came from."""
+    error: StatusDict | None
+    """Why processing failed, when the state is FAILED."""
+    video_metadata: VideoFileMetadataDict | None
+    """What processing learnt about a video."""
+
+
+class ListFilesResponseDict(TypedDict, total=False):
+    """One page of the project's files."""
+
+    files: list[FileDict] | None
+    """The files on this page."""
+    next_page_token: str | None
+    """Token of the next page; absent on the last one."""
+
+
+class UploadFileConfigDict(TypedDict, total=False):
+    """Options of client.files.upload."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    name: str | None
+    """Resource name to ask for (files/NAME or NAME); the service picks one when absent."""
+    mime_type: str | None
+    """IANA media type of the bytes; guessed from a path's name when absent."""
+    display_name: str | None
+    """Readable label of up to 512 characters."""
+
+
+class ListFilesConfigDict(TypedDict, total=False):
+    """Options of client.files.list."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    page_size: int | None
+    """Files a page holds (the service's default is 10, at most 100)."""
+    page_token: str | None
+    """Token of the page to start at."""
+
+
+class UpdateCachedContentConfigDict(TypedDict, total=False):
+    """Options of client.caches.update: the new lifetime."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    ttl: str | None
+    """New lifetime from now, such as 300s."""
+    expire_time: str | None
+    """New time of deletion; instead of ttl."""
+
+
+class ListCachedContentsConfigDict(TypedDict, total=False):
+    """Options of client.caches.list."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    page_size: int | None
+    """Caches a page holds."""
+    page_token: str | None
+    """Token of the page to start at."""
+
+
+class CreateBatchJobConfigDict(TypedDict, total=False):
+    """Options of client.batches.create."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    display_name: str | None
+    """Readable label of the job (one is made up when absent)."""
+
+
+class ListBatchJobsConfigDict(TypedDict, total=False):
+    """Options of client.batches.list."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    page_size: int | None
+    """Jobs a page holds."""
+    page_token: str | None
+    """Token of the page to start at."""
+
+
 class ContentDict(TypedDict, total=False):
     """One conversation turn: an ordered list of parts and the role that produced them."""
 
@@ -800,6 +975,65 @@ class UrlContextMetadataDict(TypedDict, total=False):
 
     url_metadata: list[UrlMetadataDict] | None
     """One entry per URL the tool tried to fetch."""
+
+
+class CachedContentDict(TypedDict, total=False):
+    """Prompt content (turns, system instruction, tools) stored once and reused by later calls through cached_content, until it expires."""
+
+    expire_time: str | None
+    """When the cache is deleted; the service echoes this, never the ttl."""
+    ttl: str | None
+    """Lifetime from now, such as 300s; only sent."""
+    name: str | None
+    """Resource name, cachedContents/ followed by an id."""
+    display_name: str | None
+    """Readable label of up to 128 characters."""
+    model: str | None
+    """The model the cache is for, models/NAME; prompts using it must name the same model."""
+    system_instruction: ContentDict | None
+    """Instructions stored with the cache."""
+    contents: list[ContentDict] | None
+    """The cached turns."""
+    tools: list[ToolDict] | None
+    """Tools stored with the cache."""
+    tool_config: ToolConfigDict | None
+    """Settings of the stored tools."""
+    create_time: str | None
+    """When the cache was made."""
+    update_time: str | None
+    """When the cache last changed."""
+    usage_metadata: CachedContentUsageMetadataDict | None
+    """How many tokens the cache holds."""
+
+
+class ListCachedContentsResponseDict(TypedDict, total=False):
+    """One page of the project's caches."""
+
+    cached_contents: list[CachedContentDict] | None
+    """The caches on this page."""
+    next_page_token: str | None
+    """Token of the next page; absent on the last one."""
+
+
+class CreateCachedContentConfigDict(TypedDict, total=False):
+    """Options of client.caches.create: what to cache, and for how long."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    ttl: str | None
+    """Lifetime from now, such as 300s (the service's default is one hour)."""
+    expire_time: str | None
+    """When the cache is deleted; instead of ttl."""
+    display_name: str | None
+    """Readable label of up to 128 characters."""
+    contents: Any | None
+    """The turns to cache: anything a call's contents take."""
+    system_instruction: Any | None
+    """Instructions to cache: anything a call's system_instruction takes."""
+    tools: list[ToolDict] | None
+    """Tools to cache."""
+    tool_config: ToolConfigDict | None
+    """Settings of the cached tools."""
 
 
 class GenerateContentConfigDict(TypedDict, total=False):
@@ -997,6 +1231,15 @@ class CandidateDict(TypedDict, total=False):
     """URLs fetched by the URL context tool, with their status."""
 
 
+class InlinedRequestDict(TypedDict, total=False):
+    """One request of a batch sent with the job, and free metadata returned with its answer."""
+
+    request: GenerateContentRequestDict | None
+    """The generateContent request."""
+    metadata: dict[str, Any] | None
+    """Free JSON copied to the answer, such as a key to match it by."""
+
+
 class GenerateContentResponseDict(TypedDict, total=False):
     """What the model returns for a generate call, or one chunk of a streamed reply."""
 
@@ -1010,3 +1253,73 @@ class GenerateContentResponseDict(TypedDict, total=False):
     """Model version that produced the reply."""
     response_id: str | None
     """Identifier of this response."""
+
+
+class InlinedRequestsDict(TypedDict, total=False):
+    """The list of requests sent with a batch job."""
+
+    requests: list[InlinedRequestDict] | None
+    """The requests, in order."""
+
+
+class InlinedResponseDict(TypedDict, total=False):
+    """The outcome of one request of a batch: its answer or its error, and the request's metadata."""
+
+    error: StatusDict | None
+    """Why this request failed."""
+    response: GenerateContentResponseDict | None
+    """The answer to this request."""
+    metadata: dict[str, Any] | None
+    """The request's metadata, returned as sent."""
+
+
+class InputConfigDict(TypedDict, total=False):
+    """The requests of a batch: an uploaded JSONL file or a list sent with the job."""
+
+    file_name: str | None
+    """An uploaded file (files/...) of one {key, request} JSON object a line."""
+    requests: InlinedRequestsDict | None
+    """The requests themselves."""
+
+
+class InlinedResponsesDict(TypedDict, total=False):
+    """The list of answers of a batch whose requests were sent with it."""
+
+    inlined_responses: list[InlinedResponseDict] | None
+    """The answers, in request order."""
+
+
+class GenerateContentBatchOutputDict(TypedDict, total=False):
+    """The answers of a finished batch: a generated file or a list."""
+
+    responses_file: str | None
+    """A generated file (files/...) of one {key, response | error} JSON object a line, downloadable through the Files API."""
+    inlined_responses: InlinedResponsesDict | None
+    """The answers, in request order."""
+
+
+class GenerateContentBatchDict(TypedDict, total=False):
+    """A batch job: many generateContent requests run by the service at a lower price, their answers collected inline or in a file. The metadata of the job's Operation."""
+
+    model: str | None
+    """The model that answers every request, models/NAME."""
+    name: str | None
+    """Resource name, batches/ followed by an id."""
+    display_name: str | None
+    """Readable label of up to 128 characters."""
+    input_config: InputConfigDict | None
+    """Where the requests come from."""
+    output: GenerateContentBatchOutputDict | None
+    """Where the answers are, once the job has succeeded."""
+    create_time: str | None
+    """When the job was made."""
+    end_time: str | None
+    """When the job finished."""
+    update_time: str | None
+    """When the job last changed."""
+    batch_stats: BatchStatsDict | None
+    """Counts of requests by outcome."""
+    state: BatchState | None
+    """Where the job is in its life."""
+    priority: int | None
+    """Order among the project's jobs; higher runs first."""
