@@ -14,6 +14,7 @@ from gemwire._sse import MAX_EVENT_BYTES
 from gemwire._transport import MAX_RESPONSE_BYTES, RetryPolicy, Transport
 from gemwire.chats import Chats
 from gemwire.errors import ArgumentError, MissingAPIKeyError
+from gemwire.files import Files
 from gemwire.models import Models
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
@@ -153,6 +154,7 @@ class Client(Closeable):
         )
         self.models = Models(self._transport, self.api_version, validate=validate)
         self.chats = Chats(self.models)
+        self.files = Files(self._transport, self.api_version)
 
     @functools.cached_property
     def aio(self) -> AsyncClient:
