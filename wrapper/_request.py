@@ -87,7 +87,9 @@ class Request(NamedTuple):
     and always has that shape: its names were checked (:func:`model_path`); ``body`` is JSON
     to send, or raw bytes (a chunk of an upload) sent as they are;
     ``timeout`` is in seconds and ``retry_options`` overrides the client's retry policy, both
-    for this call only (``None``: the client's).
+    for this call only (``None``: the client's). ``has_error_field``: the answer is a resource
+    with an ``error`` field of its own (a ``File``, an ``Operation``), which is data, not an
+    error answer.
     """
 
     method: str
@@ -97,6 +99,7 @@ class Request(NamedTuple):
     timeout: float | None = None
     headers: Mapping[str, str] | None = None
     retry_options: HttpRetryOptions | None = None
+    has_error_field: bool = False
 
 
 def generate_content(
@@ -280,11 +283,12 @@ def prepared(
     http_options: HttpOptionsOrDict | None,
     *,
     query: Mapping[str, str] | None = None,
+    has_error_field: bool = False,
 ) -> Request:
     """A request to ``path`` with the per-call options of ``http_options`` (timeout, headers,
     retries); ``path``'s names must have been checked."""
     if http_options is None:  # the common case
-        return Request(method, path, body, query)
+        return Request(method, path, body, query, has_error_field=has_error_field)
     options = as_http_options(http_options)
     return Request(
         method,
@@ -294,6 +298,7 @@ def prepared(
         timeout=timeout_seconds(options),
         headers=options.headers or None,
         retry_options=options.retry_options,
+        has_error_field=has_error_field,
     )
 
 

@@ -176,6 +176,7 @@ class _Call:
     __slots__ = (
         "deadline",
         "end",
+        "has_error_field",
         "headers",
         "method",
         "path",
@@ -199,6 +200,7 @@ class _Call:
         seconds: float,
         end: float | None,
         policy: RetryPolicy,
+        has_error_field: bool = False,
     ) -> None:
         self.method = method
         self.path = path
@@ -209,6 +211,7 @@ class _Call:
         self.seconds = seconds  # the timeout of an attempt (of a wait, in a stream)
         self.end = end  # when the total limit runs out (time.monotonic()), if there is one
         self.policy = policy
+        self.has_error_field = has_error_field  # an `error` in the answer is the resource's
         self.retries = 0
 
     deadline: Deadline  # the current attempt's, made by each attempt
@@ -346,6 +349,7 @@ class Transport:
             seconds=seconds,
             end=None if self.total_timeout is None else time.monotonic() + self.total_timeout,
             policy=self.retry.with_options(request.retry_options),
+            has_error_field=request.has_error_field,
         )
 
     def _retrying(self, call: _Call, attempt: Callable[[_Call], _T]) -> _T:
@@ -376,7 +380,7 @@ class Transport:
             # which may echo the key, and so would the exception's context.
             problem = str(error)
         else:
-            carried = error_in(payload, response.headers)
+            carried = None if call.has_error_field else error_in(payload, response.headers)
             if carried is not None:
                 raise carried
             return payload

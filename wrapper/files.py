@@ -90,7 +90,7 @@ class Files:
     def get(self, *, name: str | File, config: HttpConfig = None) -> File:
         """The file ``name`` (``files/abc``, ``abc``, its URI, or a ``File``)."""
         path = f"{self._api_version}/files/{file_id(name)}"
-        return decode_answer(File, self._send("GET", path, config))
+        return decode_answer(File, self._send("GET", path, config, has_error_field=True))
 
     def delete(self, *, name: str | File, config: HttpConfig = None) -> None:
         """Delete the file ``name`` (``files/abc``, ``abc``, its URI, or a ``File``)."""
@@ -145,21 +145,9 @@ class Files:
         :class:`~gemwire.errors.APITimeoutError` if it is still processing after ``timeout``
         seconds.
         """
-        _arguments.seconds("timeout", timeout)
-        _arguments.seconds("poll_interval", poll_interval)
-        deadline = time.monotonic() + timeout
-        current = self.get(name=name, config=config)
-        while current.state != FileState.ACTIVE:
-            if current.state == FileState.FAILED:
-                reason = current.error.message if current.error else None
-                raise FileFailedError(f"{current.name} failed processing: {reason or 'no reason'}")
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise APITimeoutError(
-                    f"{current.name} is still {current.state} after {timeout:g} s"
-                )
-            time.sleep(min(poll_interval, left))
-            current = self.get(name=name, config=config)
+        deadline = wait_deadline(timeout, poll_interval)
+        while (current := settled(self.get(name=name, config=config), deadline, timeout)) is None:
+            time.sleep(min(poll_interval, max(deadline - time.monotonic(), 0.0)))
         return current
 
     def _send(
@@ -169,9 +157,13 @@ class Files:
         http_options: HttpConfig,
         *,
         query: dict[str, str] | None = None,
+        has_error_field: bool = False,
     ) -> Any:
+        options = _http_options(http_options)
         return self._transport.request(
-            _request.prepared(method, path, None, _http_options(http_options), query=query)
+            _request.prepared(
+                method, path, None, options, query=query, has_error_field=has_error_field
+            )
         )
 
 
@@ -189,6 +181,25 @@ def _http_options(config: HttpConfig) -> Any:
             raise ArgumentTypeError(f"config: has no option {', '.join(map(repr, unknown))}")
         return config.get("http_options", config.get("httpOptions"))
     return getattr(config, "http_options", None)
+
+
+def wait_deadline(timeout: float, poll_interval: float) -> float:
+    """When a wait of ``timeout`` seconds ends (``time.monotonic()``), once both are checked."""
+    _arguments.seconds("poll_interval", poll_interval)
+    return time.monotonic() + _arguments.seconds("timeout", timeout)
+
+
+def settled(file: File, deadline: float, timeout: float) -> File | None:
+    """``file`` if it is ``ACTIVE``, ``None`` while it is processing and time is left; raises
+    :class:`~gemwire.errors.FileFailedError` or :class:`~gemwire.errors.APITimeoutError`."""
+    if file.state == FileState.ACTIVE:
+        return file
+    if file.state == FileState.FAILED:
+        reason = file.error.message if file.error else None
+        raise FileFailedError(f"{file.name} failed processing: {reason or 'no reason given'}")
+    if time.monotonic() >= deadline:
+        raise APITimeoutError(f"{file.name} is still {file.state} after {timeout:g} s")
+    return None
 
 
 def file_id(name: Any, argument: str = "name") -> str:
