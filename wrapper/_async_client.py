@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from gemwire._async_caches import AsyncCaches
 from gemwire._async_chats import AsyncChats
 from gemwire._async_files import AsyncFiles
 from gemwire._async_models import AsyncModels
@@ -43,6 +44,7 @@ class AsyncClient(AsyncCloseable):
         self.models = AsyncModels(client.models, self._workers)
         self.chats = AsyncChats(client.chats, self._workers)
         self.files = AsyncFiles(client.files, self._workers)
+        self.caches = AsyncCaches(client.caches, self._workers)
 
     async def aclose(self) -> None:
         """Close the client's connections and end the worker threads."""

@@ -8,9 +8,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from gemwire._async_pager import AsyncPager
+from gemwire._request import HttpConfig
 from gemwire._upload import Progress
 from gemwire._workers import Workers
-from gemwire.files import Files, FileSource, HttpConfig, settled, wait_deadline
+from gemwire.files import Files, FileSource, settled, wait_deadline
 from gemwire.types import File
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not

@@ -42,12 +42,14 @@ if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need no
     from gemwire.types import GenerateContentConfigOrDict, HttpOptionsOrDict
 
 __all__ = [
+    "HttpConfig",
     "Request",
     "as_config",
     "as_http_options",
     "as_options",
     "count_tokens",
     "generate_content",
+    "http_options_of",
     "prepared",
     "timeout_seconds",
 ]
@@ -173,6 +175,23 @@ def as_options(cls: type[_Options], options: object, name: str) -> _Options:
     if isinstance(options, cls):
         return options
     return _from_dict(cls, options, name)
+
+
+HttpConfig = object
+"""The config of a call with no options but ``http_options`` (google-genai's ``GetFileConfig``,
+``DeleteCachedContentConfig``, ...): such an object, ``{"http_options": ...}``, or ``None``."""
+
+
+def http_options_of(config: HttpConfig) -> Any:
+    """The ``http_options`` of such a config; another key in a dict is refused."""
+    if config is None:
+        return None
+    if isinstance(config, Mapping):
+        unknown = sorted(set(config) - {"http_options", "httpOptions"})
+        if unknown:
+            raise ArgumentTypeError(f"config: has no option {', '.join(map(repr, unknown))}")
+        return config.get("http_options", config.get("httpOptions"))
+    return getattr(config, "http_options", None)
 
 
 def _from_dict(cls: type[_Options], options: object, name: str) -> _Options:

@@ -12,11 +12,12 @@ import io
 import mimetypes
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Union
 
 from gemwire import _arguments, _request
 from gemwire._pager import Pager
+from gemwire._request import HttpConfig
 from gemwire._serde import decode_answer
 from gemwire._transport import Transport
 from gemwire._upload import Progress, upload
@@ -127,7 +128,7 @@ class Files:
         the client's ``max_response_bytes``), without holding them all."""
         path = f"download/{self._api_version}/files/{file_id(file, 'file')}:download"
         request = _request.prepared(
-            "GET", path, None, _http_options(config), query={"alt": "media"}
+            "GET", path, None, _request.http_options_of(config), query={"alt": "media"}
         )
         return self._transport.download(request, limit=limit)
 
@@ -159,28 +160,12 @@ class Files:
         query: dict[str, str] | None = None,
         has_error_field: bool = False,
     ) -> Any:
-        options = _http_options(http_options)
+        options = _request.http_options_of(http_options)
         return self._transport.request(
             _request.prepared(
                 method, path, None, options, query=query, has_error_field=has_error_field
             )
         )
-
-
-HttpConfig = object
-"""A call's config: ``{"http_options": ...}`` or an object with ``http_options`` (google-genai's
-``GetFileConfig``, ``DeleteFileConfig``, ...), or ``None``."""
-
-
-def _http_options(config: HttpConfig) -> Any:
-    if config is None:
-        return None
-    if isinstance(config, Mapping):
-        unknown = sorted(set(config) - {"http_options", "httpOptions"})
-        if unknown:
-            raise ArgumentTypeError(f"config: has no option {', '.join(map(repr, unknown))}")
-        return config.get("http_options", config.get("httpOptions"))
-    return getattr(config, "http_options", None)
 
 
 def wait_deadline(timeout: float, poll_interval: float) -> float:
