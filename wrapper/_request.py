@@ -48,6 +48,7 @@ __all__ = [
     "as_http_options",
     "as_options",
     "count_tokens",
+    "generate_body",
     "generate_content",
     "http_options_of",
     "prepared",
@@ -114,7 +115,7 @@ def generate_content(
     validate: bool = False,
 ) -> Request:
     """A generateContent (or, with ``stream``, a streamGenerateContent over SSE) request."""
-    body = _checked("GenerateContentRequest", _generate_body(contents, config), validate)
+    body = _checked("GenerateContentRequest", generate_body(contents, config), validate)
     method = "streamGenerateContent" if stream else "generateContent"
     return _request(
         f"{api_version}/{model_path(model)}:{method}",
@@ -138,7 +139,7 @@ def count_tokens(
     if config.system_instruction is not None or config.tools is not None:
         body = {
             "generateContentRequest": {
-                **_generate_body(contents, config),
+                **generate_body(contents, config),
                 "model": model_path(model),
             }
         }
@@ -242,7 +243,7 @@ def model_path(model: str) -> str:
     return model if collection else f"models/{model}"
 
 
-def _generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any]:
+def generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any]:
     """The wire JSON of a generateContent request."""
     turns: list[Content] = to_contents(contents)
     generation: dict[str, Any] = {

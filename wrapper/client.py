@@ -12,6 +12,7 @@ from gemwire._closeable import Closeable
 from gemwire._request import as_http_options, timeout_seconds
 from gemwire._sse import MAX_EVENT_BYTES
 from gemwire._transport import MAX_RESPONSE_BYTES, RetryPolicy, Transport
+from gemwire.batches import Batches
 from gemwire.caches import Caches
 from gemwire.chats import Chats
 from gemwire.errors import ArgumentError, MissingAPIKeyError
@@ -157,6 +158,7 @@ class Client(Closeable):
         self.chats = Chats(self.models)
         self.files = Files(self._transport, self.api_version)
         self.caches = Caches(self._transport, self.api_version)
+        self.batches = Batches(self._transport, self.api_version, self.files)
 
     @functools.cached_property
     def aio(self) -> AsyncClient:

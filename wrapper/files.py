@@ -183,7 +183,8 @@ def settled(file: File, deadline: float, timeout: float) -> File | None:
         reason = file.error.message if file.error else None
         raise FileFailedError(f"{file.name} failed processing: {reason or 'no reason given'}")
     if time.monotonic() >= deadline:
-        raise APITimeoutError(f"{file.name} is still {file.state} after {timeout:g} s")
+        state = getattr(file.state, "value", file.state)
+        raise APITimeoutError(f"{file.name} is still {state} after {timeout:g} s")
     return None
 
 
