@@ -356,7 +356,7 @@ class VideoFileMetadataDict(TypedDict, total=False):
 
 
 class StatusDict(TypedDict, total=False):
-    """An error as Google APIs report it inside a resource: a google.rpc.Code, a message and typed details."""
+    """An error inside a resource (google.rpc.Status): code, message, details."""
 
     code: int | None
     """The google.rpc.Code number, such as 3 for INVALID_ARGUMENT."""
@@ -387,7 +387,7 @@ class BatchStatsDict(TypedDict, total=False):
 
 
 class OperationDict(TypedDict, total=False):
-    """A long-running job as Google APIs return it: its name, progress metadata, and once done its result or error. A batch job's metadata is a GenerateContentBatch."""
+    """A long-running job: name, metadata (a batch's), result or error."""
 
     name: str | None
     """Resource name of the job, such as batches/ followed by an id."""
@@ -763,10 +763,10 @@ class UrlMetadataDict(TypedDict, total=False):
 
 
 class FileDict(TypedDict, total=False):
-    """A file uploaded through the Files API (or written by the service, such as a batch's results), usable in prompts by its URI for 48 hours."""
+    """An uploaded or generated file, usable in prompts by its URI for 48 h."""
 
     name: str | None
-    """Resource name, files/ followed by up to 40 lowercase letters, digits or dashes; the service picks one when none is asked for."""
+    """Resource name: files/ and an id of up to 40 characters."""
     display_name: str | None
     """Readable label of up to 512 characters."""
     mime_type: str | None
@@ -978,7 +978,7 @@ class UrlContextMetadataDict(TypedDict, total=False):
 
 
 class CachedContentDict(TypedDict, total=False):
-    """Prompt content (turns, system instruction, tools) stored once and reused by later calls through cached_content, until it expires."""
+    """Turns, system instruction and tools stored for reuse by later calls."""
 
     expire_time: str | None
     """When the cache is deleted; the service echoes this, never the ttl."""
@@ -1263,7 +1263,7 @@ class InlinedRequestsDict(TypedDict, total=False):
 
 
 class InlinedResponseDict(TypedDict, total=False):
-    """The outcome of one request of a batch: its answer or its error, and the request's metadata."""
+    """One request's outcome in a batch: its answer or error, and metadata."""
 
     error: StatusDict | None
     """Why this request failed."""
@@ -1293,13 +1293,13 @@ class GenerateContentBatchOutputDict(TypedDict, total=False):
     """The answers of a finished batch: a generated file or a list."""
 
     responses_file: str | None
-    """A generated file (files/...) of one {key, response | error} JSON object a line, downloadable through the Files API."""
+    """A generated JSONL file (files/...) of {key, response | error} lines."""
     inlined_responses: InlinedResponsesDict | None
     """The answers, in request order."""
 
 
 class GenerateContentBatchDict(TypedDict, total=False):
-    """A batch job: many generateContent requests run by the service at a lower price, their answers collected inline or in a file. The metadata of the job's Operation."""
+    """A batch job of generateContent requests: the metadata of its Operation."""
 
     model: str | None
     """The model that answers every request, models/NAME."""
