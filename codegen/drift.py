@@ -41,6 +41,10 @@ ROOTS = (
     "GenerateContentResponse",
     "CountTokensRequest",
     "CountTokensResponse",
+    "File",
+    "ListFilesResponse",
+    "CachedContent",
+    "ListCachedContentsResponse",
 )
 DISTRIBUTION = "google-ai-generativelanguage"
 MODULE = "google.ai.generativelanguage_v1beta"
@@ -51,6 +55,7 @@ DISCOVERY = "discovery document"
 # types has the kind on the right. Everything else (google.type.LatLng included) is a message.
 WELL_KNOWN = {
     "google.protobuf.Struct": "object",
+    "google.protobuf.Any": "object",  # JSON: the message's fields beside its "@type"
     "google.protobuf.Value": "any",
     "google.protobuf.ListValue": "array",
     "google.protobuf.Duration": "duration",

@@ -18,6 +18,7 @@ from gemwire.types import (
     AspectRatio,
     AudioTranscriptionConfigMode,
     AuthType,
+    BatchState,
     CandidateFinishReason,
     CodeExecutionResultOutcome,
     Delivery,
@@ -738,6 +739,70 @@ class WordInfoDict(TypedDict, total=False):
     """When the word ends, as a duration."""
 
 
+class VideoFileMetadataDict(TypedDict, total=False):
+    """Facts about an uploaded video found while processing it."""
+
+    video_duration: str | None
+    """Playing time of the video, such as 596s."""
+    video_thumbnail_bytes: bytes | str | None  # or base64 text, as on the wire
+    """A small JPEG still of the video."""
+
+
+class StatusDict(TypedDict, total=False):
+    """An error inside a resource (google.rpc.Status): code, message, details."""
+
+    code: int | None
+    """The google.rpc.Code number, such as 3 for INVALID_ARGUMENT."""
+    message: str | None
+    """What went wrong, in English."""
+    details: list[dict[str, Any]] | None
+    """Machine-readable details, each a JSON object naming its type in @type."""
+
+
+class CachedContentUsageMetadataDict(TypedDict, total=False):
+    """Size of a cache in tokens."""
+
+    total_token_count: int | None
+    """Tokens the cache holds, billed per hour it lives."""
+
+
+class BatchStatsDict(TypedDict, total=False):
+    """How many requests of a batch there are, and how they fared."""
+
+    request_count: int | None
+    """Requests in the batch."""
+    successful_request_count: int | None
+    """Requests answered."""
+    failed_request_count: int | None
+    """Requests that failed."""
+    pending_request_count: int | None
+    """Requests not yet done."""
+
+
+class OperationDict(TypedDict, total=False):
+    """A long-running job: name, metadata (a batch's), result or error."""
+
+    name: str | None
+    """Resource name of the job, such as batches/ followed by an id."""
+    metadata: dict[str, Any] | None
+    """Progress of the job, a JSON object naming its type in @type."""
+    done: bool | None
+    """Whether the job has finished (with a result or an error)."""
+    error: StatusDict | None
+    """Why the job failed or stopped."""
+    response: dict[str, Any] | None
+    """The result of a finished job, a JSON object naming its type in @type."""
+
+
+class ListOperationsResponseDict(TypedDict, total=False):
+    """One page of batch jobs, each as its Operation."""
+
+    operations: list[OperationDict] | None
+    """The jobs on this page."""
+    next_page_token: str | None
+    """Token of the next page; absent on the last one."""
+
+
 class CountTokensResponseDict(TypedDict, total=False):
     """Token counts the server reports for a countTokens call."""
 
@@ -970,39 +1035,6 @@ class ExternalApiDict(TypedDict, total=False):
     """URL of the service."""
     simple_search_params: ExternalApiSimpleSearchParamsDict | None
     """Parameters for a simple search service."""
-
-
-class FileDict(TypedDict, total=False):
-    """A file held by the Files API, which parts can refer to by its URI."""
-
-    name: str | None
-    """Resource name, files/ followed by the file's ID."""
-    display_name: str | None
-    """Human-readable name of the file."""
-    mime_type: str | None
-    """Media type of the file."""
-    size_bytes: int | None
-    """Size of the file in bytes."""
-    create_time: str | None
-    """When the file was created."""
-    expiration_time: str | None
-    """When the file will be deleted, if it expires."""
-    update_time: str | None
-    """When the file last changed."""
-    sha256_hash: str | None
-    """SHA-256 digest of the content, base64-encoded."""
-    uri: str | None
-    """URI to refer to the file in a request."""
-    download_uri: str | None
-    """URI to download a file the API generated."""
-    state: FileState | None
-    """Where the file is in its processing."""
-    source: FileSource | None
-    """How the file came to be."""
-    video_metadata: dict[str, Any] | None
-    """Facts about a video file, such as its length."""
-    error: FileStatusDict | None
-    """What went wrong, if processing failed."""
 
 
 class FileSearchDict(TypedDict, total=False):
@@ -1486,6 +1518,114 @@ class VoiceConfigDict(TypedDict, total=False):
     """A voice cloned from a sample."""
     voice: str | None
     """Name of the voice to speak with."""
+
+
+class FileDict(TypedDict, total=False):
+    """An uploaded or generated file, usable in prompts by its URI for 48 h."""
+
+    name: str | None
+    """Resource name: files/ and an id of up to 40 characters."""
+    display_name: str | None
+    """Readable label of up to 512 characters."""
+    mime_type: str | None
+    """IANA media type of the bytes."""
+    size_bytes: int | None
+    """Length of the file in bytes."""
+    create_time: str | None
+    """When the file was made."""
+    update_time: str | None
+    """When the file last changed."""
+    expiration_time: str | None
+    """When the service deletes the file."""
+    sha256_hash: bytes | str | None  # or base64 text, as on the wire
+    """SHA-256 of the bytes: the service sends base64 of the hexadecimal digest text."""
+    uri: str | None
+    """URI to put in a prompt's fileData."""
+    download_uri: str | None
+    """URI to fetch a generated file's bytes from."""
+    state: FileState | None
+    """Whether the file can be used yet."""
+    source: FileSource | None
+    """Where the file came from."""
+    error: StatusDict | None
+    """Why processing failed, when the state is FAILED."""
+    video_metadata: VideoFileMetadataDict | None
+    """What processing learnt about a video."""
+
+
+class ListFilesResponseDict(TypedDict, total=False):
+    """One page of the project's files."""
+
+    files: list[FileDict] | None
+    """The files on this page."""
+    next_page_token: str | None
+    """Token of the next page; absent on the last one."""
+
+
+class UploadFileConfigDict(TypedDict, total=False):
+    """Options of client.files.upload."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    name: str | None
+    """Resource name to ask for (files/NAME or NAME); the service picks one when absent."""
+    mime_type: str | None
+    """IANA media type of the bytes; guessed from a path's name when absent."""
+    display_name: str | None
+    """Readable label of up to 512 characters."""
+
+
+class ListFilesConfigDict(TypedDict, total=False):
+    """Options of client.files.list."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    page_size: int | None
+    """Files a page holds (the service's default is 10, at most 100)."""
+    page_token: str | None
+    """Token of the page to start at."""
+
+
+class UpdateCachedContentConfigDict(TypedDict, total=False):
+    """Options of client.caches.update: the new lifetime."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    ttl: str | None
+    """New lifetime from now, such as 300s."""
+    expire_time: str | None
+    """New time of deletion; instead of ttl."""
+
+
+class ListCachedContentsConfigDict(TypedDict, total=False):
+    """Options of client.caches.list."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    page_size: int | None
+    """Caches a page holds."""
+    page_token: str | None
+    """Token of the page to start at."""
+
+
+class CreateBatchJobConfigDict(TypedDict, total=False):
+    """Options of client.batches.create."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    display_name: str | None
+    """Readable label of the job (one is made up when absent)."""
+
+
+class ListBatchJobsConfigDict(TypedDict, total=False):
+    """Options of client.batches.list."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    page_size: int | None
+    """Jobs a page holds."""
+    page_token: str | None
+    """Token of the page to start at."""
 
 
 class CitationMetadataDict(TypedDict, total=False):
@@ -1998,6 +2138,44 @@ class GroundingAttributionDict(TypedDict, total=False):
     """Text from the source that the attribution is based on."""
 
 
+class CachedContentDict(TypedDict, total=False):
+    """Turns, system instruction and tools stored for reuse by later calls."""
+
+    expire_time: str | None
+    """When the cache is deleted; the service echoes this, never the ttl."""
+    ttl: str | None
+    """Lifetime from now, such as 300s; only sent."""
+    name: str | None
+    """Resource name, cachedContents/ followed by an id."""
+    display_name: str | None
+    """Readable label of up to 128 characters."""
+    model: str | None
+    """The model the cache is for, models/NAME; prompts using it must name the same model."""
+    system_instruction: ContentDict | None
+    """Instructions stored with the cache."""
+    contents: list[ContentDict] | None
+    """The cached turns."""
+    tools: list[ToolDict] | None
+    """Tools stored with the cache."""
+    tool_config: ToolConfigDict | None
+    """Settings of the stored tools."""
+    create_time: str | None
+    """When the cache was made."""
+    update_time: str | None
+    """When the cache last changed."""
+    usage_metadata: CachedContentUsageMetadataDict | None
+    """How many tokens the cache holds."""
+
+
+class ListCachedContentsResponseDict(TypedDict, total=False):
+    """One page of the project's caches."""
+
+    cached_contents: list[CachedContentDict] | None
+    """The caches on this page."""
+    next_page_token: str | None
+    """Token of the next page; absent on the last one."""
+
+
 class GenerateContentRequestDict(TypedDict, total=False):
     """Body of a generateContent or streamGenerateContent call: prompt, tools and settings."""
 
@@ -2084,6 +2262,15 @@ class CandidateDict(TypedDict, total=False):
     """Opaque token to continue an answer that stopped with finish reason CONTINUATION."""
 
 
+class InlinedRequestDict(TypedDict, total=False):
+    """One request of a batch sent with the job, and free metadata returned with its answer."""
+
+    request: GenerateContentRequestDict | None
+    """The generateContent request."""
+    metadata: dict[str, Any] | None
+    """Free JSON copied to the answer, such as a key to match it by."""
+
+
 class GenerateContentResponseDict(TypedDict, total=False):
     """What the model returns for a generate call, or one chunk of a streamed reply."""
 
@@ -2105,6 +2292,76 @@ class GenerateContentResponseDict(TypedDict, total=False):
     """Release stage of the model that answered."""
     automatic_function_calling_history: list[ContentDict] | None
     """Turns that google-genai's automatic function calling added (client-side)."""
+
+
+class InlinedRequestsDict(TypedDict, total=False):
+    """The list of requests sent with a batch job."""
+
+    requests: list[InlinedRequestDict] | None
+    """The requests, in order."""
+
+
+class InlinedResponseDict(TypedDict, total=False):
+    """One request's outcome in a batch: its answer or error, and metadata."""
+
+    error: StatusDict | None
+    """Why this request failed."""
+    response: GenerateContentResponseDict | None
+    """The answer to this request."""
+    metadata: dict[str, Any] | None
+    """The request's metadata, returned as sent."""
+
+
+class InputConfigDict(TypedDict, total=False):
+    """The requests of a batch: an uploaded JSONL file or a list sent with the job."""
+
+    file_name: str | None
+    """An uploaded file (files/...) of one {key, request} JSON object a line."""
+    requests: InlinedRequestsDict | None
+    """The requests themselves."""
+
+
+class InlinedResponsesDict(TypedDict, total=False):
+    """The list of answers of a batch whose requests were sent with it."""
+
+    inlined_responses: list[InlinedResponseDict] | None
+    """The answers, in request order."""
+
+
+class GenerateContentBatchOutputDict(TypedDict, total=False):
+    """The answers of a finished batch: a generated file or a list."""
+
+    responses_file: str | None
+    """A generated JSONL file (files/...) of {key, response | error} lines."""
+    inlined_responses: InlinedResponsesDict | None
+    """The answers, in request order."""
+
+
+class GenerateContentBatchDict(TypedDict, total=False):
+    """A batch job of generateContent requests: the metadata of its Operation."""
+
+    model: str | None
+    """The model that answers every request, models/NAME."""
+    name: str | None
+    """Resource name, batches/ followed by an id."""
+    display_name: str | None
+    """Readable label of up to 128 characters."""
+    input_config: InputConfigDict | None
+    """Where the requests come from."""
+    output: GenerateContentBatchOutputDict | None
+    """Where the answers are, once the job has succeeded."""
+    create_time: str | None
+    """When the job was made."""
+    end_time: str | None
+    """When the job finished."""
+    update_time: str | None
+    """When the job last changed."""
+    batch_stats: BatchStatsDict | None
+    """Counts of requests by outcome."""
+    state: BatchState | None
+    """Where the job is in its life."""
+    priority: int | None
+    """Order among the project's jobs; higher runs first."""
 
 
 ToolCodeExecutionDict = CodeExecutionDict

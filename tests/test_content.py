@@ -85,7 +85,7 @@ def test_a_pil_image_becomes_inline_data_keeping_jpeg(
 def test_a_wrong_item_names_its_path() -> None:
     with pytest.raises(
         TypeError,
-        match=r"^contents\[1\]: expected str, Part, Content, dict or PIL.Image.Image, got int$",
+        match=r"^contents\[1\]: expected str, Part, Content, dict, File or PIL.Image.Image, got int$",
     ):
         to_contents(["a", 3])
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from gemwire._async_batches import AsyncBatches
+from gemwire._async_caches import AsyncCaches
 from gemwire._async_chats import AsyncChats
+from gemwire._async_files import AsyncFiles
 from gemwire._async_models import AsyncModels
 from gemwire._closeable import AsyncCloseable
 from gemwire._transport import POOL_SIZE
@@ -41,6 +44,9 @@ class AsyncClient(AsyncCloseable):
         self._workers = Workers(POOL_SIZE)
         self.models = AsyncModels(client.models, self._workers)
         self.chats = AsyncChats(client.chats, self._workers)
+        self.files = AsyncFiles(client.files, self._workers)
+        self.caches = AsyncCaches(client.caches, self._workers)
+        self.batches = AsyncBatches(client.batches, self._workers)
 
     async def aclose(self) -> None:
         """Close the client's connections and end the worker threads."""

@@ -1,10 +1,10 @@
 """What users pass as ``contents`` -> the ``list[Content]`` the API expects.
 
 Accepted, as google-genai accepts them: a string, a ``Part``, a ``Content``, a wire dict, a
-``PIL.Image.Image``, or a list of those. Consecutive loose items (strings, parts, images,
-part dicts) form one ``user`` turn; a ``Content`` (or a dict with ``role``/``parts``), or a
-list of parts inside the list, is a turn of its own. Pillow is imported only when an image is
-actually passed.
+``PIL.Image.Image``, an uploaded ``File`` (a ``fileData`` part of its URI), or a list of
+those. Consecutive loose items (strings, parts, images, part dicts) form one ``user`` turn; a
+``Content`` (or a dict with ``role``/``parts``), or a list of parts inside the list, is a turn
+of its own. Pillow is imported only when an image is actually passed.
 
 A PIL image is sent as a JPEG if it was read from one and has no alpha channel, else as a
 PNG; modes PNG cannot hold are converted first (alpha kept, deep grayscale as 16 bits). A
@@ -21,12 +21,12 @@ from typing import Any, TypeVar
 
 from gemwire._serde import WireModel
 from gemwire.errors import ArgumentError, ArgumentTypeError, DecodeError, EncodeError
-from gemwire.types import Blob, Content, Part
+from gemwire.types import Blob, Content, File, FileData, Part
 
 __all__ = ["copied", "inline_bytes", "to_content", "to_contents", "to_part"]
 
 _T = TypeVar("_T", bound=WireModel)
-ACCEPTED = "str, Part, Content, dict or PIL.Image.Image"
+ACCEPTED = "str, Part, Content, dict, File or PIL.Image.Image"
 JPEG_MODES = frozenset({"L", "RGB", "CMYK"})
 # Pillow writes these modes to PNG as they are; the others are converted first.
 PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I;16", "I;16B"})
@@ -80,11 +80,15 @@ def to_content(value: Any, *, role: str | None = "user", path: str = "contents")
 
 
 def to_part(value: Any, *, path: str = "contents") -> Part:
-    """Turn one loose item (str, Part, part dict, PIL image) into a ``Part``."""
+    """Turn one loose item (str, Part, part dict, uploaded File, PIL image) into a ``Part``."""
     if isinstance(value, str):
         return Part(text=value)
     if isinstance(value, Part):
         return value
+    if isinstance(value, File):
+        if not value.uri:
+            raise ArgumentError(f"{path}: the File {value.name!r} has no uri; get it again")
+        return Part(file_data=FileData(file_uri=value.uri, mime_type=value.mime_type))
     if isinstance(value, Mapping):
         return _from_dict(Part, value, path)
     if _is_pil_image(value):

@@ -42,24 +42,33 @@ if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need no
     from gemwire.types import GenerateContentConfigOrDict, HttpOptionsOrDict
 
 __all__ = [
+    "HttpConfig",
     "Request",
     "as_config",
     "as_http_options",
+    "as_options",
     "count_tokens",
+    "generate_body",
     "generate_content",
+    "http_options_of",
+    "prepared",
     "timeout_seconds",
 ]
 
 _CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(GenerateContentConfig))
-_Options = TypeVar("_Options", GenerateContentConfig, HttpOptions)
-# The options only the client reads, and the keys a dict of them may hold: Python and wire names.
-_OPTION_NAMES: dict[type[WireModel], frozenset[str | None]] = {
-    cls: frozenset(
-        name for f in dataclasses.fields(cls) for name in (f.name, f.metadata.get("json"))
-    )
-    - {"unknown_fields", None}
-    for cls in (GenerateContentConfig, HttpOptions, HttpRetryOptions)
-}
+_Options = TypeVar("_Options", bound=WireModel)
+
+
+def _option_names(cls: type[WireModel]) -> frozenset[str | None]:
+    """The keys a dict of the options ``cls`` holds (options only the client reads) may have:
+    Python and wire names."""
+    fields = dataclasses.fields(cls)
+    return frozenset(n for f in fields for n in (f.name, f.metadata.get("json"))) - {
+        "unknown_fields",
+        None,
+    }
+
+
 # Fields of both: a field only GenerationConfig has (a spec change not made to the config yet)
 # cannot be set on a config, so it is not looked for there.
 GENERATION_FIELDS = tuple(
@@ -84,18 +93,22 @@ class Request(NamedTuple):
     """One API call, ready for the transport.
 
     ``path`` is relative to the base URL (``v1beta/models/gemini-2.5-flash:generateContent``),
-    and always has that shape: its names were checked (:func:`model_path`);
+    and always has that shape: its names were checked (:func:`model_path`); ``body`` is JSON
+    to send, or raw bytes (a chunk of an upload) sent as they are;
     ``timeout`` is in seconds and ``retry_options`` overrides the client's retry policy, both
-    for this call only (``None``: the client's).
+    for this call only (``None``: the client's). ``has_error_field``: the answer is a resource
+    with an ``error`` field of its own (a ``File``, an ``Operation``), which is data, not an
+    error answer.
     """
 
     method: str
     path: str
-    body: dict[str, Any] | None = None
+    body: dict[str, Any] | bytes | None = None
     query: Mapping[str, str] | None = None
     timeout: float | None = None
     headers: Mapping[str, str] | None = None
     retry_options: HttpRetryOptions | None = None
+    has_error_field: bool = False
 
 
 def generate_content(
@@ -108,7 +121,7 @@ def generate_content(
     validate: bool = False,
 ) -> Request:
     """A generateContent (or, with ``stream``, a streamGenerateContent over SSE) request."""
-    body = _checked("GenerateContentRequest", _generate_body(contents, config), validate)
+    body = _checked("GenerateContentRequest", generate_body(contents, config), validate)
     method = "streamGenerateContent" if stream else "generateContent"
     return _request(
         f"{api_version}/{model_path(model)}:{method}",
@@ -132,7 +145,7 @@ def count_tokens(
     if config.system_instruction is not None or config.tools is not None:
         body = {
             "generateContentRequest": {
-                **_generate_body(contents, config),
+                **generate_body(contents, config),
                 "model": model_path(model),
             }
         }
@@ -161,6 +174,33 @@ def as_http_options(options: HttpOptionsOrDict | None) -> HttpOptions:
     return _from_dict(HttpOptions, options, "http_options")
 
 
+def as_options(cls: type[_Options], options: object, name: str) -> _Options:
+    """Accept the options of another call (``UploadFileConfig``, ``CreateCachedContentConfig``,
+    ...): a ``cls``, a dict of its options (Python or wire names), or ``None``."""
+    if options is None:
+        return cls()
+    if isinstance(options, cls):
+        return options
+    return _from_dict(cls, options, name)
+
+
+HttpConfig = object
+"""The config of a call with no options but ``http_options`` (google-genai's ``GetFileConfig``,
+``DeleteCachedContentConfig``, ...): such an object, ``{"http_options": ...}``, or ``None``."""
+
+
+def http_options_of(config: HttpConfig) -> Any:
+    """The ``http_options`` of such a config; another key in a dict is refused."""
+    if config is None:
+        return None
+    if isinstance(config, Mapping):
+        unknown = sorted(set(config) - {"http_options", "httpOptions"})
+        if unknown:
+            raise ArgumentTypeError(f"config: has no option {', '.join(map(repr, unknown))}")
+        return config.get("http_options", config.get("httpOptions"))
+    return getattr(config, "http_options", None)
+
+
 def _from_dict(cls: type[_Options], options: object, name: str) -> _Options:
     if not isinstance(options, Mapping):
         raise ArgumentTypeError(
@@ -177,7 +217,7 @@ def _from_dict(cls: type[_Options], options: object, name: str) -> _Options:
 def _refuse_unknown_options(options: WireModel, name: str) -> None:
     """Options only the client reads are never sent: a key they do not know is a mistake
     (a typo), not a field the API added."""
-    known = _OPTION_NAMES[type(options)]
+    known = _option_names(type(options))
     kept: dict[str, Any] = getattr(options, "unknown_fields", None) or {}
     unknown = sorted(key for key in kept if key not in known)
     if unknown:
@@ -185,7 +225,7 @@ def _refuse_unknown_options(options: WireModel, name: str) -> None:
         raise ArgumentTypeError(f"{name}: {type(options).__name__} has no option {names}")
     for field in ("http_options", "retry_options"):
         inner = getattr(options, field, None)
-        if isinstance(inner, WireModel) and type(inner) in _OPTION_NAMES:
+        if isinstance(inner, (HttpOptions, HttpRetryOptions)):
             _refuse_unknown_options(inner, f"{name}.{field}")
 
 
@@ -209,7 +249,7 @@ def model_path(model: str) -> str:
     return model if collection else f"models/{model}"
 
 
-def _generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any]:
+def generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any]:
     """The wire JSON of a generateContent request."""
     turns: list[Content] = to_contents(contents)
     generation: dict[str, Any] = {
@@ -259,17 +299,32 @@ def _request(
     *,
     query: Mapping[str, str] | None = None,
 ) -> Request:
+    return prepared("POST", path, body, http_options, query=query)
+
+
+def prepared(
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    http_options: HttpOptionsOrDict | None,
+    *,
+    query: Mapping[str, str] | None = None,
+    has_error_field: bool = False,
+) -> Request:
+    """A request to ``path`` with the per-call options of ``http_options`` (timeout, headers,
+    retries); ``path``'s names must have been checked."""
     if http_options is None:  # the common case
-        return Request("POST", path, body, query)
+        return Request(method, path, body, query, has_error_field=has_error_field)
     options = as_http_options(http_options)
     return Request(
-        "POST",
+        method,
         path,
         body,
         query,
         timeout=timeout_seconds(options),
         headers=options.headers or None,
         retry_options=options.retry_options,
+        has_error_field=has_error_field,
     )
 
 

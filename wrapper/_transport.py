@@ -61,7 +61,7 @@ from gemwire.errors import (
 )
 from gemwire.types import HttpRetryOptions
 
-__all__ = ["POOL_SIZE", "EventStream", "RetryPolicy", "Transport"]
+__all__ = ["POOL_SIZE", "EventStream", "Reply", "RetryPolicy", "Transport"]
 
 logger = logging.getLogger("gemwire")
 
@@ -162,12 +162,21 @@ class RetryPolicy(NamedTuple):
         return self._replace(**changes) if changes else self
 
 
+class Reply(NamedTuple):
+    """An answer with its headers: ``payload`` is its decoded JSON (``None`` for an empty
+    body, as the start of an upload has)."""
+
+    headers: Mapping[str, str]
+    payload: Any
+
+
 class _Call:
     """One logical request: what is sent, under which policy, and the retries spent on it."""
 
     __slots__ = (
         "deadline",
         "end",
+        "has_error_field",
         "headers",
         "method",
         "path",
@@ -191,6 +200,7 @@ class _Call:
         seconds: float,
         end: float | None,
         policy: RetryPolicy,
+        has_error_field: bool = False,
     ) -> None:
         self.method = method
         self.path = path
@@ -201,6 +211,7 @@ class _Call:
         self.seconds = seconds  # the timeout of an attempt (of a wait, in a stream)
         self.end = end  # when the total limit runs out (time.monotonic()), if there is one
         self.policy = policy
+        self.has_error_field = has_error_field  # an `error` in the answer is the resource's
         self.retries = 0
 
     deadline: Deadline  # the current attempt's, made by each attempt
@@ -281,6 +292,29 @@ class Transport:
         call = self._call(request)
         return self._retrying(call, self._answer)
 
+    def exchange(self, request: Request) -> Reply:
+        """Like :meth:`request`, for answers whose headers matter (the upload protocol's) or
+        whose body may be empty."""
+        call = self._call(request)
+        return self._retrying(call, self._reply)
+
+    def download(self, request: Request, *, limit: int | None = None) -> Iterator[bytes]:
+        """Send ``request`` and return its body as it arrives, raw; at most ``limit`` bytes
+        (``None``: ``max_response_bytes``). Failures before the body starts are retried as
+        the policy says; the connection goes back to the pool when the body has been read,
+        and is closed if the iterator is closed early."""
+        call = self._call(request)
+        response = self._retrying(call, self._open)
+        return self._download(call, response, limit)
+
+    def _download(
+        self, call: _Call, response: urllib3.BaseHTTPResponse, limit: int | None
+    ) -> Iterator[bytes]:
+        for chunk in self._body(call, response, "bytes", limit):
+            yield chunk
+            call.deadline.restart()  # each read of a long body gets the timeout anew
+        response.release_conn()
+
     def stream(self, request: Request) -> EventStream:
         """Send ``request`` and return its server-sent events once the status is a success.
 
@@ -304,13 +338,18 @@ class Transport:
             path=path,
             url=self.base_url.removesuffix(self._prefix) + target,
             target=target,
-            payload=None if request.body is None else _json_bytes(request.body),
+            payload=(
+                request.body
+                if request.body is None or isinstance(request.body, bytes)
+                else _json_bytes(request.body)
+            ),
             headers=(
                 {**self._headers, **_lower(request.headers)} if request.headers else self._headers
             ),
             seconds=seconds,
             end=None if self.total_timeout is None else time.monotonic() + self.total_timeout,
             policy=self.retry.with_options(request.retry_options),
+            has_error_field=request.has_error_field,
         )
 
     def _retrying(self, call: _Call, attempt: Callable[[_Call], _T]) -> _T:
@@ -321,9 +360,19 @@ class Transport:
             except GemwireError as failure:
                 self._back_off(call, failure)
 
+    def _reply(self, call: _Call) -> Reply:
+        """One attempt of a unary call whose headers are wanted, or whose body may be empty."""
+        response, body = self._attempt(call)
+        payload = self._decoded(call, response, body) if body else None
+        return Reply(response.headers, payload)
+
     def _answer(self, call: _Call) -> Any:
         """One attempt of a unary call: its JSON answer (an error object in it raises)."""
         response, body = self._attempt(call)
+        return self._decoded(call, response, body)
+
+    def _decoded(self, call: _Call, response: urllib3.BaseHTTPResponse, body: bytes) -> Any:
+        """The JSON of an answer's ``body`` (an error object in it raises)."""
         try:
             payload = json.loads(body)
         except (ValueError, RecursionError) as error:
@@ -331,7 +380,7 @@ class Transport:
             # which may echo the key, and so would the exception's context.
             problem = str(error)
         else:
-            carried = error_in(payload, response.headers)
+            carried = None if call.has_error_field else error_in(payload, response.headers)
             if carried is not None:
                 raise carried
             return payload
@@ -429,20 +478,25 @@ class Transport:
         return body
 
     def _body(
-        self, call: _Call, response: urllib3.BaseHTTPResponse, waiting: str
+        self,
+        call: _Call,
+        response: urllib3.BaseHTTPResponse,
+        waiting: str,
+        limit: int | None = None,
     ) -> Iterator[bytes]:
-        """The body of ``response`` as it arrives (decompressed, at most the size limit, each
-        read within the deadline); a failure becomes a gemwire error ("no ``waiting`` within
-        the timeout") and closes the connection."""
+        """The body of ``response`` as it arrives (decompressed, at most ``limit`` bytes, by
+        default the size limit, each read within the deadline); a failure becomes a gemwire
+        error ("no ``waiting`` within the timeout") and closes the connection."""
         what = f"the answer to {call.method} {call.path}"
+        limit = self.max_response_bytes if limit is None else limit
         size = 0
         try:
             while chunk := response.read1(READ_SIZE):
                 size += len(chunk)
-                if size > self.max_response_bytes:
+                if size > limit:
                     raise ResponseTooLargeError(
-                        f"{what} is larger than the limit of {self.max_response_bytes} bytes "
-                        "(max_response_bytes)"
+                        f"{what} is larger than the limit of {limit} bytes"
+                        + (" (max_response_bytes)" if limit == self.max_response_bytes else "")
                     )
                 yield chunk
             return

@@ -12,8 +12,11 @@ from gemwire._closeable import Closeable
 from gemwire._request import as_http_options, timeout_seconds
 from gemwire._sse import MAX_EVENT_BYTES
 from gemwire._transport import MAX_RESPONSE_BYTES, RetryPolicy, Transport
+from gemwire.batches import Batches
+from gemwire.caches import Caches
 from gemwire.chats import Chats
 from gemwire.errors import ArgumentError, MissingAPIKeyError
+from gemwire.files import Files
 from gemwire.models import Models
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
@@ -153,6 +156,9 @@ class Client(Closeable):
         )
         self.models = Models(self._transport, self.api_version, validate=validate)
         self.chats = Chats(self.models)
+        self.files = Files(self._transport, self.api_version)
+        self.caches = Caches(self._transport, self.api_version)
+        self.batches = Batches(self._transport, self.api_version, self.files)
 
     @functools.cached_property
     def aio(self) -> AsyncClient:

@@ -37,6 +37,7 @@ __all__ = [
     "ClientError",
     "DecodeError",
     "EncodeError",
+    "FileFailedError",
     "GemwireError",
     "IncompleteStreamError",
     "InvalidResponseError",
@@ -213,6 +214,10 @@ class InvalidResponseError(GemwireError):
 class ResponseTooLargeError(InvalidResponseError):
     """An answer, or one event of a stream, is larger than the client's limit
     (``max_response_bytes``, ``max_event_bytes``), counted after decompression. Not retried."""
+
+
+class FileFailedError(GemwireError):
+    """An uploaded file's processing failed (its state is ``FAILED``): it cannot be used."""
 
 
 class ArgumentError(GemwireError, ValueError):
