@@ -52,6 +52,145 @@ class HttpRetryOptions(WireModel):
 
 
 @dataclass(slots=True, init=False, repr=False, eq=False)
+class AutomaticFunctionCallingConfig(WireModel):
+    """Client-side settings of the loop that runs the Python functions given as tools and sends their results back."""
+
+    disable: bool | None = field(default=None, metadata={"json": "disable"})
+    """Leave the model's function calls to the caller instead of running them."""
+    maximum_remote_calls: int | None = field(default=None, metadata={"json": "maximumRemoteCalls"})
+    """Most requests one call may send to the model while running functions (default 10; 0 or less turns the loop off)."""
+    ignore_call_history: bool | None = field(default=None, metadata={"json": "ignoreCallHistory"})
+    """Leave automaticFunctionCallingHistory unset on the final response."""
+    unknown_fields: dict[str, Any] | None = field(
+        default=None, repr=False, metadata={"unknown": True}
+    )
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        disable: bool | None = None,
+        maximum_remote_calls: int | None = None,
+        ignore_call_history: bool | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.disable = disable
+        self.maximum_remote_calls = maximum_remote_calls
+        self.ignore_call_history = ignore_call_history
+        self.unknown_fields = unknown_fields
+
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
+class ContentEmbedding(WireModel):
+    """The embedding vector of one content."""
+
+    values: list[float] | None = field(default=None, metadata={"json": "values"})
+    """Components of the vector."""
+    unknown_fields: dict[str, Any] | None = field(
+        default=None, repr=False, metadata={"unknown": True}
+    )
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        values: list[float] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.values = values
+        self.unknown_fields = unknown_fields
+
+
+class TaskType(OpenEnum):
+    """What an embedding will be used for, which tunes the vector to that use."""
+
+    TASK_TYPE_UNSPECIFIED = "TASK_TYPE_UNSPECIFIED"
+    RETRIEVAL_QUERY = "RETRIEVAL_QUERY"
+    RETRIEVAL_DOCUMENT = "RETRIEVAL_DOCUMENT"
+    SEMANTIC_SIMILARITY = "SEMANTIC_SIMILARITY"
+    CLASSIFICATION = "CLASSIFICATION"
+    CLUSTERING = "CLUSTERING"
+    QUESTION_ANSWERING = "QUESTION_ANSWERING"
+    FACT_VERIFICATION = "FACT_VERIFICATION"
+    CODE_RETRIEVAL_QUERY = "CODE_RETRIEVAL_QUERY"
+
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
+class Model(WireModel):
+    """A model the API serves: its name, limits, default sampling settings and methods."""
+
+    name: str | None = field(default=None, metadata={"json": "name"})
+    """Resource name, such as models/gemini-2.5-flash."""
+    base_model_id: str | None = field(default=None, metadata={"json": "baseModelId"})
+    """Name of the base model, without the version."""
+    version: str | None = field(default=None, metadata={"json": "version"})
+    """Version of the model, such as 001."""
+    display_name: str | None = field(default=None, metadata={"json": "displayName"})
+    """Name for people, such as Gemini 2.5 Flash."""
+    description: str | None = field(default=None, metadata={"json": "description"})
+    """A short description of the model."""
+    input_token_limit: int | None = field(default=None, metadata={"json": "inputTokenLimit"})
+    """Most tokens the model takes as input."""
+    output_token_limit: int | None = field(default=None, metadata={"json": "outputTokenLimit"})
+    """Most tokens the model writes in one answer."""
+    supported_generation_methods: list[str] | None = field(
+        default=None, metadata={"json": "supportedGenerationMethods"}
+    )
+    """API methods the model answers, such as generateContent or embedContent."""
+    temperature: float | None = field(default=None, metadata={"json": "temperature"})
+    """Default sampling temperature."""
+    max_temperature: float | None = field(default=None, metadata={"json": "maxTemperature"})
+    """Highest temperature the model accepts."""
+    top_p: float | None = field(default=None, metadata={"json": "topP"})
+    """Default nucleus sampling probability."""
+    top_k: int | None = field(default=None, metadata={"json": "topK"})
+    """Default number of most likely tokens sampled from."""
+    thinking: bool | None = field(default=None, metadata={"json": "thinking"})
+    """Whether the model can think before answering."""
+    model_stage: str | None = field(default=None, metadata={"json": "modelStage"})
+    """Release stage of the model, such as UNSTABLE_EXPERIMENTAL."""
+    unknown_fields: dict[str, Any] | None = field(
+        default=None, repr=False, metadata={"unknown": True}
+    )
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        base_model_id: str | None = None,
+        version: str | None = None,
+        display_name: str | None = None,
+        description: str | None = None,
+        input_token_limit: int | None = None,
+        output_token_limit: int | None = None,
+        supported_generation_methods: list[str] | None = None,
+        temperature: float | None = None,
+        max_temperature: float | None = None,
+        top_p: float | None = None,
+        top_k: int | None = None,
+        thinking: bool | None = None,
+        model_stage: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.base_model_id = base_model_id
+        self.version = version
+        self.display_name = display_name
+        self.description = description
+        self.input_token_limit = input_token_limit
+        self.output_token_limit = output_token_limit
+        self.supported_generation_methods = supported_generation_methods
+        self.temperature = temperature
+        self.max_temperature = max_temperature
+        self.top_p = top_p
+        self.top_k = top_k
+        self.thinking = thinking
+        self.model_stage = model_stage
+        self.unknown_fields = unknown_fields
+
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class AttributionSourceIdGroundingPassageId(WireModel):
     """Points at a part of a grounding passage supplied inline in the request."""
 
@@ -1172,6 +1311,130 @@ class HttpOptions(WireModel):
 
 
 @dataclass(slots=True, init=False, repr=False, eq=False)
+class EmbedContentConfig(WireModel):
+    """Client-side options of an embedding call, applied to every content embedded."""
+
+    http_options: HttpOptions | None = field(default=None, metadata={"json": "httpOptions"})
+    """HTTP settings that override the client's for this call."""
+    task_type: str | None = field(default=None, metadata={"json": "taskType"})
+    """What the vectors will be used for, such as RETRIEVAL_DOCUMENT (a TaskType value)."""
+    title: str | None = field(default=None, metadata={"json": "title"})
+    """Title of the text; only meaningful with task type RETRIEVAL_DOCUMENT."""
+    output_dimensionality: int | None = field(
+        default=None, metadata={"json": "outputDimensionality"}
+    )
+    """Keep only this many leading dimensions of each vector."""
+    unknown_fields: dict[str, Any] | None = field(
+        default=None, repr=False, metadata={"unknown": True}
+    )
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        http_options: HttpOptions | None = None,
+        task_type: str | None = None,
+        title: str | None = None,
+        output_dimensionality: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.http_options = http_options
+        self.task_type = task_type
+        self.title = title
+        self.output_dimensionality = output_dimensionality
+        self.unknown_fields = unknown_fields
+
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
+class ListModelsConfig(WireModel):
+    """Client-side options of listing models: page size, where to start, which collection."""
+
+    http_options: HttpOptions | None = field(default=None, metadata={"json": "httpOptions"})
+    """HTTP settings that override the client's for this call."""
+    page_size: int | None = field(default=None, metadata={"json": "pageSize"})
+    """Most models per page the server should send."""
+    page_token: str | None = field(default=None, metadata={"json": "pageToken"})
+    """Opaque token of the page to start from, from an earlier page."""
+    filter: str | None = field(default=None, metadata={"json": "filter"})
+    """Filter expression passed to the server as it is."""
+    query_base: bool | None = field(default=None, metadata={"json": "queryBase"})
+    """List the base models (true, the default) or your tuned models (false)."""
+    unknown_fields: dict[str, Any] | None = field(
+        default=None, repr=False, metadata={"unknown": True}
+    )
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        http_options: HttpOptions | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        filter: str | None = None,
+        query_base: bool | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.http_options = http_options
+        self.page_size = page_size
+        self.page_token = page_token
+        self.filter = filter
+        self.query_base = query_base
+        self.unknown_fields = unknown_fields
+
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
+class EmbedContentResponseUsageMetadata(WireModel):
+    """Token counts of an embedding call."""
+
+    prompt_token_count: int | None = field(default=None, metadata={"json": "promptTokenCount"})
+    """Number of tokens of all the contents embedded."""
+    prompt_token_details: list[ModalityTokenCount] | None = field(
+        default=None, metadata={"json": "promptTokenDetails"}
+    )
+    """Those tokens split by modality (the service's singular spelling)."""
+    unknown_fields: dict[str, Any] | None = field(
+        default=None, repr=False, metadata={"unknown": True}
+    )
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        prompt_token_count: int | None = None,
+        prompt_token_details: list[ModalityTokenCount] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.prompt_token_count = prompt_token_count
+        self.prompt_token_details = prompt_token_details
+        self.unknown_fields = unknown_fields
+
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
+class ListModelsResponse(WireModel):
+    """One page of the model list."""
+
+    models: list[Model] | None = field(default=None, metadata={"json": "models"})
+    """Models on this page."""
+    next_page_token: str | None = field(default=None, metadata={"json": "nextPageToken"})
+    """Opaque token of the next page; absent on the last one."""
+    unknown_fields: dict[str, Any] | None = field(
+        default=None, repr=False, metadata={"unknown": True}
+    )
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        models: list[Model] | None = None,
+        next_page_token: str | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.models = models
+        self.next_page_token = next_page_token
+        self.unknown_fields = unknown_fields
+
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class AttributionSourceId(WireModel):
     """Identifies the source passage or chunk behind a grounding attribution."""
 
@@ -2058,6 +2321,37 @@ class UrlMetadata(WireModel):
 
 
 @dataclass(slots=True, init=False, repr=False, eq=False)
+class EmbedContentResponse(WireModel):
+    """Vectors the server returns for an embedding call; gemwire reads embedContent and batchEmbedContents answers into it."""
+
+    embeddings: list[ContentEmbedding] | None = field(default=None, metadata={"json": "embeddings"})
+    """One vector per content, in request order (batchEmbedContents)."""
+    embedding: ContentEmbedding | None = field(default=None, metadata={"json": "embedding"})
+    """The vector of the one content of an embedContent call."""
+    usage_metadata: EmbedContentResponseUsageMetadata | None = field(
+        default=None, metadata={"json": "usageMetadata"}
+    )
+    """Tokens the embedded contents counted."""
+    unknown_fields: dict[str, Any] | None = field(
+        default=None, repr=False, metadata={"unknown": True}
+    )
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        embeddings: list[ContentEmbedding] | None = None,
+        embedding: ContentEmbedding | None = None,
+        usage_metadata: EmbedContentResponseUsageMetadata | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.embeddings = embeddings
+        self.embedding = embedding
+        self.usage_metadata = usage_metadata
+        self.unknown_fields = unknown_fields
+
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Content(WireModel):
     """One conversation turn: an ordered list of parts and the role that produced them."""
 
@@ -2420,6 +2714,10 @@ class GenerateContentConfig(WireModel):
     """Tools the model may use to produce its reply."""
     tool_config: ToolConfig | None = field(default=None, metadata={"json": "toolConfig"})
     """Settings for the tools given in the request."""
+    automatic_function_calling: AutomaticFunctionCallingConfig | None = field(
+        default=None, metadata={"json": "automaticFunctionCalling"}
+    )
+    """Settings of the loop that runs the Python functions among the tools."""
     cached_content: str | None = field(default=None, metadata={"json": "cachedContent"})
     """Name of cached content to use as prompt context (cachedContents/...)."""
     unknown_fields: dict[str, Any] | None = field(
@@ -2456,6 +2754,7 @@ class GenerateContentConfig(WireModel):
         safety_settings: list[SafetySetting] | None = None,
         tools: list[Tool] | None = None,
         tool_config: ToolConfig | None = None,
+        automatic_function_calling: AutomaticFunctionCallingConfig | None = None,
         cached_content: str | None = None,
         unknown_fields: dict[str, Any] | None = None,
     ) -> None:
@@ -2485,7 +2784,72 @@ class GenerateContentConfig(WireModel):
         self.safety_settings = safety_settings
         self.tools = tools
         self.tool_config = tool_config
+        self.automatic_function_calling = automatic_function_calling
         self.cached_content = cached_content
+        self.unknown_fields = unknown_fields
+
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
+class EmbedContentRequest(WireModel):
+    """One content to turn into an embedding vector, with how the vector will be used."""
+
+    model: str | None = field(default=None, metadata={"json": "model"})
+    """Embedding model, as a resource name such as models/gemini-embedding-001."""
+    content: Content | None = field(default=None, metadata={"json": "content"})
+    """Content to embed; all of its parts make one vector."""
+    task_type: TaskType | None = field(default=None, metadata={"json": "taskType"})
+    """What the vector will be used for."""
+    title: str | None = field(default=None, metadata={"json": "title"})
+    """Title of the text, for the RETRIEVAL_DOCUMENT task type."""
+    output_dimensionality: int | None = field(
+        default=None, metadata={"json": "outputDimensionality"}
+    )
+    """Number of leading dimensions to keep in the vector."""
+    unknown_fields: dict[str, Any] | None = field(
+        default=None, repr=False, metadata={"unknown": True}
+    )
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        content: Content | None = None,
+        task_type: TaskType | None = None,
+        title: str | None = None,
+        output_dimensionality: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.model = model
+        self.content = content
+        self.task_type = task_type
+        self.title = title
+        self.output_dimensionality = output_dimensionality
+        self.unknown_fields = unknown_fields
+
+
+@dataclass(slots=True, init=False, repr=False, eq=False)
+class BatchEmbedContentsRequest(WireModel):
+    """Body of a batchEmbedContents call: several contents embedded in one request."""
+
+    model: str | None = field(default=None, metadata={"json": "model"})
+    """Embedding model the requests use (each also names it)."""
+    requests: list[EmbedContentRequest] | None = field(default=None, metadata={"json": "requests"})
+    """One request per content, each giving one vector back."""
+    unknown_fields: dict[str, Any] | None = field(
+        default=None, repr=False, metadata={"unknown": True}
+    )
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        requests: list[EmbedContentRequest] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.model = model
+        self.requests = requests
         self.unknown_fields = unknown_fields
 
 
@@ -2865,6 +3229,10 @@ class GenerateContentResponse(GenerateContentResponseMixin):
     """Model version that produced the reply."""
     response_id: str | None = field(default=None, metadata={"json": "responseId"})
     """Identifier of this response."""
+    automatic_function_calling_history: list[Content] | None = field(
+        default=None, metadata={"json": "automaticFunctionCallingHistory"}
+    )
+    """The turns of the function-calling loop that led to this response: the input, then each call turn and each result turn."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )
@@ -2878,6 +3246,7 @@ class GenerateContentResponse(GenerateContentResponseMixin):
         usage_metadata: GenerateContentResponseUsageMetadata | None = None,
         model_version: str | None = None,
         response_id: str | None = None,
+        automatic_function_calling_history: list[Content] | None = None,
         unknown_fields: dict[str, Any] | None = None,
     ) -> None:
         self.candidates = candidates
@@ -2885,6 +3254,7 @@ class GenerateContentResponse(GenerateContentResponseMixin):
         self.usage_metadata = usage_metadata
         self.model_version = model_version
         self.response_id = response_id
+        self.automatic_function_calling_history = automatic_function_calling_history
         self.unknown_fields = unknown_fields
 
 
@@ -2906,6 +3276,8 @@ if TYPE_CHECKING:
         AttributionSourceIdDict,
         AttributionSourceIdGroundingPassageIdDict,
         AttributionSourceIdSemanticRetrieverChunkDict,
+        AutomaticFunctionCallingConfigDict,
+        BatchEmbedContentsRequestDict,
         BlobDict,
         CandidateDict,
         CitationMetadataDict,
@@ -2913,10 +3285,15 @@ if TYPE_CHECKING:
         CodeExecutionDict,
         CodeExecutionResultDict,
         ContentDict,
+        ContentEmbeddingDict,
         CountTokensRequestDict,
         CountTokensResponseDict,
         CustomMetadataDict,
         DynamicRetrievalConfigDict,
+        EmbedContentConfigDict,
+        EmbedContentRequestDict,
+        EmbedContentResponseDict,
+        EmbedContentResponseUsageMetadataDict,
         ExecutableCodeDict,
         FileDataDict,
         FileSearchDict,
@@ -2951,10 +3328,13 @@ if TYPE_CHECKING:
         ImageConfigDict,
         IntervalDict,
         LatLngDict,
+        ListModelsConfigDict,
+        ListModelsResponseDict,
         LogprobsResultCandidateDict,
         LogprobsResultDict,
         LogprobsResultTopCandidatesDict,
         ModalityTokenCountDict,
+        ModelDict,
         MultiSpeakerVoiceConfigDict,
         PartDict,
         PrebuiltVoiceConfigDict,
@@ -2987,6 +3367,8 @@ else:
         "AttributionSourceIdDict": "gemwire.types._dicts",
         "AttributionSourceIdGroundingPassageIdDict": "gemwire.types._dicts",
         "AttributionSourceIdSemanticRetrieverChunkDict": "gemwire.types._dicts",
+        "AutomaticFunctionCallingConfigDict": "gemwire.types._dicts",
+        "BatchEmbedContentsRequestDict": "gemwire.types._dicts",
         "BlobDict": "gemwire.types._dicts",
         "CandidateDict": "gemwire.types._dicts",
         "CitationMetadataDict": "gemwire.types._dicts",
@@ -2994,10 +3376,15 @@ else:
         "CodeExecutionDict": "gemwire.types._dicts",
         "CodeExecutionResultDict": "gemwire.types._dicts",
         "ContentDict": "gemwire.types._dicts",
+        "ContentEmbeddingDict": "gemwire.types._dicts",
         "CountTokensRequestDict": "gemwire.types._dicts",
         "CountTokensResponseDict": "gemwire.types._dicts",
         "CustomMetadataDict": "gemwire.types._dicts",
         "DynamicRetrievalConfigDict": "gemwire.types._dicts",
+        "EmbedContentConfigDict": "gemwire.types._dicts",
+        "EmbedContentRequestDict": "gemwire.types._dicts",
+        "EmbedContentResponseDict": "gemwire.types._dicts",
+        "EmbedContentResponseUsageMetadataDict": "gemwire.types._dicts",
         "ExecutableCodeDict": "gemwire.types._dicts",
         "FileDataDict": "gemwire.types._dicts",
         "FileSearchDict": "gemwire.types._dicts",
@@ -3032,10 +3419,13 @@ else:
         "ImageConfigDict": "gemwire.types._dicts",
         "IntervalDict": "gemwire.types._dicts",
         "LatLngDict": "gemwire.types._dicts",
+        "ListModelsConfigDict": "gemwire.types._dicts",
+        "ListModelsResponseDict": "gemwire.types._dicts",
         "LogprobsResultCandidateDict": "gemwire.types._dicts",
         "LogprobsResultDict": "gemwire.types._dicts",
         "LogprobsResultTopCandidatesDict": "gemwire.types._dicts",
         "ModalityTokenCountDict": "gemwire.types._dicts",
+        "ModelDict": "gemwire.types._dicts",
         "MultiSpeakerVoiceConfigDict": "gemwire.types._dicts",
         "PartDict": "gemwire.types._dicts",
         "PrebuiltVoiceConfigDict": "gemwire.types._dicts",
@@ -3094,6 +3484,10 @@ __all__ = [
     "AttributionSourceIdGroundingPassageIdDict",
     "AttributionSourceIdSemanticRetrieverChunk",
     "AttributionSourceIdSemanticRetrieverChunkDict",
+    "AutomaticFunctionCallingConfig",
+    "AutomaticFunctionCallingConfigDict",
+    "BatchEmbedContentsRequest",
+    "BatchEmbedContentsRequestDict",
     "Behavior",
     "Blob",
     "BlobDict",
@@ -3112,6 +3506,8 @@ __all__ = [
     "CodeExecutionResultOutcome",
     "Content",
     "ContentDict",
+    "ContentEmbedding",
+    "ContentEmbeddingDict",
     "ContentListUnion",
     "ContentListUnionDict",
     "ContentUnion",
@@ -3125,6 +3521,14 @@ __all__ = [
     "DynamicRetrievalConfig",
     "DynamicRetrievalConfigDict",
     "DynamicRetrievalConfigMode",
+    "EmbedContentConfig",
+    "EmbedContentConfigDict",
+    "EmbedContentRequest",
+    "EmbedContentRequestDict",
+    "EmbedContentResponse",
+    "EmbedContentResponseDict",
+    "EmbedContentResponseUsageMetadata",
+    "EmbedContentResponseUsageMetadataDict",
     "Environment",
     "ExecutableCode",
     "ExecutableCodeDict",
@@ -3209,6 +3613,10 @@ __all__ = [
     "Language",
     "LatLng",
     "LatLngDict",
+    "ListModelsConfig",
+    "ListModelsConfigDict",
+    "ListModelsResponse",
+    "ListModelsResponseDict",
     "LogprobsResult",
     "LogprobsResultCandidate",
     "LogprobsResultCandidateDict",
@@ -3219,6 +3627,8 @@ __all__ = [
     "Modality",
     "ModalityTokenCount",
     "ModalityTokenCountDict",
+    "Model",
+    "ModelDict",
     "MultiSpeakerVoiceConfig",
     "MultiSpeakerVoiceConfigDict",
     "Outcome",
@@ -3252,6 +3662,7 @@ __all__ = [
     "SpeechConfigDict",
     "StringList",
     "StringListDict",
+    "TaskType",
     "ThinkingConfig",
     "ThinkingConfigDict",
     "ThinkingLevel",

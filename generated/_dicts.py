@@ -28,6 +28,7 @@ from gemwire.types import (
     Modality,
     SafetyRatingHarmProbability,
     SafetySettingHarmBlockThreshold,
+    TaskType,
     ThinkingLevel,
     ToolComputerUseEnvironment,
     Type,
@@ -50,6 +51,57 @@ class HttpRetryOptionsDict(TypedDict, total=False):
     """Share of each backoff drawn at random, 0 to 1; 1 is full jitter."""
     http_status_codes: list[int] | None
     """HTTP statuses to retry; 400, 401, 403 and 404 never are."""
+
+
+class AutomaticFunctionCallingConfigDict(TypedDict, total=False):
+    """Client-side settings of the loop that runs the Python functions given as tools and sends their results back."""
+
+    disable: bool | None
+    """Leave the model's function calls to the caller instead of running them."""
+    maximum_remote_calls: int | None
+    """Most requests one call may send to the model while running functions (default 10; 0 or less turns the loop off)."""
+    ignore_call_history: bool | None
+    """Leave automaticFunctionCallingHistory unset on the final response."""
+
+
+class ContentEmbeddingDict(TypedDict, total=False):
+    """The embedding vector of one content."""
+
+    values: list[float] | None
+    """Components of the vector."""
+
+
+class ModelDict(TypedDict, total=False):
+    """A model the API serves: its name, limits, default sampling settings and methods."""
+
+    name: str | None
+    """Resource name, such as models/gemini-2.5-flash."""
+    base_model_id: str | None
+    """Name of the base model, without the version."""
+    version: str | None
+    """Version of the model, such as 001."""
+    display_name: str | None
+    """Name for people, such as Gemini 2.5 Flash."""
+    description: str | None
+    """A short description of the model."""
+    input_token_limit: int | None
+    """Most tokens the model takes as input."""
+    output_token_limit: int | None
+    """Most tokens the model writes in one answer."""
+    supported_generation_methods: list[str] | None
+    """API methods the model answers, such as generateContent or embedContent."""
+    temperature: float | None
+    """Default sampling temperature."""
+    max_temperature: float | None
+    """Highest temperature the model accepts."""
+    top_p: float | None
+    """Default nucleus sampling probability."""
+    top_k: int | None
+    """Default number of most likely tokens sampled from."""
+    thinking: bool | None
+    """Whether the model can think before answering."""
+    model_stage: str | None
+    """Release stage of the model, such as UNSTABLE_EXPERIMENTAL."""
 
 
 class AttributionSourceIdGroundingPassageIdDict(TypedDict, total=False):
@@ -369,6 +421,52 @@ class HttpOptionsDict(TypedDict, total=False):
     """Extra HTTP headers to send with each request."""
     retry_options: HttpRetryOptionsDict | None
     """How failed requests are retried; unset fields keep the client's setting."""
+
+
+class EmbedContentConfigDict(TypedDict, total=False):
+    """Client-side options of an embedding call, applied to every content embedded."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    task_type: str | None
+    """What the vectors will be used for, such as RETRIEVAL_DOCUMENT (a TaskType value)."""
+    title: str | None
+    """Title of the text; only meaningful with task type RETRIEVAL_DOCUMENT."""
+    output_dimensionality: int | None
+    """Keep only this many leading dimensions of each vector."""
+
+
+class ListModelsConfigDict(TypedDict, total=False):
+    """Client-side options of listing models: page size, where to start, which collection."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    page_size: int | None
+    """Most models per page the server should send."""
+    page_token: str | None
+    """Opaque token of the page to start from, from an earlier page."""
+    filter: str | None
+    """Filter expression passed to the server as it is."""
+    query_base: bool | None
+    """List the base models (true, the default) or your tuned models (false)."""
+
+
+class EmbedContentResponseUsageMetadataDict(TypedDict, total=False):
+    """Token counts of an embedding call."""
+
+    prompt_token_count: int | None
+    """Number of tokens of all the contents embedded."""
+    prompt_token_details: list[ModalityTokenCountDict] | None
+    """Those tokens split by modality (the service's singular spelling)."""
+
+
+class ListModelsResponseDict(TypedDict, total=False):
+    """One page of the model list."""
+
+    models: list[ModelDict] | None
+    """Models on this page."""
+    next_page_token: str | None
+    """Opaque token of the next page; absent on the last one."""
 
 
 class AttributionSourceIdDict(TypedDict, total=False):
@@ -695,6 +793,17 @@ class UrlMetadataDict(TypedDict, total=False):
     """Whether fetching the URL succeeded."""
 
 
+class EmbedContentResponseDict(TypedDict, total=False):
+    """Vectors the server returns for an embedding call; gemwire reads embedContent and batchEmbedContents answers into it."""
+
+    embeddings: list[ContentEmbeddingDict] | None
+    """One vector per content, in request order (batchEmbedContents)."""
+    embedding: ContentEmbeddingDict | None
+    """The vector of the one content of an embedContent call."""
+    usage_metadata: EmbedContentResponseUsageMetadataDict | None
+    """Tokens the embedded contents counted."""
+
+
 class ContentDict(TypedDict, total=False):
     """One conversation turn: an ordered list of parts and the role that produced them."""
 
@@ -857,8 +966,34 @@ class GenerateContentConfigDict(TypedDict, total=False):
     """Tools the model may use to produce its reply."""
     tool_config: ToolConfigDict | None
     """Settings for the tools given in the request."""
+    automatic_function_calling: AutomaticFunctionCallingConfigDict | None
+    """Settings of the loop that runs the Python functions among the tools."""
     cached_content: str | None
     """Name of cached content to use as prompt context (cachedContents/...)."""
+
+
+class EmbedContentRequestDict(TypedDict, total=False):
+    """One content to turn into an embedding vector, with how the vector will be used."""
+
+    model: str | None
+    """Embedding model, as a resource name such as models/gemini-embedding-001."""
+    content: ContentDict | None
+    """Content to embed; all of its parts make one vector."""
+    task_type: TaskType | None
+    """What the vector will be used for."""
+    title: str | None
+    """Title of the text, for the RETRIEVAL_DOCUMENT task type."""
+    output_dimensionality: int | None
+    """Number of leading dimensions to keep in the vector."""
+
+
+class BatchEmbedContentsRequestDict(TypedDict, total=False):
+    """Body of a batchEmbedContents call: several contents embedded in one request."""
+
+    model: str | None
+    """Embedding model the requests use (each also names it)."""
+    requests: list[EmbedContentRequestDict] | None
+    """One request per content, each giving one vector back."""
 
 
 class GenerationConfigDict(TypedDict, total=False):
@@ -1010,3 +1145,5 @@ class GenerateContentResponseDict(TypedDict, total=False):
     """Model version that produced the reply."""
     response_id: str | None
     """Identifier of this response."""
+    automatic_function_calling_history: list[ContentDict] | None
+    """The turns of the function-calling loop that led to this response: the input, then each call turn and each result turn."""
