@@ -44,7 +44,9 @@ HEADER = (
 # every other type derives from the serde base directly.
 BASE_CLASS = "gemwire._serde.WireModel"
 MIXINS = {
+    "FunctionDeclaration": "gemwire._mixins.FunctionDeclarationMixin",
     "GenerateContentResponse": "gemwire._mixins.GenerateContentResponseMixin",
+    "Model": "gemwire._mixins.ModelMixin",
     "Part": "gemwire._mixins.PartMixin",
 }
 

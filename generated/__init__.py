@@ -6,7 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gemwire._mixins import GenerateContentResponseMixin, PartMixin
+from gemwire._mixins import (
+    FunctionDeclarationMixin,
+    GenerateContentResponseMixin,
+    ModelMixin,
+    PartMixin,
+)
 from gemwire._serde import OpenEnum, WireModel
 
 
@@ -116,7 +121,7 @@ class TaskType(OpenEnum):
 
 
 @dataclass(slots=True, init=False, repr=False, eq=False)
-class Model(WireModel):
+class Model(ModelMixin):
     """A model the API serves: its name, limits, default sampling settings and methods."""
 
     name: str | None = field(default=None, metadata={"json": "name"})
@@ -2377,7 +2382,7 @@ class Content(WireModel):
 
 
 @dataclass(slots=True, init=False, repr=False, eq=False)
-class FunctionDeclaration(WireModel):
+class FunctionDeclaration(FunctionDeclarationMixin):
     """Describes a function the model may call: name, purpose and parameters."""
 
     name: str | None = field(default=None, metadata={"json": "name"})

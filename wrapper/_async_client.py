@@ -40,7 +40,7 @@ class AsyncClient(AsyncCloseable):
         self._client = client
         self._workers = Workers(POOL_SIZE)
         self.models = AsyncModels(client.models, self._workers)
-        self.chats = AsyncChats(client.chats, self._workers)
+        self.chats = AsyncChats(client.chats, self.models, self._workers)
 
     async def aclose(self) -> None:
         """Close the client's connections and end the worker threads."""

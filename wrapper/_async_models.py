@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 
+from gemwire._afc import CallLoop
 from gemwire._async_streaming import AsyncStream
+from gemwire._request import as_config
 from gemwire._streaming import Stream
 from gemwire._workers import Workers
 from gemwire.models import Models
@@ -33,10 +36,27 @@ class AsyncModels:
         contents: ContentListUnionDict,
         config: GenerateContentConfigOrDict | None = None,
     ) -> GenerateContentResponse:
-        """Generate a response to ``contents`` (see :meth:`Models.generate_content`)."""
-        return await self._workers.run(
-            partial(self._models.generate_content, model=model, contents=contents, config=config)
-        )
+        """Generate a response to ``contents`` (see :meth:`Models.generate_content`).
+
+        With Python functions among the tools, the function-calling loop runs here: each
+        request on a worker, coroutine functions awaited on the event loop, plain ones in a
+        thread, the calls of one turn at the same time.
+        """
+        options = as_config(config)
+        loop = CallLoop.of(contents, options, asynchronous=True)
+        if loop is None:
+            return await self._workers.run(
+                partial(
+                    self._models.generate_content, model=model, contents=contents, config=options
+                )
+            )
+        send = partial(self._models._generate, model, options=options)
+        response = await self._workers.run(partial(send, loop.contents))
+        while calls := loop.calls(response):
+            results = await asyncio.gather(*(loop.functions.call_async(call) for call in calls))
+            loop.answer(response, list(results))
+            response = await self._workers.run(partial(send, loop.contents))
+        return loop.finish(response)
 
     async def generate_content_stream(
         self,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from gemwire import _arguments
 from gemwire._content import inline_bytes, to_content, to_contents
+from gemwire._function_calling import declared, is_function
 from gemwire._serde import WireModel
 from gemwire._structured import schema_of
 from gemwire.errors import (
@@ -143,7 +144,16 @@ def as_config(config: GenerateContentConfigOrDict | None) -> GenerateContentConf
         return GenerateContentConfig()
     if isinstance(config, GenerateContentConfig):
         return config
-    return _from_dict(GenerateContentConfig, config, "config")
+    tools = config.get("tools") if isinstance(config, Mapping) else None
+    if not isinstance(tools, list) or not any(map(is_function, tools)):
+        return _from_dict(GenerateContentConfig, config, "config")
+    # Python functions stay as they are, in their places; the other tools are decoded.
+    others = [tool for tool in tools if not is_function(tool)]
+    decoded = _from_dict(GenerateContentConfig, {**config, "tools": others}, "config")
+    typed = iter(decoded.tools or ())
+    in_place: list[Any] = [tool if is_function(tool) else next(typed) for tool in tools]
+    decoded.tools = in_place
+    return decoded
 
 
 def as_http_options(options: HttpOptionsOrDict | None) -> HttpOptions:
@@ -226,6 +236,8 @@ def _generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, An
         ),
         **{name: getattr(config, name) for name in TOP_LEVEL_FIELDS},
     )
+    if request.tools:
+        request.tools = declared(request.tools)
     _check_inline_size(request)
     try:
         return request.to_dict()

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gemwire import _request
+from gemwire._afc import CallLoop
 from gemwire._serde import decode_answer
 from gemwire._streaming import Stream
 from gemwire._transport import Transport
-from gemwire.types import CountTokensResponse, GenerateContentResponse
+from gemwire.types import CountTokensResponse, GenerateContentConfig, GenerateContentResponse
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
     from gemwire.types import ContentListUnionDict, GenerateContentConfigOrDict
@@ -38,9 +39,25 @@ class Models:
         """Generate a response to ``contents`` (a prompt, parts, images or whole turns).
 
         ``config`` takes the system instruction, generation parameters (``temperature``,
-        ``max_output_tokens``, ...), safety settings, tools and ``response_schema``.
+        ``max_output_tokens``, ...), safety settings, tools and ``response_schema``. Python
+        functions among the tools are declared to the model and run when it calls them, their
+        results sent back, until it answers (automatic function calling, as in google-genai:
+        ``config.automatic_function_calling`` sets it; see :mod:`gemwire._afc`).
         """
         options = _request.as_config(config)
+        loop = CallLoop.of(contents, options, asynchronous=False)
+        if loop is None:
+            return self._generate(model, contents, options)
+        response = self._generate(model, loop.contents, options)
+        while calls := loop.calls(response):
+            loop.answer(response, [loop.functions.call(call) for call in calls])
+            response = self._generate(model, loop.contents, options)
+        return loop.finish(response)
+
+    def _generate(
+        self, model: str, contents: ContentListUnionDict, options: GenerateContentConfig
+    ) -> GenerateContentResponse:
+        """One generateContent request (a turn of the function-calling loop, or the call)."""
         request = _request.generate_content(
             model, contents, options, api_version=self._api_version, validate=self._validate
         )
