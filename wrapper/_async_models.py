@@ -8,20 +8,26 @@ from typing import TYPE_CHECKING
 
 from gemwire._afc import CallLoop
 from gemwire._async_streaming import AsyncStream
+from gemwire._pager import AsyncPager
 from gemwire._request import as_config
 from gemwire._streaming import Stream
 from gemwire._workers import Workers
 from gemwire.models import Models
-from gemwire.types import CountTokensResponse, GenerateContentResponse
+from gemwire.types import CountTokensResponse, EmbedContentResponse, GenerateContentResponse, Model
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
-    from gemwire.types import ContentListUnionDict, GenerateContentConfigOrDict
+    from gemwire.types import (
+        ContentListUnionDict,
+        EmbedContentConfigOrDict,
+        GenerateContentConfigOrDict,
+        ListModelsConfigOrDict,
+    )
 
 __all__ = ["AsyncModels"]
 
 
 class AsyncModels:
-    """The generation methods of ``client.aio``. Each runs the same method of
+    """The model methods of ``client.aio``. Each runs the same method of
     :class:`~gemwire.models.Models` on a worker thread: the same request, retries, timeouts,
     errors and answer."""
 
@@ -90,3 +96,25 @@ class AsyncModels:
         return await self._workers.run(
             partial(self._models.count_tokens, model=model, contents=contents, config=config)
         )
+
+    async def embed_content(
+        self,
+        *,
+        model: str,
+        contents: ContentListUnionDict,
+        config: EmbedContentConfigOrDict | None = None,
+    ) -> EmbedContentResponse:
+        """Embedding vectors of ``contents`` (see :meth:`Models.embed_content`)."""
+        return await self._workers.run(
+            partial(self._models.embed_content, model=model, contents=contents, config=config)
+        )
+
+    async def get(self, *, model: str) -> Model:
+        """The description of ``model`` (see :meth:`Models.get`)."""
+        return await self._workers.run(partial(self._models.get, model=model))
+
+    async def list(self, *, config: ListModelsConfigOrDict | None = None) -> AsyncPager[Model]:
+        """The models the API serves: ``async for model in await client.aio.models.list()``
+        (see :meth:`Models.list`); each page is fetched on a worker."""
+        pager = await self._workers.run(partial(self._models.list, config=config))
+        return AsyncPager(pager, self._workers)

@@ -31,12 +31,17 @@ from gemwire.errors import (
     RequestValidationError,
 )
 from gemwire.types import (
+    BatchEmbedContentsRequest,
     Content,
+    EmbedContentConfig,
+    EmbedContentRequest,
     GenerateContentConfig,
     GenerateContentRequest,
     GenerationConfig,
     HttpOptions,
     HttpRetryOptions,
+    ListModelsConfig,
+    TaskType,
 )
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
@@ -46,20 +51,32 @@ __all__ = [
     "Request",
     "as_config",
     "as_http_options",
+    "as_options",
     "count_tokens",
+    "embed_content",
     "generate_content",
+    "get_model",
+    "list_models",
     "timeout_seconds",
 ]
 
 _CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(GenerateContentConfig))
-_Options = TypeVar("_Options", GenerateContentConfig, HttpOptions)
+_Options = TypeVar(
+    "_Options", GenerateContentConfig, HttpOptions, EmbedContentConfig, ListModelsConfig
+)
 # The options only the client reads, and the keys a dict of them may hold: Python and wire names.
 _OPTION_NAMES: dict[type[WireModel], frozenset[str | None]] = {
     cls: frozenset(
         name for f in dataclasses.fields(cls) for name in (f.name, f.metadata.get("json"))
     )
     - {"unknown_fields", None}
-    for cls in (GenerateContentConfig, HttpOptions, HttpRetryOptions)
+    for cls in (
+        GenerateContentConfig,
+        HttpOptions,
+        HttpRetryOptions,
+        EmbedContentConfig,
+        ListModelsConfig,
+    )
 }
 # Fields of both: a field only GenerationConfig has (a spec change not made to the config yet)
 # cannot be set on a config, so it is not looked for there.
@@ -158,11 +175,79 @@ def as_config(config: GenerateContentConfigOrDict | None) -> GenerateContentConf
 
 def as_http_options(options: HttpOptionsOrDict | None) -> HttpOptions:
     """Accept an ``HttpOptions``, a dict of its options, or ``None``."""
+    return as_options(HttpOptions, options, "http_options")
+
+
+def as_options(cls: type[_Options], options: object, name: str = "config") -> _Options:
+    """Accept a ``cls`` (a client-side options type), a dict of its options (Python or wire
+    names), or ``None`` (the defaults)."""
     if options is None:
-        return HttpOptions()
-    if isinstance(options, HttpOptions):
+        return cls()
+    if isinstance(options, cls):
         return options
-    return _from_dict(HttpOptions, options, "http_options")
+    return _from_dict(cls, options, name)
+
+
+def embed_content(
+    model: str,
+    contents: Any,
+    config: EmbedContentConfig,
+    *,
+    api_version: str,
+    validate: bool = False,
+) -> Request:
+    """A batchEmbedContents request, which google-genai sends for every embedding call of the
+    Gemini API: one request per content, each with the config's task type, title and
+    dimensionality. For a multimodal embedding model (``gemini-embedding-2``, not
+    ``gemini-embedding-001``) ``contents`` is read as for generation, so loose strings and
+    parts make one content (one vector); for the others each item of a list is one content."""
+    name = model_path(model)
+    model_id = name.rpartition("/")[2]
+    multimodal = "gemini" in model_id and not model_id.startswith(
+        ("gemini-embedding-001", "gemini-embedding-exp")
+    )
+    if multimodal or not isinstance(contents, (list, tuple)):
+        turns = to_contents(contents)
+    else:
+        turns = [to_content(item, path=f"contents[{i}]") for i, item in enumerate(contents)]
+    task_type = None if config.task_type is None else TaskType(config.task_type)
+    batch = BatchEmbedContentsRequest(
+        requests=[
+            EmbedContentRequest(
+                model=name,
+                content=turn,
+                task_type=task_type,
+                title=config.title,
+                output_dimensionality=config.output_dimensionality,
+            )
+            for turn in turns
+        ]
+    )
+    body = _checked("BatchEmbedContentsRequest", batch.to_dict(), validate)
+    return _request(f"{api_version}/{name}:batchEmbedContents", body, config.http_options)
+
+
+def list_models(config: ListModelsConfig, page_token: str | None, *, api_version: str) -> Request:
+    """A request for the page of base models (or, with ``query_base=False``, tuned models)
+    that ``page_token`` names (``None``: the first)."""
+    query = {
+        key: str(value)
+        for key, value in (
+            ("pageSize", config.page_size),
+            ("pageToken", page_token),
+            ("filter", config.filter),
+        )
+        if value is not None
+    }
+    collection = "tunedModels" if config.query_base is False else "models"
+    return _request(
+        f"{api_version}/{collection}", None, config.http_options, query=query, method="GET"
+    )
+
+
+def get_model(model: str, *, api_version: str) -> Request:
+    """A request for one model's description."""
+    return Request("GET", f"{api_version}/{model_path(model)}")
 
 
 def _from_dict(cls: type[_Options], options: object, name: str) -> _Options:
@@ -260,16 +345,17 @@ def _check_inline_size(request: GenerateContentRequest) -> None:
 
 def _request(
     path: str,
-    body: dict[str, Any],
+    body: dict[str, Any] | None,
     http_options: HttpOptionsOrDict | None,
     *,
     query: Mapping[str, str] | None = None,
+    method: str = "POST",
 ) -> Request:
     if http_options is None:  # the common case
-        return Request("POST", path, body, query)
+        return Request(method, path, body, query)
     options = as_http_options(http_options)
     return Request(
-        "POST",
+        method,
         path,
         body,
         query,
