@@ -58,12 +58,12 @@ class HttpRetryOptions(WireModel):
 
 @dataclass(slots=True, init=False, repr=False, eq=False)
 class AutomaticFunctionCallingConfig(WireModel):
-    """Client-side settings of the loop that runs the Python functions given as tools and sends their results back."""
+    """Client-side settings of the loop that runs the Python functions among the tools."""
 
     disable: bool | None = field(default=None, metadata={"json": "disable"})
     """Leave the model's function calls to the caller instead of running them."""
     maximum_remote_calls: int | None = field(default=None, metadata={"json": "maximumRemoteCalls"})
-    """Most requests one call may send to the model while running functions (default 10; 0 or less turns the loop off)."""
+    """Most requests one call may send while running functions (default 10; 0 or less: off)."""
     ignore_call_history: bool | None = field(default=None, metadata={"json": "ignoreCallHistory"})
     """Leave automaticFunctionCallingHistory unset on the final response."""
     unknown_fields: dict[str, Any] | None = field(
@@ -2327,7 +2327,7 @@ class UrlMetadata(WireModel):
 
 @dataclass(slots=True, init=False, repr=False, eq=False)
 class EmbedContentResponse(WireModel):
-    """Vectors the server returns for an embedding call; gemwire reads embedContent and batchEmbedContents answers into it."""
+    """Vectors of an embedding call (both embedContent and batchEmbedContents answers)."""
 
     embeddings: list[ContentEmbedding] | None = field(default=None, metadata={"json": "embeddings"})
     """One vector per content, in request order (batchEmbedContents)."""
@@ -3237,7 +3237,7 @@ class GenerateContentResponse(GenerateContentResponseMixin):
     automatic_function_calling_history: list[Content] | None = field(
         default=None, metadata={"json": "automaticFunctionCallingHistory"}
     )
-    """The turns of the function-calling loop that led to this response: the input, then each call turn and each result turn."""
+    """Turns of the function-calling loop: the input, then each call and result turn."""
     unknown_fields: dict[str, Any] | None = field(
         default=None, repr=False, metadata={"unknown": True}
     )

@@ -54,12 +54,12 @@ class HttpRetryOptionsDict(TypedDict, total=False):
 
 
 class AutomaticFunctionCallingConfigDict(TypedDict, total=False):
-    """Client-side settings of the loop that runs the Python functions given as tools and sends their results back."""
+    """Client-side settings of the loop that runs the Python functions among the tools."""
 
     disable: bool | None
     """Leave the model's function calls to the caller instead of running them."""
     maximum_remote_calls: int | None
-    """Most requests one call may send to the model while running functions (default 10; 0 or less turns the loop off)."""
+    """Most requests one call may send while running functions (default 10; 0 or less: off)."""
     ignore_call_history: bool | None
     """Leave automaticFunctionCallingHistory unset on the final response."""
 
@@ -794,7 +794,7 @@ class UrlMetadataDict(TypedDict, total=False):
 
 
 class EmbedContentResponseDict(TypedDict, total=False):
-    """Vectors the server returns for an embedding call; gemwire reads embedContent and batchEmbedContents answers into it."""
+    """Vectors of an embedding call (both embedContent and batchEmbedContents answers)."""
 
     embeddings: list[ContentEmbeddingDict] | None
     """One vector per content, in request order (batchEmbedContents)."""
@@ -1146,4 +1146,4 @@ class GenerateContentResponseDict(TypedDict, total=False):
     response_id: str | None
     """Identifier of this response."""
     automatic_function_calling_history: list[ContentDict] | None
-    """The turns of the function-calling loop that led to this response: the input, then each call turn and each result turn."""
+    """Turns of the function-calling loop: the input, then each call and result turn."""

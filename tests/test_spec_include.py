@@ -77,6 +77,7 @@ def test_included_options_follow_the_anchor_in_order_and_own_ones_override(
         "safetySettings",
         "tools",
         "toolConfig",
+        "automaticFunctionCalling",
         "cachedContent",
     ]
     assert properties["responseSchema"] == own["responseSchema"]

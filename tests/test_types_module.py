@@ -38,6 +38,8 @@ INPUT_UNIONS = [
     "GenerateContentConfigOrDict",
     "HttpOptionsOrDict",
     "HttpRetryOptionsOrDict",
+    "EmbedContentConfigOrDict",
+    "ListModelsConfigOrDict",
 ]
 
 

@@ -153,9 +153,10 @@ class Models:
         return decode_answer(Model, self._transport.request(request))
 
     def list(self, *, config: ListModelsConfigOrDict | None = None) -> Pager[Model]:
-        """The models the API serves, as a :class:`~gemwire._pager.Pager`: iterate it for every model
-        of every page. ``config`` takes ``page_size``, ``page_token`` (from an earlier page)
-        and ``query_base`` (``False``: your tuned models). The first page is fetched here."""
+        """The models the API serves, as a :class:`~gemwire._pager.Pager`: iterate it for
+        every model of every page. ``config`` takes ``page_size``, ``page_token`` (from an
+        earlier page) and ``query_base`` (``False``: your tuned models). The first page is
+        fetched here."""
         options = _request.as_options(ListModelsConfig, config)
         return Pager(
             "models",
