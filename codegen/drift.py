@@ -41,11 +41,22 @@ ROOTS = (
     "GenerateContentResponse",
     "CountTokensRequest",
     "CountTokensResponse",
+)
+# The other endpoints gemwire calls, walked too (`make drift`) but not part of the generate
+# family's reference graph (`--print-graph`, shared/upstream/reachable.json). The answer of
+# batchEmbedContents (BatchEmbedContentsResponse: `embeddings`) is read into EmbedContentResponse,
+# google-genai's one answer type of both embedding calls, whose `embeddings` says so.
+ENDPOINT_ROOTS = (
+    "EmbedContentRequest",
+    "BatchEmbedContentsRequest",
+    "EmbedContentResponse",
+    "ListModelsResponse",
     "File",
     "ListFilesResponse",
     "CachedContent",
     "ListCachedContentsResponse",
 )
+WALKED = ROOTS + ENDPOINT_ROOTS
 DISTRIBUTION = "google-ai-generativelanguage"
 MODULE = "google.ai.generativelanguage_v1beta"
 DESCRIPTORS = "protobuf descriptors"
@@ -238,8 +249,8 @@ def walk_descriptors(roots: Sequence[Any]) -> dict[str, Any]:
     return {"messages": dict(sorted(messages.items())), "enums": dict(sorted(enums.items()))}
 
 
-def model_from_graph(graph: dict[str, Any], source: str, roots: Sequence[str] = ROOTS) -> Model:
-    """The normalized model of a published graph (`walk_descriptors`, `reachable.json`)."""
+def model_from_graph(graph: dict[str, Any], source: str) -> Model:
+    """The normalized model of a published graph (`descriptor_graph`, `reachable.json`)."""
     messages: dict[str, Message] = {}
     for name, body in graph["messages"].items():
         fields = {
@@ -254,7 +265,7 @@ def model_from_graph(graph: dict[str, Any], source: str, roots: Sequence[str] = 
         }
         messages[def_name(name)] = Message(origin=name, fields=fields)
     enums = {def_name(n): Enum(origin=n, values=list(v)) for n, v in graph["enums"].items()}
-    return Model("descriptors", source, [def_name(r) for r in roots], messages, enums)
+    return Model("descriptors", source, [def_name(r) for r in graph["roots"]], messages, enums)
 
 
 def descriptor_graph(module: str = MODULE, roots: Sequence[str] = ROOTS) -> dict[str, Any]:
@@ -271,8 +282,8 @@ def descriptor_graph(module: str = MODULE, roots: Sequence[str] = ROOTS) -> dict
 
 
 def read_descriptors() -> Model:
-    graph = descriptor_graph()
-    return model_from_graph(graph, f"{DESCRIPTORS}: {graph['source']}", graph["roots"])
+    graph = descriptor_graph(roots=WALKED)
+    return model_from_graph(graph, f"{DESCRIPTORS}: {graph['source']}")
 
 
 # --- upstream 2: REST discovery document ----------------------------------------------------
@@ -311,7 +322,7 @@ def _discovery_value_kind(schema_id: str, schema: dict[str, Any]) -> str | None:
     return None
 
 
-def read_discovery(doc: dict[str, Any], source: str, roots: Sequence[str] = ROOTS) -> Model:
+def read_discovery(doc: dict[str, Any], source: str, roots: Sequence[str] = WALKED) -> Model:
     """The normalized model of a discovery document, walked from `roots`. Names are the
     document's own (`PromptFeedback`), inline enums are named `<schema><Field>`; `align` turns
     them into spec names. Discovery documents do not record oneofs."""
@@ -422,7 +433,7 @@ def _explanation(schema: dict[str, Any]) -> str | None:
     return None
 
 
-def read_spec(spec: dict[str, Any], roots: Sequence[str] = ROOTS) -> Model:
+def read_spec(spec: dict[str, Any], roots: Sequence[str] = WALKED) -> Model:
     defs: dict[str, Any] = spec["$defs"]
     problems: list[str] = []
 

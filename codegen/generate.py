@@ -46,10 +46,12 @@ HEADER = (
 BASE_CLASS = "gemwire._serde.WireModel"
 MIXINS = {
     "Blob": "gemwire._images.BlobMixin",
+    "FunctionDeclaration": "gemwire._mixins.FunctionDeclarationMixin",
     "FunctionResponsePart": "gemwire._mixins.FunctionResponsePartMixin",
     "GenerateContentResponse": "gemwire._mixins.GenerateContentResponseMixin",
     "GenerateContentResponseUsageMetadata": "gemwire._mixins.UsageMetadataMixin",
     "Image": "gemwire._images.ImageMixin",
+    "Model": "gemwire._mixins.ModelMixin",
     "Part": "gemwire._mixins.PartMixin",
 }
 

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 from gemwire._construct import as_enum, as_enums, as_model, as_model_map, as_models, init_aliased
 from gemwire._images import BlobMixin, ImageMixin
 from gemwire._mixins import (
+    FunctionDeclarationMixin,
     FunctionResponsePartMixin,
     GenerateContentResponseMixin,
+    ModelMixin,
     PartMixin,
     UsageMetadataMixin,
 )
@@ -102,7 +104,7 @@ class HttpRetryOptions(WireModel):
     }
 )
 class AutomaticFunctionCallingConfig(WireModel):
-    """Settings of google-genai's automatic function calling (gemwire runs no functions)."""
+    """Client-side settings of the loop that runs the Python functions among the tools."""
 
     __slots__ = (
         "disable",
@@ -111,11 +113,11 @@ class AutomaticFunctionCallingConfig(WireModel):
         "unknown_fields",
     )
     disable: bool | None
-    """Turn automatic function calling off."""
+    """Leave the model's function calls to the caller instead of running them."""
     maximum_remote_calls: int | None
-    """Most function calls to run for one request."""
+    """Most requests one call may send while running functions (default 10; 0 or less: off)."""
     ignore_call_history: bool | None
-    """Leave the calls made out of the response's history."""
+    """Leave automaticFunctionCallingHistory unset on the final response."""
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
@@ -4599,6 +4601,253 @@ class ListOperationsResponse(WireModel):
 
 @wire_type(
     {
+        "prompt_token_count": {"json": "promptTokenCount"},
+        "prompt_token_details": {"json": "promptTokenDetails"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class EmbedContentResponseUsageMetadata(WireModel):
+    """Token counts of an embedding call."""
+
+    __slots__ = (
+        "prompt_token_count",
+        "prompt_token_details",
+        "unknown_fields",
+    )
+    prompt_token_count: int | None
+    """Number of tokens of all the contents embedded."""
+    prompt_token_details: list[ModalityTokenCount] | None
+    """Those tokens split by modality (the service's singular spelling)."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            prompt_token_count: int | None = None,
+            prompt_token_details: Sequence[ModalityTokenCount | ModalityTokenCountDict]
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            prompt_token_count=None,
+            prompt_token_details=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, EmbedContentResponseUsageMetadata, locals())
+            self.prompt_token_count = prompt_token_count
+            self.prompt_token_details = (
+                prompt_token_details
+                if prompt_token_details is None
+                else as_models(
+                    ModalityTokenCount,
+                    prompt_token_details,
+                    "EmbedContentResponseUsageMetadata.prompt_token_details",
+                )
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "values": {"json": "values"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ContentEmbedding(WireModel):
+    """The embedding vector of one content."""
+
+    __slots__ = (
+        "unknown_fields",
+        "values",
+    )
+    values: list[float] | None
+    """Components of the vector."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            values: list[float] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            values=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ContentEmbedding, locals())
+            self.values = values
+            self.unknown_fields = unknown_fields
+
+
+class TaskType(OpenEnum):
+    """What an embedding will be used for, which tunes the vector to that use."""
+
+    TASK_TYPE_UNSPECIFIED = "TASK_TYPE_UNSPECIFIED"
+    RETRIEVAL_QUERY = "RETRIEVAL_QUERY"
+    RETRIEVAL_DOCUMENT = "RETRIEVAL_DOCUMENT"
+    SEMANTIC_SIMILARITY = "SEMANTIC_SIMILARITY"
+    CLASSIFICATION = "CLASSIFICATION"
+    CLUSTERING = "CLUSTERING"
+    QUESTION_ANSWERING = "QUESTION_ANSWERING"
+    FACT_VERIFICATION = "FACT_VERIFICATION"
+    CODE_RETRIEVAL_QUERY = "CODE_RETRIEVAL_QUERY"
+
+
+@wire_type(
+    {
+        "name": {"json": "name"},
+        "base_model_id": {"json": "baseModelId"},
+        "version": {"json": "version"},
+        "display_name": {"json": "displayName"},
+        "description": {"json": "description"},
+        "input_token_limit": {"json": "inputTokenLimit"},
+        "output_token_limit": {"json": "outputTokenLimit"},
+        "supported_generation_methods": {"json": "supportedGenerationMethods"},
+        "temperature": {"json": "temperature"},
+        "max_temperature": {"json": "maxTemperature"},
+        "top_p": {"json": "topP"},
+        "top_k": {"json": "topK"},
+        "thinking": {"json": "thinking"},
+        "model_stage": {"json": "modelStage"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class Model(ModelMixin):
+    """A model the API serves: its name, limits, default sampling settings and methods."""
+
+    __slots__ = (
+        "base_model_id",
+        "description",
+        "display_name",
+        "input_token_limit",
+        "max_temperature",
+        "model_stage",
+        "name",
+        "output_token_limit",
+        "supported_generation_methods",
+        "temperature",
+        "thinking",
+        "top_k",
+        "top_p",
+        "unknown_fields",
+        "version",
+    )
+    name: str | None
+    """Resource name, such as models/gemini-2.5-flash."""
+    base_model_id: str | None
+    """Name of the base model, without the version."""
+    version: str | None
+    """Version of the model, such as 001."""
+    display_name: str | None
+    """Name for people, such as Gemini 2.5 Flash."""
+    description: str | None
+    """A short description of the model."""
+    input_token_limit: int | None
+    """Most tokens the model takes as input."""
+    output_token_limit: int | None
+    """Most tokens the model writes in one answer."""
+    supported_generation_methods: list[str] | None
+    """API methods the model answers, such as generateContent or embedContent."""
+    temperature: float | None
+    """Default sampling temperature."""
+    max_temperature: float | None
+    """Highest temperature the model accepts."""
+    top_p: float | None
+    """Default nucleus sampling probability."""
+    top_k: int | None
+    """Default number of most likely tokens sampled from."""
+    thinking: bool | None
+    """Whether the model can think before answering."""
+    model_stage: str | None
+    """Release stage of the model, such as UNSTABLE_EXPERIMENTAL."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            name: str | None = None,
+            base_model_id: str | None = None,
+            version: str | None = None,
+            display_name: str | None = None,
+            description: str | None = None,
+            input_token_limit: int | None = None,
+            output_token_limit: int | None = None,
+            supported_generation_methods: list[str] | None = None,
+            temperature: float | None = None,
+            max_temperature: float | None = None,
+            top_p: float | None = None,
+            top_k: int | None = None,
+            thinking: bool | None = None,
+            model_stage: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            name=None,
+            base_model_id=None,
+            version=None,
+            display_name=None,
+            description=None,
+            input_token_limit=None,
+            output_token_limit=None,
+            supported_generation_methods=None,
+            temperature=None,
+            max_temperature=None,
+            top_p=None,
+            top_k=None,
+            thinking=None,
+            model_stage=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, Model, locals())
+            self.name = name
+            self.base_model_id = base_model_id
+            self.version = version
+            self.display_name = display_name
+            self.description = description
+            self.input_token_limit = input_token_limit
+            self.output_token_limit = output_token_limit
+            self.supported_generation_methods = supported_generation_methods
+            self.temperature = temperature
+            self.max_temperature = max_temperature
+            self.top_p = top_p
+            self.top_k = top_k
+            self.thinking = thinking
+            self.model_stage = model_stage
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
         "total_tokens": {"json": "totalTokens"},
         "cached_content_token_count": {"json": "cachedContentTokenCount"},
         "prompt_tokens_details": {"json": "promptTokensDetails"},
@@ -4835,7 +5084,7 @@ class HttpOptions(WireModel):
     }
 )
 class EmbedContentConfig(WireModel):
-    """Options of google-genai's embed_content, for code that imports them (no such call here)."""
+    """Client-side options of an embedding call, applied to every content embedded."""
 
     __slots__ = (
         "audio_track_extraction",
@@ -4849,11 +5098,11 @@ class EmbedContentConfig(WireModel):
         "unknown_fields",
     )
     task_type: str | None
-    """What the embedding is for, such as RETRIEVAL_DOCUMENT."""
+    """What the vectors will be used for, such as RETRIEVAL_DOCUMENT (a TaskType value)."""
     title: str | None
-    """Title of the text, for retrieval documents."""
+    """Title of the text; only meaningful with task type RETRIEVAL_DOCUMENT."""
     output_dimensionality: int | None
-    """Keep only this many leading dimensions of the embedding."""
+    """Keep only this many leading dimensions of each vector."""
     mime_type: str | None
     """Media type of the input (Vertex AI only)."""
     auto_truncate: bool | None
@@ -9186,6 +9435,206 @@ class ListBatchJobsConfig(WireModel):
 
 @wire_type(
     {
+        "http_options": {"json": "httpOptions"},
+        "page_size": {"json": "pageSize"},
+        "page_token": {"json": "pageToken"},
+        "filter": {"json": "filter"},
+        "query_base": {"json": "queryBase"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ListModelsConfig(WireModel):
+    """Client-side options of listing models: page size, where to start, which collection."""
+
+    __slots__ = (
+        "filter",
+        "http_options",
+        "page_size",
+        "page_token",
+        "query_base",
+        "unknown_fields",
+    )
+    http_options: HttpOptions | None
+    """HTTP settings that override the client's for this call."""
+    page_size: int | None
+    """Most models per page the server should send."""
+    page_token: str | None
+    """Opaque token of the page to start from, from an earlier page."""
+    filter: str | None
+    """Filter expression passed to the server as it is."""
+    query_base: bool | None
+    """List the base models (true, the default) or your tuned models (false)."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            http_options: HttpOptions | HttpOptionsDict | None = None,
+            page_size: int | None = None,
+            page_token: str | None = None,
+            filter: str | None = None,
+            query_base: bool | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            http_options=None,
+            page_size=None,
+            page_token=None,
+            filter=None,
+            query_base=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ListModelsConfig, locals())
+            self.http_options = (
+                http_options
+                if http_options is None or http_options.__class__ is HttpOptions
+                else as_model(HttpOptions, http_options, "ListModelsConfig.http_options")
+            )
+            self.page_size = page_size
+            self.page_token = page_token
+            self.filter = filter
+            self.query_base = query_base
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "embeddings": {"json": "embeddings"},
+        "embedding": {"json": "embedding"},
+        "usage_metadata": {"json": "usageMetadata"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class EmbedContentResponse(WireModel):
+    """Vectors of an embedding call (both embedContent and batchEmbedContents answers)."""
+
+    __slots__ = (
+        "embedding",
+        "embeddings",
+        "unknown_fields",
+        "usage_metadata",
+    )
+    embeddings: list[ContentEmbedding] | None
+    """One vector per content, in request order (batchEmbedContents)."""
+    embedding: ContentEmbedding | None
+    """The vector of the one content of an embedContent call."""
+    usage_metadata: EmbedContentResponseUsageMetadata | None
+    """Tokens the embedded contents counted."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            embeddings: Sequence[ContentEmbedding | ContentEmbeddingDict] | None = None,
+            embedding: ContentEmbedding | ContentEmbeddingDict | None = None,
+            usage_metadata: EmbedContentResponseUsageMetadata
+            | EmbedContentResponseUsageMetadataDict
+            | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            embeddings=None,
+            embedding=None,
+            usage_metadata=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, EmbedContentResponse, locals())
+            self.embeddings = (
+                embeddings
+                if embeddings is None
+                else as_models(ContentEmbedding, embeddings, "EmbedContentResponse.embeddings")
+            )
+            self.embedding = (
+                embedding
+                if embedding is None or embedding.__class__ is ContentEmbedding
+                else as_model(ContentEmbedding, embedding, "EmbedContentResponse.embedding")
+            )
+            self.usage_metadata = (
+                usage_metadata
+                if usage_metadata is None
+                or usage_metadata.__class__ is EmbedContentResponseUsageMetadata
+                else as_model(
+                    EmbedContentResponseUsageMetadata,
+                    usage_metadata,
+                    "EmbedContentResponse.usage_metadata",
+                )
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "models": {"json": "models"},
+        "next_page_token": {"json": "nextPageToken"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class ListModelsResponse(WireModel):
+    """One page of the model list."""
+
+    __slots__ = (
+        "models",
+        "next_page_token",
+        "unknown_fields",
+    )
+    models: list[Model] | None
+    """Models on this page."""
+    next_page_token: str | None
+    """Opaque token of the next page; absent on the last one."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            models: Sequence[Model | ModelDict] | None = None,
+            next_page_token: str | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            models=None,
+            next_page_token=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, ListModelsResponse, locals())
+            self.models = (
+                models if models is None else as_models(Model, models, "ListModelsResponse.models")
+            )
+            self.next_page_token = next_page_token
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
         "citations": {"json": "citationSources"},
         "unknown_fields": {"unknown": True},
     }
@@ -9242,7 +9691,7 @@ class CitationMetadata(WireModel):
         "unknown_fields": {"unknown": True},
     }
 )
-class FunctionDeclaration(WireModel):
+class FunctionDeclaration(FunctionDeclarationMixin):
     """Describes a function the model may call: name, purpose and parameters."""
 
     __slots__ = (
@@ -11192,7 +11641,7 @@ class GenerateContentConfig(WireModel):
     should_return_http_response: bool | None
     """Ask for the raw HTTP body in sdk_http_response, as google-genai does."""
     automatic_function_calling: AutomaticFunctionCallingConfig | None
-    """Settings of google-genai's automatic function calling; gemwire runs no functions."""
+    """Settings of the loop that runs the Python functions among the tools."""
     automatic_continuation: bool | None
     """google-genai's switch to resend after finish reason CONTINUATION; gemwire never resends."""
     unknown_fields: dict[str, Any] | None
@@ -12195,6 +12644,137 @@ class ListCachedContentsResponse(WireModel):
 @wire_type(
     {
         "model": {"json": "model"},
+        "content": {"json": "content"},
+        "task_type": {"json": "taskType"},
+        "title": {"json": "title"},
+        "output_dimensionality": {"json": "outputDimensionality"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class EmbedContentRequest(WireModel):
+    """One content to turn into an embedding vector, with how the vector will be used."""
+
+    __slots__ = (
+        "content",
+        "model",
+        "output_dimensionality",
+        "task_type",
+        "title",
+        "unknown_fields",
+    )
+    model: str | None
+    """Embedding model, as a resource name such as models/gemini-embedding-001."""
+    content: Content | None
+    """Content to embed; all of its parts make one vector."""
+    task_type: TaskType | None
+    """What the vector will be used for."""
+    title: str | None
+    """Title of the text, for the RETRIEVAL_DOCUMENT task type."""
+    output_dimensionality: int | None
+    """Number of leading dimensions to keep in the vector."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            model: str | None = None,
+            content: Content | ContentDict | None = None,
+            task_type: TaskType | None = None,
+            title: str | None = None,
+            output_dimensionality: int | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            model=None,
+            content=None,
+            task_type=None,
+            title=None,
+            output_dimensionality=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, EmbedContentRequest, locals())
+            self.model = model
+            self.content = (
+                content
+                if content is None or content.__class__ is Content
+                else as_model(Content, content, "EmbedContentRequest.content")
+            )
+            self.task_type = (
+                task_type
+                if task_type is None or task_type.__class__ is TaskType
+                else as_enum(TaskType, task_type, "EmbedContentRequest.task_type")
+            )
+            self.title = title
+            self.output_dimensionality = output_dimensionality
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "model": {"json": "model"},
+        "requests": {"json": "requests"},
+        "unknown_fields": {"unknown": True},
+    }
+)
+class BatchEmbedContentsRequest(WireModel):
+    """Body of a batchEmbedContents call: several contents embedded in one request."""
+
+    __slots__ = (
+        "model",
+        "requests",
+        "unknown_fields",
+    )
+    model: str | None
+    """Embedding model the requests use (each also names it)."""
+    requests: list[EmbedContentRequest] | None
+    """One request per content, each giving one vector back."""
+    unknown_fields: dict[str, Any] | None
+    """Wire fields this version of the spec does not know; kept and written back unchanged."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            model: str | None = None,
+            requests: Sequence[EmbedContentRequest | EmbedContentRequestDict] | None = None,
+            unknown_fields: dict[str, Any] | None = None,
+        ) -> None: ...
+
+    else:
+
+        def __init__(
+            self,
+            *,
+            model=None,
+            requests=None,
+            unknown_fields=None,
+            **aliases,
+        ):
+            if aliases:  # google-genai's camelCase keywords, or unknown ones
+                return init_aliased(self, BatchEmbedContentsRequest, locals())
+            self.model = model
+            self.requests = (
+                requests
+                if requests is None
+                else as_models(EmbedContentRequest, requests, "BatchEmbedContentsRequest.requests")
+            )
+            self.unknown_fields = unknown_fields
+
+
+@wire_type(
+    {
+        "model": {"json": "model"},
         "system_instruction": {"json": "systemInstruction"},
         "contents": {"json": "contents"},
         "tools": {"json": "tools"},
@@ -12781,7 +13361,7 @@ class GenerateContentResponse(GenerateContentResponseMixin):
     model_status: ModelStatus | None
     """Release stage of the model that answered."""
     automatic_function_calling_history: list[Content] | None
-    """Turns that google-genai's automatic function calling added (client-side)."""
+    """Turns of the function-calling loop: the input, then each call and result turn."""
     unknown_fields: dict[str, Any] | None
     """Wire fields this version of the spec does not know; kept and written back unchanged."""
 
@@ -13281,9 +13861,11 @@ if TYPE_CHECKING:
         ContentListUnionDict,
         ContentUnion,
         ContentUnionDict,
+        EmbedContentConfigOrDict,
         GenerateContentConfigOrDict,
         HttpOptionsOrDict,
         HttpRetryOptionsOrDict,
+        ListModelsConfigOrDict,
         PartUnion,
         PartUnionDict,
         SchemaUnion,
@@ -13306,6 +13888,7 @@ if TYPE_CHECKING:
         AuthConfigOauthConfigDict,
         AuthConfigOidcConfigDict,
         AutomaticFunctionCallingConfigDict,
+        BatchEmbedContentsRequestDict,
         BatchStatsDict,
         BlobDict,
         CachedContentDict,
@@ -13318,6 +13901,7 @@ if TYPE_CHECKING:
         CodeExecutionResultDict,
         ComputerUseDict,
         ContentDict,
+        ContentEmbeddingDict,
         CountTokensConfigDict,
         CountTokensRequestDict,
         CountTokensResponseDict,
@@ -13326,6 +13910,9 @@ if TYPE_CHECKING:
         DocumentMetadataDict,
         DynamicRetrievalConfigDict,
         EmbedContentConfigDict,
+        EmbedContentRequestDict,
+        EmbedContentResponseDict,
+        EmbedContentResponseUsageMetadataDict,
         EnterpriseWebSearchDict,
         ExecutableCodeDict,
         ExternalApiDict,
@@ -13400,6 +13987,8 @@ if TYPE_CHECKING:
         ListCachedContentsResponseDict,
         ListFilesConfigDict,
         ListFilesResponseDict,
+        ListModelsConfigDict,
+        ListModelsResponseDict,
         ListOperationsResponseDict,
         LogprobsResultCandidateDict,
         LogprobsResultDict,
@@ -13407,6 +13996,7 @@ if TYPE_CHECKING:
         McpServerDict,
         ModalityTokenCountDict,
         ModelArmorConfigDict,
+        ModelDict,
         ModelSelectionConfigDict,
         ModelStatusDict,
         MultiSpeakerVoiceConfigDict,
@@ -13489,6 +14079,7 @@ else:
         "AuthConfigOauthConfigDict": "gemwire.types._dicts",
         "AuthConfigOidcConfigDict": "gemwire.types._dicts",
         "AutomaticFunctionCallingConfigDict": "gemwire.types._dicts",
+        "BatchEmbedContentsRequestDict": "gemwire.types._dicts",
         "BatchStatsDict": "gemwire.types._dicts",
         "BlobDict": "gemwire.types._dicts",
         "CachedContentDict": "gemwire.types._dicts",
@@ -13501,6 +14092,7 @@ else:
         "CodeExecutionResultDict": "gemwire.types._dicts",
         "ComputerUseDict": "gemwire.types._dicts",
         "ContentDict": "gemwire.types._dicts",
+        "ContentEmbeddingDict": "gemwire.types._dicts",
         "CountTokensConfigDict": "gemwire.types._dicts",
         "CountTokensRequestDict": "gemwire.types._dicts",
         "CountTokensResponseDict": "gemwire.types._dicts",
@@ -13509,6 +14101,9 @@ else:
         "DocumentMetadataDict": "gemwire.types._dicts",
         "DynamicRetrievalConfigDict": "gemwire.types._dicts",
         "EmbedContentConfigDict": "gemwire.types._dicts",
+        "EmbedContentRequestDict": "gemwire.types._dicts",
+        "EmbedContentResponseDict": "gemwire.types._dicts",
+        "EmbedContentResponseUsageMetadataDict": "gemwire.types._dicts",
         "EnterpriseWebSearchDict": "gemwire.types._dicts",
         "ExecutableCodeDict": "gemwire.types._dicts",
         "ExternalApiDict": "gemwire.types._dicts",
@@ -13583,6 +14178,8 @@ else:
         "ListCachedContentsResponseDict": "gemwire.types._dicts",
         "ListFilesConfigDict": "gemwire.types._dicts",
         "ListFilesResponseDict": "gemwire.types._dicts",
+        "ListModelsConfigDict": "gemwire.types._dicts",
+        "ListModelsResponseDict": "gemwire.types._dicts",
         "ListOperationsResponseDict": "gemwire.types._dicts",
         "LogprobsResultCandidateDict": "gemwire.types._dicts",
         "LogprobsResultDict": "gemwire.types._dicts",
@@ -13590,6 +14187,7 @@ else:
         "McpServerDict": "gemwire.types._dicts",
         "ModalityTokenCountDict": "gemwire.types._dicts",
         "ModelArmorConfigDict": "gemwire.types._dicts",
+        "ModelDict": "gemwire.types._dicts",
         "ModelSelectionConfigDict": "gemwire.types._dicts",
         "ModelStatusDict": "gemwire.types._dicts",
         "MultiSpeakerVoiceConfigDict": "gemwire.types._dicts",
@@ -13657,9 +14255,11 @@ else:
         "ContentListUnionDict": "gemwire._inputs",
         "ContentUnion": "gemwire._inputs",
         "ContentUnionDict": "gemwire._inputs",
+        "EmbedContentConfigOrDict": "gemwire._inputs",
         "GenerateContentConfigOrDict": "gemwire._inputs",
         "HttpOptionsOrDict": "gemwire._inputs",
         "HttpRetryOptionsOrDict": "gemwire._inputs",
+        "ListModelsConfigOrDict": "gemwire._inputs",
         "PartUnion": "gemwire._inputs",
         "PartUnionDict": "gemwire._inputs",
         "SchemaUnion": "gemwire._inputs",
@@ -13716,6 +14316,8 @@ __all__ = [
     "AuthType",
     "AutomaticFunctionCallingConfig",
     "AutomaticFunctionCallingConfigDict",
+    "BatchEmbedContentsRequest",
+    "BatchEmbedContentsRequestDict",
     "BatchState",
     "BatchStats",
     "BatchStatsDict",
@@ -13745,6 +14347,8 @@ __all__ = [
     "ComputerUseDict",
     "Content",
     "ContentDict",
+    "ContentEmbedding",
+    "ContentEmbeddingDict",
     "ContentListUnion",
     "ContentListUnionDict",
     "ContentUnion",
@@ -13768,6 +14372,13 @@ __all__ = [
     "DynamicRetrievalConfigMode",
     "EmbedContentConfig",
     "EmbedContentConfigDict",
+    "EmbedContentConfigOrDict",
+    "EmbedContentRequest",
+    "EmbedContentRequestDict",
+    "EmbedContentResponse",
+    "EmbedContentResponseDict",
+    "EmbedContentResponseUsageMetadata",
+    "EmbedContentResponseUsageMetadataDict",
     "EnterpriseWebSearch",
     "EnterpriseWebSearchDict",
     "Environment",
@@ -13939,6 +14550,11 @@ __all__ = [
     "ListFilesConfigDict",
     "ListFilesResponse",
     "ListFilesResponseDict",
+    "ListModelsConfig",
+    "ListModelsConfigDict",
+    "ListModelsConfigOrDict",
+    "ListModelsResponse",
+    "ListModelsResponseDict",
     "ListOperationsResponse",
     "ListOperationsResponseDict",
     "LogprobsResult",
@@ -13955,9 +14571,11 @@ __all__ = [
     "Modality",
     "ModalityTokenCount",
     "ModalityTokenCountDict",
+    "Model",
     "ModelArmorConfig",
     "ModelArmorConfigDict",
     "ModelContent",
+    "ModelDict",
     "ModelSelectionConfig",
     "ModelSelectionConfigDict",
     "ModelStage",
@@ -14039,6 +14657,7 @@ __all__ = [
     "StatusDict",
     "StreamableHttpTransport",
     "StreamableHttpTransportDict",
+    "TaskType",
     "TextResponseFormat",
     "TextResponseFormatDict",
     "ThinkingConfig",

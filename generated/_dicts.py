@@ -51,6 +51,7 @@ from gemwire.types import (
     SafetySettingHarmBlockThreshold,
     ServiceTier,
     SpreadsheetMetadataContentLayer,
+    TaskType,
     ThinkingLevel,
     ToolComputerUseEnvironment,
     ToolType,
@@ -79,14 +80,14 @@ class HttpRetryOptionsDict(TypedDict, total=False):
 
 
 class AutomaticFunctionCallingConfigDict(TypedDict, total=False):
-    """Settings of google-genai's automatic function calling (gemwire runs no functions)."""
+    """Client-side settings of the loop that runs the Python functions among the tools."""
 
     disable: bool | None
-    """Turn automatic function calling off."""
+    """Leave the model's function calls to the caller instead of running them."""
     maximum_remote_calls: int | None
-    """Most function calls to run for one request."""
+    """Most requests one call may send while running functions (default 10; 0 or less: off)."""
     ignore_call_history: bool | None
-    """Leave the calls made out of the response's history."""
+    """Leave automaticFunctionCallingHistory unset on the final response."""
 
 
 class HttpResponseDict(TypedDict, total=False):
@@ -803,6 +804,55 @@ class ListOperationsResponseDict(TypedDict, total=False):
     """Token of the next page; absent on the last one."""
 
 
+class EmbedContentResponseUsageMetadataDict(TypedDict, total=False):
+    """Token counts of an embedding call."""
+
+    prompt_token_count: int | None
+    """Number of tokens of all the contents embedded."""
+    prompt_token_details: list[ModalityTokenCountDict] | None
+    """Those tokens split by modality (the service's singular spelling)."""
+
+
+class ContentEmbeddingDict(TypedDict, total=False):
+    """The embedding vector of one content."""
+
+    values: list[float] | None
+    """Components of the vector."""
+
+
+class ModelDict(TypedDict, total=False):
+    """A model the API serves: its name, limits, default sampling settings and methods."""
+
+    name: str | None
+    """Resource name, such as models/gemini-2.5-flash."""
+    base_model_id: str | None
+    """Name of the base model, without the version."""
+    version: str | None
+    """Version of the model, such as 001."""
+    display_name: str | None
+    """Name for people, such as Gemini 2.5 Flash."""
+    description: str | None
+    """A short description of the model."""
+    input_token_limit: int | None
+    """Most tokens the model takes as input."""
+    output_token_limit: int | None
+    """Most tokens the model writes in one answer."""
+    supported_generation_methods: list[str] | None
+    """API methods the model answers, such as generateContent or embedContent."""
+    temperature: float | None
+    """Default sampling temperature."""
+    max_temperature: float | None
+    """Highest temperature the model accepts."""
+    top_p: float | None
+    """Default nucleus sampling probability."""
+    top_k: int | None
+    """Default number of most likely tokens sampled from."""
+    thinking: bool | None
+    """Whether the model can think before answering."""
+    model_stage: str | None
+    """Release stage of the model, such as UNSTABLE_EXPERIMENTAL."""
+
+
 class CountTokensResponseDict(TypedDict, total=False):
     """Token counts the server reports for a countTokens call."""
 
@@ -848,14 +898,14 @@ class HttpOptionsDict(TypedDict, total=False):
 
 
 class EmbedContentConfigDict(TypedDict, total=False):
-    """Options of google-genai's embed_content, for code that imports them (no such call here)."""
+    """Client-side options of an embedding call, applied to every content embedded."""
 
     task_type: str | None
-    """What the embedding is for, such as RETRIEVAL_DOCUMENT."""
+    """What the vectors will be used for, such as RETRIEVAL_DOCUMENT (a TaskType value)."""
     title: str | None
-    """Title of the text, for retrieval documents."""
+    """Title of the text; only meaningful with task type RETRIEVAL_DOCUMENT."""
     output_dimensionality: int | None
-    """Keep only this many leading dimensions of the embedding."""
+    """Keep only this many leading dimensions of each vector."""
     mime_type: str | None
     """Media type of the input (Vertex AI only)."""
     auto_truncate: bool | None
@@ -1628,6 +1678,41 @@ class ListBatchJobsConfigDict(TypedDict, total=False):
     """Token of the page to start at."""
 
 
+class ListModelsConfigDict(TypedDict, total=False):
+    """Client-side options of listing models: page size, where to start, which collection."""
+
+    http_options: HttpOptionsDict | None
+    """HTTP settings that override the client's for this call."""
+    page_size: int | None
+    """Most models per page the server should send."""
+    page_token: str | None
+    """Opaque token of the page to start from, from an earlier page."""
+    filter: str | None
+    """Filter expression passed to the server as it is."""
+    query_base: bool | None
+    """List the base models (true, the default) or your tuned models (false)."""
+
+
+class EmbedContentResponseDict(TypedDict, total=False):
+    """Vectors of an embedding call (both embedContent and batchEmbedContents answers)."""
+
+    embeddings: list[ContentEmbeddingDict] | None
+    """One vector per content, in request order (batchEmbedContents)."""
+    embedding: ContentEmbeddingDict | None
+    """The vector of the one content of an embedContent call."""
+    usage_metadata: EmbedContentResponseUsageMetadataDict | None
+    """Tokens the embedded contents counted."""
+
+
+class ListModelsResponseDict(TypedDict, total=False):
+    """One page of the model list."""
+
+    models: list[ModelDict] | None
+    """Models on this page."""
+    next_page_token: str | None
+    """Opaque token of the next page; absent on the last one."""
+
+
 class CitationMetadataDict(TypedDict, total=False):
     """Sources the generated content was attributed to."""
 
@@ -2029,7 +2114,7 @@ class GenerateContentConfigDict(TypedDict, total=False):
     should_return_http_response: bool | None
     """Ask for the raw HTTP body in sdk_http_response, as google-genai does."""
     automatic_function_calling: AutomaticFunctionCallingConfigDict | None
-    """Settings of google-genai's automatic function calling; gemwire runs no functions."""
+    """Settings of the loop that runs the Python functions among the tools."""
     automatic_continuation: bool | None
     """google-genai's switch to resend after finish reason CONTINUATION; gemwire never resends."""
 
@@ -2176,6 +2261,30 @@ class ListCachedContentsResponseDict(TypedDict, total=False):
     """Token of the next page; absent on the last one."""
 
 
+class EmbedContentRequestDict(TypedDict, total=False):
+    """One content to turn into an embedding vector, with how the vector will be used."""
+
+    model: str | None
+    """Embedding model, as a resource name such as models/gemini-embedding-001."""
+    content: ContentDict | None
+    """Content to embed; all of its parts make one vector."""
+    task_type: TaskType | None
+    """What the vector will be used for."""
+    title: str | None
+    """Title of the text, for the RETRIEVAL_DOCUMENT task type."""
+    output_dimensionality: int | None
+    """Number of leading dimensions to keep in the vector."""
+
+
+class BatchEmbedContentsRequestDict(TypedDict, total=False):
+    """Body of a batchEmbedContents call: several contents embedded in one request."""
+
+    model: str | None
+    """Embedding model the requests use (each also names it)."""
+    requests: list[EmbedContentRequestDict] | None
+    """One request per content, each giving one vector back."""
+
+
 class GenerateContentRequestDict(TypedDict, total=False):
     """Body of a generateContent or streamGenerateContent call: prompt, tools and settings."""
 
@@ -2291,7 +2400,7 @@ class GenerateContentResponseDict(TypedDict, total=False):
     model_status: ModelStatusDict | None
     """Release stage of the model that answered."""
     automatic_function_calling_history: list[ContentDict] | None
-    """Turns that google-genai's automatic function calling added (client-side)."""
+    """Turns of the function-calling loop: the input, then each call and result turn."""
 
 
 class InlinedRequestsDict(TypedDict, total=False):

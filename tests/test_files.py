@@ -134,7 +134,7 @@ def test_get_list_and_delete(client: genai.Client) -> None:
         for n in (1, 2, 3)
     ]
     pager = client.files.list(config=types.ListFilesConfig(page_size=2))
-    assert len(pager.page) == 2 and pager.has_next
+    assert len(pager.page) == 2 and pager.next_page_token
     assert sorted(f.name or "" for f in pager) == sorted(n or "" for n in names)
     first = names[0]
     assert first is not None

@@ -40,6 +40,8 @@ INPUT_UNIONS = [
     "GenerateContentConfigOrDict",
     "HttpOptionsOrDict",
     "HttpRetryOptionsOrDict",
+    "EmbedContentConfigOrDict",
+    "ListModelsConfigOrDict",
 ]
 
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from gemwire._async_pager import AsyncPager
+from gemwire._pager import AsyncPager
 from gemwire._request import HttpConfig
 from gemwire._workers import Workers
 from gemwire.batches import Batches, BatchRequest, BatchResult, Progress, polled, wait_args

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from gemwire._async_pager import AsyncPager
+from gemwire._pager import AsyncPager
 from gemwire._request import HttpConfig
 from gemwire._workers import Workers
 from gemwire.caches import Caches

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from gemwire._async_models import AsyncModels
 from gemwire._async_streaming import AsyncStream
 from gemwire._workers import Workers
 from gemwire.chats import Chat, Chats, ChatStream
@@ -27,8 +28,9 @@ __all__ = ["AsyncChat", "AsyncChats"]
 class AsyncChats:
     """Factory of async chat sessions, as ``client.aio.chats``."""
 
-    def __init__(self, chats: Chats, workers: Workers) -> None:
+    def __init__(self, chats: Chats, models: AsyncModels, workers: Workers) -> None:
         self._chats = chats
+        self._models = models
         self._workers = workers
 
     def create(
@@ -40,23 +42,31 @@ class AsyncChats:
     ) -> AsyncChat:
         """Start a conversation with ``model``, optionally from an earlier ``history``."""
         return AsyncChat(
-            self._chats.create(model=model, config=config, history=history), self._workers
+            self._chats.create(model=model, config=config, history=history),
+            self._models,
+            self._workers,
         )
 
 
 class AsyncChat:
     """One conversation. Each message sends the whole history plus the new user turn."""
 
-    def __init__(self, chat: Chat, workers: Workers) -> None:
+    def __init__(self, chat: Chat, models: AsyncModels, workers: Workers) -> None:
         self._chat = chat
+        self._models = models
         self._workers = workers
 
     async def send_message(
         self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None = None
     ) -> GenerateContentResponse:
-        """Send a user turn (text, parts, images) and record it with the model's answer."""
-        user, response = await self._workers.run(partial(self._chat._exchange, message, config))
-        self._chat._record(user, response)  # not reached if the task was cancelled
+        """Send a user turn (text, parts, images) and record it with the model's answer (and,
+        with Python functions as tools, every turn of calls and results before it; async
+        functions are awaited on the event loop)."""
+        contents, options = await self._workers.run(partial(self._chat._prepare, message, config))
+        response = await self._models.generate_content(
+            model=self._chat._model, contents=contents, config=options
+        )
+        self._chat._record(Chat._turns(contents, response), response)  # not if cancelled
         return response
 
     async def send_message_stream(

@@ -43,7 +43,7 @@ class AsyncClient(AsyncCloseable):
         self._client = client
         self._workers = Workers(POOL_SIZE)
         self.models = AsyncModels(client.models, self._workers)
-        self.chats = AsyncChats(client.chats, self._workers)
+        self.chats = AsyncChats(client.chats, self.models, self._workers)
         self.files = AsyncFiles(client.files, self._workers)
         self.caches = AsyncCaches(client.caches, self._workers)
         self.batches = AsyncBatches(client.batches, self._workers)

@@ -7,7 +7,7 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING
 
-from gemwire._async_pager import AsyncPager
+from gemwire._pager import AsyncPager
 from gemwire._request import HttpConfig
 from gemwire._upload import Progress
 from gemwire._workers import Workers

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 
+from gemwire._afc import CallLoop
 from gemwire._async_streaming import AsyncStream
+from gemwire._pager import AsyncPager
+from gemwire._request import as_config
 from gemwire._streaming import Stream
 from gemwire._workers import Workers
 from gemwire.models import Models
-from gemwire.types import CountTokensResponse, GenerateContentResponse
+from gemwire.types import CountTokensResponse, EmbedContentResponse, GenerateContentResponse, Model
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
-    from gemwire.types import ContentListUnionDict, GenerateContentConfigOrDict
+    from gemwire.types import (
+        ContentListUnionDict,
+        EmbedContentConfigOrDict,
+        GenerateContentConfigOrDict,
+        ListModelsConfigOrDict,
+    )
 
 __all__ = ["AsyncModels"]
 
 
 class AsyncModels:
-    """The generation methods of ``client.aio``. Each runs the same method of
+    """The model methods of ``client.aio``. Each runs the same method of
     :class:`~gemwire.models.Models` on a worker thread: the same request, retries, timeouts,
     errors and answer."""
 
@@ -33,10 +42,27 @@ class AsyncModels:
         contents: ContentListUnionDict,
         config: GenerateContentConfigOrDict | None = None,
     ) -> GenerateContentResponse:
-        """Generate a response to ``contents`` (see :meth:`Models.generate_content`)."""
-        return await self._workers.run(
-            partial(self._models.generate_content, model=model, contents=contents, config=config)
-        )
+        """Generate a response to ``contents`` (see :meth:`Models.generate_content`).
+
+        With Python functions among the tools, the function-calling loop runs here: each
+        request on a worker, coroutine functions awaited on the event loop, plain ones in a
+        thread, the calls of one turn at the same time.
+        """
+        options = as_config(config)
+        loop = CallLoop.of(contents, options, asynchronous=True)
+        if loop is None:
+            return await self._workers.run(
+                partial(
+                    self._models.generate_content, model=model, contents=contents, config=options
+                )
+            )
+        send = partial(self._models._generate, model, options=options)
+        response = await self._workers.run(partial(send, loop.contents))
+        while calls := loop.calls(response):
+            results = await asyncio.gather(*(loop.functions.call_async(call) for call in calls))
+            loop.answer(response, list(results))
+            response = await self._workers.run(partial(send, loop.contents))
+        return loop.finish(response)
 
     async def generate_content_stream(
         self,
@@ -70,3 +96,25 @@ class AsyncModels:
         return await self._workers.run(
             partial(self._models.count_tokens, model=model, contents=contents, config=config)
         )
+
+    async def embed_content(
+        self,
+        *,
+        model: str,
+        contents: ContentListUnionDict,
+        config: EmbedContentConfigOrDict | None = None,
+    ) -> EmbedContentResponse:
+        """Embedding vectors of ``contents`` (see :meth:`Models.embed_content`)."""
+        return await self._workers.run(
+            partial(self._models.embed_content, model=model, contents=contents, config=config)
+        )
+
+    async def get(self, *, model: str) -> Model:
+        """The description of ``model`` (see :meth:`Models.get`)."""
+        return await self._workers.run(partial(self._models.get, model=model))
+
+    async def list(self, *, config: ListModelsConfigOrDict | None = None) -> AsyncPager[Model]:
+        """The models the API serves: ``async for model in await client.aio.models.list()``
+        (see :meth:`Models.list`); each page is fetched on a worker."""
+        pager = await self._workers.run(partial(self._models.list, config=config))
+        return AsyncPager(pager, self._workers)

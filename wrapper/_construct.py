@@ -111,6 +111,9 @@ def _model(cls: type[_M], value: object, where: _Where) -> _M:
         return value
     if isinstance(value, type) and issubclass(value, cls):
         return value()
+    if cls.__name__ == "Tool" and callable(value) and not isinstance(value, type):
+        # A Python function among the tools: declared (and called) by the client.
+        return value  # type: ignore[return-value]
     if isinstance(value, Mapping):
         try:
             decoded = cls.from_dict(value)

@@ -10,7 +10,6 @@ output.
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import inspect
 import typing
@@ -21,7 +20,7 @@ from gemwire._structured import instance_of, schema_of_type
 from gemwire.errors import ArgumentError, ArgumentTypeError
 from gemwire.types import FunctionCall, FunctionDeclaration, Part, Schema, Tool, Type
 
-__all__ = ["Functions", "declaration_of"]
+__all__ = ["Functions", "declaration_of", "declared", "is_function"]
 
 _Function = Callable[..., Any]
 
@@ -70,7 +69,7 @@ class Functions:
     def __init__(self, tools: Iterable[Any] | None) -> None:
         self.by_name: dict[str, _Function] = {}
         for tool in tools or ():
-            if _is_function(tool):
+            if is_function(tool):
                 name = declaration_of(tool).name
                 assert name is not None
                 if name in self.by_name:
@@ -83,9 +82,7 @@ class Functions:
     def declared(self, tools: Sequence[Any]) -> list[Tool]:
         """``tools`` as the API takes them: the callables replaced by one ``Tool`` holding
         their declarations, the other tools kept in place."""
-        kept = [
-            tool for tool in tools if not (callable(tool) and not isinstance(tool, (Tool, type)))
-        ]
+        kept = [tool for tool in tools if not is_function(tool)]
         declarations = [declaration_of(function) for function in self.by_name.values()]
         return [*kept, Tool(function_declarations=declarations)]
 
@@ -110,6 +107,8 @@ class Functions:
     async def call_async(self, call: FunctionCall) -> Part:
         """:meth:`call` for the async client: coroutine functions are awaited, plain ones run
         in a worker thread so that the event loop goes on."""
+        import asyncio  # not at import: ``import gemwire`` does not load asyncio
+
         name = call.name or ""
         try:
             function = self.by_name[name]
@@ -124,13 +123,21 @@ class Functions:
         return Part.from_function_response(name=name, response=response)
 
 
+def declared(tools: Sequence[Any]) -> list[Tool]:
+    """A config's ``tools`` as the API takes them (see :meth:`Functions.declared`): unchanged
+    when none is a Python function."""
+    functions = Functions(tools)
+    return functions.declared(tools) if functions else list(tools)
+
+
 def _json_value(value: Any) -> Any:
     """A parameter's default as JSON: an enum member is its value."""
     return value.value if isinstance(value, enum.Enum) else value
 
 
-def _is_function(tool: Any) -> bool:
-    """A callable tool (not a ``Tool``, nor a type class given for its empty instance)."""
+def is_function(tool: Any) -> bool:
+    """Whether ``tool`` is a Python function (not a ``Tool``, nor a type class given for its
+    empty instance)."""
     return callable(tool) and not isinstance(tool, (Tool, type))
 
 

@@ -20,17 +20,21 @@ from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from gemwire.types import (
     Content,
+    EmbedContentConfig,
     GenerateContentConfig,
     HttpOptions,
     HttpRetryOptions,
+    ListModelsConfig,
     Part,
     Schema,
 )
 from gemwire.types._dicts import (
     ContentDict,
+    EmbedContentConfigDict,
     GenerateContentConfigDict,
     HttpOptionsDict,
     HttpRetryOptionsDict,
+    ListModelsConfigDict,
     PartDict,
     SchemaDict,
 )
@@ -43,9 +47,11 @@ __all__ = [
     "ContentListUnionDict",
     "ContentUnion",
     "ContentUnionDict",
+    "EmbedContentConfigOrDict",
     "GenerateContentConfigOrDict",
     "HttpOptionsOrDict",
     "HttpRetryOptionsOrDict",
+    "ListModelsConfigOrDict",
     "PartUnion",
     "PartUnionDict",
     "SchemaUnion",
@@ -83,3 +89,5 @@ SchemaUnionDict: TypeAlias = SchemaUnion | SchemaDict
 GenerateContentConfigOrDict: TypeAlias = GenerateContentConfig | GenerateContentConfigDict
 HttpOptionsOrDict: TypeAlias = HttpOptions | HttpOptionsDict
 HttpRetryOptionsOrDict: TypeAlias = HttpRetryOptions | HttpRetryOptionsDict
+EmbedContentConfigOrDict: TypeAlias = EmbedContentConfig | EmbedContentConfigDict
+ListModelsConfigOrDict: TypeAlias = ListModelsConfig | ListModelsConfigDict

@@ -8,7 +8,8 @@ types lazily: ``gemwire.types`` imports this module while it is being defined.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, TypeAlias
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from gemwire._serde import WireModel
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
         CodeExecutionResultOutcome,
         ExecutableCodeLanguage,
         FunctionCall,
+        FunctionDeclaration,
+        FunctionDeclarationBehavior,
         FunctionResponsePart,
         GenerateContentConfig,
         GenerateContentResponseUsageMetadata,
@@ -30,8 +33,10 @@ if TYPE_CHECKING:
     MediaResolutionInput: TypeAlias = PartMediaResolution | PartMediaResolutionDict | str
 
 __all__ = [
+    "FunctionDeclarationMixin",
     "FunctionResponsePartMixin",
     "GenerateContentResponseMixin",
+    "ModelMixin",
     "PartMixin",
     "UsageMetadataMixin",
 ]
@@ -292,3 +297,57 @@ def _media_resolution(
     if isinstance(value, str):
         return PartMediaResolution(level=PartMediaResolutionLevel(value))
     return value
+
+
+class FunctionDeclarationMixin(WireModel):
+    """Constructors of :class:`gemwire.types.FunctionDeclaration` from Python functions."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_callable_with_api_option(
+        cls,
+        *,
+        callable: Callable[..., Any],
+        api_option: Literal["GEMINI_API"] = "GEMINI_API",
+        behavior: FunctionDeclarationBehavior | None = None,
+    ) -> FunctionDeclaration:
+        """The declaration of ``callable``: its name, its docstring as the description and its
+        parameters' schema from their annotations (what gemwire sends for a function in
+        ``config.tools``). gemwire speaks the Gemini API only: ``api_option`` must be
+        ``'GEMINI_API'``."""
+        from gemwire._function_calling import declaration_of
+        from gemwire.errors import ArgumentError
+
+        if api_option != "GEMINI_API":
+            raise ArgumentError(
+                f"api_option: gemwire speaks the Gemini API only ('GEMINI_API'), got {api_option!r}"
+            )
+        declaration = declaration_of(callable)
+        declaration.behavior = behavior
+        return declaration
+
+    @classmethod
+    def from_callable(
+        cls,
+        *,
+        client: Any,
+        callable: Callable[..., Any],
+        behavior: FunctionDeclarationBehavior | None = None,
+    ) -> FunctionDeclaration:
+        """The declaration of ``callable`` (see :meth:`from_callable_with_api_option`);
+        ``client`` is accepted as google-genai takes it, and says nothing here."""
+        return cls.from_callable_with_api_option(callable=callable, behavior=behavior)
+
+
+class ModelMixin(WireModel):
+    """google-genai's name for a field of :class:`gemwire.types.Model`."""
+
+    __slots__ = ()
+
+    @property
+    def supported_actions(self) -> list[str] | None:
+        """The API methods the model answers (``supportedGenerationMethods`` on the wire),
+        under google-genai's name."""
+        methods: list[str] | None = getattr(self, "supported_generation_methods", None)
+        return methods

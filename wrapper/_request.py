@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from gemwire import _arguments
 from gemwire._content import inline_bytes, to_content, to_contents
+from gemwire._function_calling import declared, is_function
 from gemwire._serde import WireModel
 from gemwire._structured import schema_of
 from gemwire.errors import (
@@ -30,12 +31,17 @@ from gemwire.errors import (
     RequestValidationError,
 )
 from gemwire.types import (
+    BatchEmbedContentsRequest,
     Content,
+    EmbedContentConfig,
+    EmbedContentRequest,
     GenerateContentConfig,
     GenerateContentRequest,
     GenerationConfig,
     HttpOptions,
     HttpRetryOptions,
+    ListModelsConfig,
+    TaskType,
 )
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
@@ -48,9 +54,12 @@ __all__ = [
     "as_http_options",
     "as_options",
     "count_tokens",
+    "embed_content",
     "generate_body",
     "generate_content",
+    "get_model",
     "http_options_of",
+    "list_models",
     "prepared",
     "timeout_seconds",
 ]
@@ -162,26 +171,93 @@ def as_config(config: GenerateContentConfigOrDict | None) -> GenerateContentConf
         return GenerateContentConfig()
     if isinstance(config, GenerateContentConfig):
         return config
-    return _from_dict(GenerateContentConfig, config, "config")
+    tools = config.get("tools") if isinstance(config, Mapping) else None
+    if not isinstance(tools, list) or not any(map(is_function, tools)):
+        return _from_dict(GenerateContentConfig, config, "config")
+    # Python functions stay as they are, in their places; the other tools are decoded.
+    others = [tool for tool in tools if not is_function(tool)]
+    decoded = _from_dict(GenerateContentConfig, {**config, "tools": others}, "config")
+    typed = iter(decoded.tools or ())
+    in_place: list[Any] = [tool if is_function(tool) else next(typed) for tool in tools]
+    decoded.tools = in_place
+    return decoded
 
 
 def as_http_options(options: HttpOptionsOrDict | None) -> HttpOptions:
     """Accept an ``HttpOptions``, a dict of its options, or ``None``."""
-    if options is None:
-        return HttpOptions()
-    if isinstance(options, HttpOptions):
-        return options
-    return _from_dict(HttpOptions, options, "http_options")
+    return as_options(HttpOptions, options, "http_options")
 
 
-def as_options(cls: type[_Options], options: object, name: str) -> _Options:
-    """Accept the options of another call (``UploadFileConfig``, ``CreateCachedContentConfig``,
-    ...): a ``cls``, a dict of its options (Python or wire names), or ``None``."""
+def as_options(cls: type[_Options], options: object, name: str = "config") -> _Options:
+    """Accept a ``cls`` (a client-side options type: ``EmbedContentConfig``,
+    ``UploadFileConfig``, ...), a dict of its options (Python or wire names), or ``None``."""
     if options is None:
         return cls()
     if isinstance(options, cls):
         return options
     return _from_dict(cls, options, name)
+
+
+def embed_content(
+    model: str,
+    contents: Any,
+    config: EmbedContentConfig,
+    *,
+    api_version: str,
+    validate: bool = False,
+) -> Request:
+    """A batchEmbedContents request, which google-genai sends for every embedding call of the
+    Gemini API: one request per content, each with the config's task type, title and
+    dimensionality. For a multimodal embedding model (``gemini-embedding-2``, not
+    ``gemini-embedding-001``) ``contents`` is read as for generation, so loose strings and
+    parts make one content (one vector); for the others each item of a list is one content."""
+    name = model_path(model)
+    model_id = name.rpartition("/")[2]
+    multimodal = "gemini" in model_id and not model_id.startswith(
+        ("gemini-embedding-001", "gemini-embedding-exp")
+    )
+    if multimodal or not isinstance(contents, (list, tuple)):
+        turns = to_contents(contents)
+    else:
+        turns = [to_content(item, path=f"contents[{i}]") for i, item in enumerate(contents)]
+    task_type = None if config.task_type is None else TaskType(config.task_type)
+    batch = BatchEmbedContentsRequest(
+        requests=[
+            EmbedContentRequest(
+                model=name,
+                content=turn,
+                task_type=task_type,
+                title=config.title,
+                output_dimensionality=config.output_dimensionality,
+            )
+            for turn in turns
+        ]
+    )
+    body = _checked("BatchEmbedContentsRequest", batch.to_dict(), validate)
+    return _request(f"{api_version}/{name}:batchEmbedContents", body, config.http_options)
+
+
+def list_models(config: ListModelsConfig, page_token: str | None, *, api_version: str) -> Request:
+    """A request for the page of base models (or, with ``query_base=False``, tuned models)
+    that ``page_token`` names (``None``: the first)."""
+    query = {
+        key: str(value)
+        for key, value in (
+            ("pageSize", config.page_size),
+            ("pageToken", page_token),
+            ("filter", config.filter),
+        )
+        if value is not None
+    }
+    collection = "tunedModels" if config.query_base is False else "models"
+    return _request(
+        f"{api_version}/{collection}", None, config.http_options, query=query, method="GET"
+    )
+
+
+def get_model(model: str, *, api_version: str) -> Request:
+    """A request for one model's description."""
+    return Request("GET", f"{api_version}/{model_path(model)}")
 
 
 HttpConfig = object
@@ -272,6 +348,8 @@ def generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any
         ),
         **{name: getattr(config, name) for name in TOP_LEVEL_FIELDS},
     )
+    if request.tools:
+        request.tools = declared(request.tools)
     _check_inline_size(request)
     try:
         return request.to_dict()
@@ -294,12 +372,13 @@ def _check_inline_size(request: GenerateContentRequest) -> None:
 
 def _request(
     path: str,
-    body: dict[str, Any],
+    body: dict[str, Any] | None,
     http_options: HttpOptionsOrDict | None,
     *,
     query: Mapping[str, str] | None = None,
+    method: str = "POST",
 ) -> Request:
-    return prepared("POST", path, body, http_options, query=query)
+    return prepared(method, path, body, http_options, query=query)
 
 
 def prepared(

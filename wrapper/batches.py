@@ -127,7 +127,7 @@ class Batches:
             page = decode_answer(ListOperationsResponse, answer)
             return [_job_of(op) for op in page.operations or []], page.next_page_token
 
-        return Pager(fetch, options.page_token)
+        return Pager("batches", fetch, page_token=options.page_token, page_size=options.page_size)
 
     def wait(
         self,

@@ -119,7 +119,9 @@ class Caches:
             page = decode_answer(ListCachedContentsResponse, self._transport.request(request))
             return page.cached_contents or [], page.next_page_token
 
-        return Pager(fetch, options.page_token)
+        return Pager(
+            "cachedContents", fetch, page_token=options.page_token, page_size=options.page_size
+        )
 
     def _path(self, name: str) -> str:
         cache_id = _arguments.text("name", name).removeprefix("cachedContents/")

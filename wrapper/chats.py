@@ -75,36 +75,33 @@ class Chat:
     def send_message(
         self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None = None
     ) -> GenerateContentResponse:
-        """Send a user turn (text, parts, images) and record it with the model's answer."""
-        user, response = self._exchange(message, config)
-        self._record(user, response)
+        """Send a user turn (text, parts, images) and record it with the model's answer (and,
+        with Python functions as tools, every turn of calls and results before it)."""
+        contents, options = self._prepare(message, config)
+        response = self._models.generate_content(
+            model=self._model, contents=contents, config=options
+        )
+        self._record(self._turns(contents, response), response)
         return response
 
-    def _exchange(
+    def _prepare(
         self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None
-    ) -> tuple[Content, GenerateContentResponse]:
-        """Send a user turn after the history; return it and the answer, recording nothing (the
-        async chat records them only if the task that asked is still waiting)."""
+    ) -> tuple[list[Content], GenerateContentConfigOrDict]:
+        """What an exchange sends: the history then the user turn (a copy of its own), and
+        the config (the call's, else the chat's)."""
         user = copied(to_content(message, path="message"))
-        response = self._models.generate_content(
-            model=self._model,
-            contents=self._next_contents(user),
-            config=self._config if config is None else config,
-        )
-        return user, response
+        return self._next_contents(user), self._config if config is None else config
 
     def send_message_stream(
         self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None = None
     ) -> ChatStream:
         """Send a user turn and stream the answer; the turn is recorded once the model has
         finished it (the chunk with its ``finishReason``)."""
-        user = copied(to_content(message, path="message"))
+        contents, options = self._prepare(message, config)
         stream = self._models.generate_content_stream(
-            model=self._model,
-            contents=self._next_contents(user),
-            config=self._config if config is None else config,
+            model=self._model, contents=contents, config=options
         )
-        return ChatStream(stream, self, user)
+        return ChatStream(stream, self, contents[-1])
 
     def get_history(self, curated: bool = False) -> list[Content]:
         """The conversation so far, oldest first (a copy: changing it changes nothing here).
@@ -120,12 +117,19 @@ class Chat:
         with self._lock:
             return [*self._history, user]
 
-    def _record(self, user: Content, response: GenerateContentResponse) -> None:
+    @staticmethod
+    def _turns(contents: list[Content], response: GenerateContentResponse) -> list[Content]:
+        """The new turns of an exchange that sent ``contents`` (the history, then the user
+        turn): the user turn, then the function-calling loop's turns, if it ran."""
+        loop = response.automatic_function_calling_history or []
+        return [contents[-1], *(copied(turn) for turn in loop[len(contents) :])]
+
+    def _record(self, turns: list[Content], response: GenerateContentResponse) -> None:
         """Add the exchange, unless the model's answer has no content (blocked, empty)."""
         answer = _model_content(response)
         if answer is not None:
             with self._lock:
-                self._history += [user, answer]
+                self._history += [*turns, answer]
 
 
 class ChatStream(Closeable):
@@ -174,7 +178,7 @@ class ChatStream(Closeable):
     def _record(self) -> None:
         user, self._user = self._user, None
         if user is not None:
-            self._chat._record(user, self._stream.current_response)
+            self._chat._record([user], self._stream.current_response)
 
 
 def _model_content(response: GenerateContentResponse) -> Content | None:

@@ -113,7 +113,7 @@ class Files:
             page = decode_answer(ListFilesResponse, answer)
             return page.files or [], page.next_page_token
 
-        return Pager(fetch, options.page_token)
+        return Pager("files", fetch, page_token=options.page_token, page_size=options.page_size)
 
     def download(self, *, file: str | File, config: HttpConfig = None) -> bytes:
         """The bytes of a file the service generated (a batch job's results, for instance);

@@ -1,4 +1,5 @@
-"""``client.models``: generateContent, streamGenerateContent and countTokens.
+"""``client.models``: generateContent, streamGenerateContent, countTokens, the embedding
+calls, and the model list.
 
 Each method builds one :class:`~gemwire._request.Request`, hands it to the transport and
 decodes the answer; nothing here knows HTTP.
@@ -6,22 +7,40 @@ decodes the answer; nothing here knows HTTP.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from gemwire import _request
+from gemwire._afc import CallLoop
+from gemwire._pager import Pager
 from gemwire._serde import decode_answer
 from gemwire._streaming import Stream
 from gemwire._transport import Transport
-from gemwire.types import CountTokensResponse, GenerateContentResponse
+from gemwire.types import (
+    CountTokensResponse,
+    EmbedContentConfig,
+    EmbedContentResponse,
+    GenerateContentConfig,
+    GenerateContentResponse,
+    ListModelsConfig,
+    ListModelsResponse,
+    Model,
+)
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
-    from gemwire.types import ContentListUnionDict, GenerateContentConfigOrDict
+    from gemwire.types import (
+        ContentListUnionDict,
+        EmbedContentConfigOrDict,
+        GenerateContentConfigOrDict,
+        ListModelsConfigOrDict,
+    )
 
 __all__ = ["Models"]
 
 
 class Models:
-    """The generation methods of a :class:`~gemwire.Client`, as ``client.models``."""
+    """The model methods of a :class:`~gemwire.Client`, as ``client.models``."""
 
     def __init__(self, transport: Transport, api_version: str, *, validate: bool = False) -> None:
         self._transport = transport
@@ -38,9 +57,25 @@ class Models:
         """Generate a response to ``contents`` (a prompt, parts, images or whole turns).
 
         ``config`` takes the system instruction, generation parameters (``temperature``,
-        ``max_output_tokens``, ...), safety settings, tools and ``response_schema``.
+        ``max_output_tokens``, ...), safety settings, tools and ``response_schema``. Python
+        functions among the tools are declared to the model and run when it calls them, their
+        results sent back, until it answers (automatic function calling, as in google-genai:
+        ``config.automatic_function_calling`` sets it; see :mod:`gemwire._afc`).
         """
         options = _request.as_config(config)
+        loop = CallLoop.of(contents, options, asynchronous=False)
+        if loop is None:
+            return self._generate(model, contents, options)
+        response = self._generate(model, loop.contents, options)
+        while calls := loop.calls(response):
+            loop.answer(response, [loop.functions.call(call) for call in calls])
+            response = self._generate(model, loop.contents, options)
+        return loop.finish(response)
+
+    def _generate(
+        self, model: str, contents: ContentListUnionDict, options: GenerateContentConfig
+    ) -> GenerateContentResponse:
+        """One generateContent request (a turn of the function-calling loop, or the call)."""
         request = _request.generate_content(
             model, contents, options, api_version=self._api_version, validate=self._validate
         )
@@ -89,6 +124,53 @@ class Models:
             validate=self._validate,
         )
         return decode_answer(CountTokensResponse, self._transport.request(request))
+
+    def embed_content(
+        self,
+        *,
+        model: str,
+        contents: ContentListUnionDict,
+        config: EmbedContentConfigOrDict | None = None,
+    ) -> EmbedContentResponse:
+        """Embedding vectors of ``contents``: one text or content, or a list of them (one
+        vector each), in ``response.embeddings``. ``config`` takes ``task_type``, ``title``
+        and ``output_dimensionality``. Sent as one batchEmbedContents request, as
+        google-genai does (see :func:`gemwire._request.embed_content` for how ``contents``
+        splits into vectors)."""
+        request = _request.embed_content(
+            model,
+            contents,
+            _request.as_options(EmbedContentConfig, config),
+            api_version=self._api_version,
+            validate=self._validate,
+        )
+        return decode_answer(EmbedContentResponse, self._transport.request(request))
+
+    def get(self, *, model: str) -> Model:
+        """The description of ``model`` (``gemini-2.0-flash`` or ``models/...``): its limits,
+        default sampling settings and the methods it answers."""
+        request = _request.get_model(model, api_version=self._api_version)
+        return decode_answer(Model, self._transport.request(request))
+
+    def list(self, *, config: ListModelsConfigOrDict | None = None) -> Pager[Model]:
+        """The models the API serves, as a :class:`~gemwire._pager.Pager`: iterate it for
+        every model of every page. ``config`` takes ``page_size``, ``page_token`` (from an
+        earlier page) and ``query_base`` (``False``: your tuned models). The first page is
+        fetched here."""
+        options = _request.as_options(ListModelsConfig, config)
+        return Pager(
+            "models",
+            partial(self._models_page, options),
+            page_token=options.page_token,
+            page_size=options.page_size,
+        )
+
+    def _models_page(
+        self, options: ListModelsConfig, page_token: str | None
+    ) -> tuple[Sequence[Model], str | None]:
+        request = _request.list_models(options, page_token, api_version=self._api_version)
+        page = decode_answer(ListModelsResponse, self._transport.request(request))
+        return page.models or [], page.next_page_token
 
 
 def __getattr__(name: str) -> object:
