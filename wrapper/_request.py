@@ -157,7 +157,9 @@ def as_http_options(options: HttpOptionsOrDict | None) -> HttpOptions:
 
 def _from_dict(cls: type[_Options], options: object, name: str) -> _Options:
     if not isinstance(options, Mapping):
-        raise ArgumentTypeError(f"{name}: expected {cls.__name__} or dict, got {type(options).__name__}")
+        raise ArgumentTypeError(
+            f"{name}: expected {cls.__name__} or dict, got {type(options).__name__}"
+        )
     try:
         decoded = cls.from_dict(options)
     except DecodeError as error:
