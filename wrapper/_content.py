@@ -16,20 +16,29 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from gemwire._serde import WireModel
+from gemwire._serde import WireModel, base64_size, stored
 from gemwire.errors import ArgumentError, ArgumentTypeError, DecodeError, EncodeError
 from gemwire.types import Blob, Content, Part
 
-__all__ = ["copied", "inline_bytes", "to_content", "to_contents", "to_part"]
+__all__ = [
+    "inline_size",
+    "json_copy",
+    "private_wire",
+    "to_content",
+    "to_contents",
+    "to_part",
+    "wire_inline_size",
+]
 
 _T = TypeVar("_T", bound=WireModel)
 ACCEPTED = "str, Part, Content, dict or PIL.Image.Image"
 JPEG_MODES = frozenset({"L", "RGB", "CMYK"})
 # Pillow writes these modes to PNG as they are; the others are converted first.
 PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I;16", "I;16B"})
+_BLOB_DATA = stored(Blob, "data")
 PNG_CONVERSIONS = {
     "La": "LA",
     "PA": "RGBA",
@@ -122,18 +131,41 @@ def _opaque_or_not(image: Any) -> str:
     return "RGBA" if "A" in image.getbands() else "RGB"
 
 
-def inline_bytes(content: Content) -> Iterator[bytes]:
-    """The inline data (images, files) of a turn."""
-    for part in content.parts or ():
-        if part.inline_data is not None and isinstance(part.inline_data.data, bytes):
-            yield part.inline_data.data
+def inline_size(content: Content) -> int:
+    """The base64 length of a turn's inline data (images, files), without decoding any."""
+    return sum(
+        base64_size(_BLOB_DATA(part.inline_data))
+        for part in content.parts or ()
+        if part.inline_data is not None
+    )
 
 
-def copied(content: Content) -> Content:
-    """A copy of ``content`` that shares nothing with it, made through its wire JSON: no
-    recursion in Python, however deep a ``functionCall.args`` nests."""
+def wire_inline_size(turn: Mapping[str, Any]) -> int:
+    """The base64 length of the inline data of a turn in wire JSON (as ``private_wire``
+    writes one)."""
+    size = 0
+    for part in turn.get("parts") or ():
+        blob = part.get("inlineData")
+        if blob:
+            size += len(blob.get("data") or "")
+    return size
+
+
+def private_wire(content: Content) -> dict[str, Any]:
+    """The wire JSON of ``content``, sharing nothing with it (not even ``functionCall.args``)."""
     try:
-        return Content.from_dict(json.loads(json.dumps(content.to_dict())))
+        wire: dict[str, Any] = json_copy(content.to_dict())
+        return wire
+    except RecursionError:
+        pass  # raised below, outside the handler, with its thousand frames gone
+    raise EncodeError("a turn is nested too deeply to be written as JSON")
+
+
+def json_copy(value: Any) -> Any:
+    """A copy of JSON ``value`` that shares nothing with it, made by writing it and reading it
+    back: no recursion in Python, however deep it nests."""
+    try:
+        return json.loads(json.dumps(value))
     except RecursionError:
         pass  # raised below, outside the handler, with its thousand frames gone
     raise EncodeError("a turn is nested too deeply to be written as JSON")

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from gemwire import _arguments
-from gemwire._content import inline_bytes, to_content, to_contents
+from gemwire._content import inline_size, to_content, to_contents, wire_inline_size
 from gemwire._serde import WireModel
 from gemwire._structured import schema_of
 from gemwire.errors import (
@@ -100,9 +100,13 @@ def generate_content(
     api_version: str,
     stream: bool = False,
     validate: bool = False,
+    history: Sequence[Mapping[str, Any]] = (),
 ) -> Request:
-    """A generateContent (or, with ``stream``, a streamGenerateContent over SSE) request."""
-    body = _checked("GenerateContentRequest", _generate_body(contents, config), validate)
+    """A generateContent (or, with ``stream``, a streamGenerateContent over SSE) request;
+    ``history`` (a chat's) is turns already in wire JSON, sent as they are before
+    ``contents``."""
+    body = _generate_body(contents, config, history)
+    body = _checked("GenerateContentRequest", body, validate)
     method = "streamGenerateContent" if stream else "generateContent"
     return _request(
         f"{api_version}/{model_path(model)}:{method}",
@@ -203,8 +207,10 @@ def model_path(model: str) -> str:
     return model if collection else f"models/{model}"
 
 
-def _generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any]:
-    """The wire JSON of a generateContent request."""
+def _generate_body(
+    contents: Any, config: GenerateContentConfig, history: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, Any]:
+    """The wire JSON of a generateContent request, ``history`` before ``contents``."""
     turns: list[Content] = to_contents(contents)
     generation: dict[str, Any] = {
         name: value for name in GENERATION_FIELDS if (value := getattr(config, name)) is not None
@@ -226,21 +232,31 @@ def _generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, An
         ),
         **{name: getattr(config, name) for name in TOP_LEVEL_FIELDS},
     )
-    _check_inline_size(request)
+    _check_inline_size(request, history)
     try:
-        return request.to_dict()
+        body = request.to_dict()
     except RecursionError:
         pass  # raised below, outside the handler, with its thousand frames gone
+    else:
+        if history:
+            body["contents"] = [*history, *body["contents"]]
+        return body
     raise EncodeError("the request is nested too deeply to be written as JSON")
 
 
-def _check_inline_size(request: GenerateContentRequest) -> None:
+def _check_inline_size(
+    request: GenerateContentRequest, history: Sequence[Mapping[str, Any]]
+) -> None:
     """Refuse a request whose inline media the API would refuse, before encoding them."""
-    turns = [*(request.contents or ()), request.system_instruction]
-    size = sum(len(data) for turn in turns if turn is not None for data in inline_bytes(turn))
-    if size * 4 / 3 > INLINE_LIMIT:
+    size = 0
+    for turn in [*(request.contents or ()), request.system_instruction]:
+        if turn is not None:
+            size += inline_size(turn)
+    for wire in history:
+        size += wire_inline_size(wire)
+    if size > INLINE_LIMIT:
         raise ArgumentError(
-            f"contents: {size / 10**6:.1f} MB of inline data (images, files) is over the "
+            f"contents: {size * 3 / 4 / 10**6:.1f} MB of inline data (images, files) is over the "
             f"{INLINE_LIMIT // 10**6} MB the API takes inline in one request; upload large "
             "files with the Files API and pass them as Part.from_uri(...)"
         )

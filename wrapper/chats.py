@@ -7,17 +7,18 @@ candidate content) or is abandoned mid-stream leaves the history exactly as it w
 
 The history holds copies of its own, made once when a turn is recorded: changing a
 ``Content`` passed in, a returned response or what ``get_history()`` returned changes
-nothing in it.
+nothing in it. It keeps each turn as the wire JSON it is sent as, so a message encodes only
+its own turn, not the whole history again.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gemwire._closeable import Closeable
-from gemwire._content import copied, to_content
+from gemwire._content import json_copy, private_wire, to_content
 from gemwire._request import as_config
 from gemwire._streaming import Stream
 from gemwire.errors import ArgumentTypeError
@@ -49,7 +50,7 @@ class Chats:
                 f"history: expected a list of turns (Content or dict), got {type(history).__name__}"
             )
         turns = [
-            copied(to_content(turn, path=f"history[{index}]"))
+            private_wire(to_content(turn, path=f"history[{index}]"))
             for index, turn in enumerate(history or ())
         ]
         return Chat(self._models, model=model, config=as_config(config), history=turns)
@@ -64,7 +65,7 @@ class Chat:
         *,
         model: str,
         config: GenerateContentConfig,
-        history: list[Content],
+        history: list[dict[str, Any]],
     ) -> None:
         self._models = models
         self._model = model
@@ -76,11 +77,9 @@ class Chat:
         self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None = None
     ) -> GenerateContentResponse:
         """Send a user turn (text, parts, images) and record it with the model's answer."""
-        user = copied(to_content(message, path="message"))
-        response = self._models.generate_content(
-            model=self._model,
-            contents=self._next_contents(user),
-            config=self._config if config is None else config,
+        user = private_wire(to_content(message, path="message"))
+        response = self._models._generate(
+            self._model, user, self._config if config is None else config, self._turns()
         )
         self._record(user, response)
         return response
@@ -90,11 +89,9 @@ class Chat:
     ) -> ChatStream:
         """Send a user turn and stream the answer; the turn is recorded once the model has
         finished it (the chunk with its ``finishReason``)."""
-        user = copied(to_content(message, path="message"))
-        stream = self._models.generate_content_stream(
-            model=self._model,
-            contents=self._next_contents(user),
-            config=self._config if config is None else config,
+        user = private_wire(to_content(message, path="message"))
+        stream = self._models._generate_stream(
+            self._model, user, self._config if config is None else config, self._turns()
         )
         return ChatStream(stream, self, user)
 
@@ -104,15 +101,14 @@ class Chat:
         Failed and blocked turns are never recorded, so ``curated`` has nothing to drop; it
         is accepted for google-genai compatibility.
         """
-        with self._lock:
-            history = list(self._history)
-        return [copied(turn) for turn in history]
+        return [Content.from_dict(json_copy(turn)) for turn in self._turns()]
 
-    def _next_contents(self, user: Content) -> list[Content]:
+    def _turns(self) -> list[dict[str, Any]]:
+        """The history so far, as wire JSON (a new list of the same turns, never changed)."""
         with self._lock:
-            return [*self._history, user]
+            return list(self._history)
 
-    def _record(self, user: Content, response: GenerateContentResponse) -> None:
+    def _record(self, user: dict[str, Any], response: GenerateContentResponse) -> None:
         """Add the exchange, unless the model's answer has no content (blocked, empty)."""
         answer = _model_content(response)
         if answer is not None:
@@ -125,10 +121,10 @@ class ChatStream(Closeable):
     and properties) that records the turn in the chat's history once the model has finished
     it. A turn whose stream fails or is left before that is not recorded."""
 
-    def __init__(self, stream: Stream, chat: Chat, user: Content) -> None:
+    def __init__(self, stream: Stream, chat: Chat, user: dict[str, Any]) -> None:
         self._stream = stream
         self._chat = chat
-        self._user: Content | None = user  # None once recorded
+        self._user: dict[str, Any] | None = user  # None once recorded
 
     def __iter__(self) -> Iterator[GenerateContentResponse]:
         # A generator, like the stream's own: leaving the loop early closes the connection.
@@ -169,11 +165,12 @@ class ChatStream(Closeable):
             self._chat._record(user, self._stream.current_response)
 
 
-def _model_content(response: GenerateContentResponse) -> Content | None:
-    """The first candidate's content, if it has any parts (not blocked, not empty)."""
+def _model_content(response: GenerateContentResponse) -> dict[str, Any] | None:
+    """The first candidate's content as wire JSON, if it has any parts (not blocked, not
+    empty)."""
     if not response.candidates or response.candidates[0].content is None:
         return None
     content = response.candidates[0].content
     if not content.parts:
         return None
-    return copied(Content(role=content.role or "model", parts=content.parts))
+    return private_wire(Content(role=content.role or "model", parts=content.parts))

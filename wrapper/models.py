@@ -6,13 +6,14 @@ decodes the answer; nothing here knows HTTP.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from gemwire import _request
 from gemwire._serde import decode_answer
 from gemwire._streaming import Stream
 from gemwire._transport import Transport
-from gemwire.types import CountTokensResponse, GenerateContentResponse
+from gemwire.types import CountTokensResponse, GenerateContentConfig, GenerateContentResponse
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
     from gemwire.types import ContentListUnionDict, GenerateContentConfigOrDict
@@ -40,13 +41,7 @@ class Models:
         ``config`` takes the system instruction, generation parameters (``temperature``,
         ``max_output_tokens``, ...), safety settings, tools and ``response_schema``.
         """
-        options = _request.as_config(config)
-        request = _request.generate_content(
-            model, contents, options, api_version=self._api_version, validate=self._validate
-        )
-        response = decode_answer(GenerateContentResponse, self._transport.request(request))
-        response._expect_structured(options)
-        return response
+        return self._generate(model, contents, config)
 
     def generate_content_stream(
         self,
@@ -62,16 +57,7 @@ class Models:
         as a context manager to be explicit. ``stream.get_final_response()`` adds the chunks
         up into one response.
         """
-        options = _request.as_config(config)
-        request = _request.generate_content(
-            model,
-            contents,
-            options,
-            api_version=self._api_version,
-            stream=True,
-            validate=self._validate,
-        )
-        return Stream(self._transport.stream(request), config=options)
+        return self._generate_stream(model, contents, config)
 
     def count_tokens(
         self,
@@ -89,3 +75,48 @@ class Models:
             validate=self._validate,
         )
         return decode_answer(CountTokensResponse, self._transport.request(request))
+
+    # A chat sends its history as the wire JSON it keeps (``history``), not encoded again.
+
+    def _generate(
+        self,
+        model: str,
+        contents: Any,
+        config: GenerateContentConfigOrDict | None,
+        history: Sequence[Mapping[str, Any]] = (),
+    ) -> GenerateContentResponse:
+        options = _request.as_config(config)
+        request = self._prepare(model, contents, options, history, stream=False)
+        response = decode_answer(GenerateContentResponse, self._transport.request(request))
+        response._expect_structured(options)
+        return response
+
+    def _generate_stream(
+        self,
+        model: str,
+        contents: Any,
+        config: GenerateContentConfigOrDict | None,
+        history: Sequence[Mapping[str, Any]] = (),
+    ) -> Stream:
+        options = _request.as_config(config)
+        request = self._prepare(model, contents, options, history, stream=True)
+        return Stream(self._transport.stream(request), config=options)
+
+    def _prepare(
+        self,
+        model: str,
+        contents: Any,
+        options: GenerateContentConfig,
+        history: Sequence[Mapping[str, Any]],
+        *,
+        stream: bool,
+    ) -> _request.Request:
+        return _request.generate_content(
+            model,
+            contents,
+            options,
+            api_version=self._api_version,
+            stream=stream,
+            validate=self._validate,
+            history=history,
+        )
