@@ -74,6 +74,19 @@ def test_import_gemwire_loads_no_typeddicts_input_unions_or_pillow() -> None:
     assert printed_by(code) == ["[False, False]", "[True, True] False"]
 
 
+def test_urllib3_is_imported_by_the_first_client_not_by_import_gemwire_or_its_types() -> None:
+    code = (
+        "import sys\n"
+        "import gemwire.types\n"
+        "print('urllib3' in sys.modules)\n"
+        "import gemwire\n"
+        "print('urllib3' in sys.modules)\n"
+        "gemwire.Client(api_key='k', base_url='http://127.0.0.1:9')\n"
+        "print('urllib3' in sys.modules)\n"
+    )
+    assert printed_by(code) == ["False", "False", "True"]
+
+
 def test_the_first_call_of_a_process_compiles_no_code() -> None:
     """The codecs were written out by codegen: a fresh process's first request and answer
     compile nothing from source at run time (they once took ~100 ms to)."""

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from gemwire import _arguments
 from gemwire._closeable import Closeable
+from gemwire._limits import MAX_EVENT_BYTES, MAX_RESPONSE_BYTES
 from gemwire._request import as_http_options, timeout_seconds
-from gemwire._sse import MAX_EVENT_BYTES
-from gemwire._transport import MAX_RESPONSE_BYTES, RetryPolicy, Transport
 from gemwire.chats import Chats
 from gemwire.errors import ArgumentError, MissingAPIKeyError
 from gemwire.models import Models
@@ -102,6 +101,10 @@ class Client(Closeable):
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         max_event_bytes: int = MAX_EVENT_BYTES,
     ) -> None:
+        # The transport (and urllib3 with it) is imported by the first client, not by
+        # `import gemwire` or `gemwire.types`.
+        from gemwire._transport import RetryPolicy, Transport
+
         _refuse_vertex_ai(vertexai, enterprise, credentials, project, location)
         options = as_http_options(http_options)
         if api_key is not None:

@@ -25,11 +25,18 @@ import threading
 import time
 import urllib.request
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import urllib3
-from urllib3.connection import HTTPConnection
 from urllib3.util import Url, make_headers, parse_url
+
+if TYPE_CHECKING:
+    from urllib3.connection import HTTPConnection as _ConnectionBase
+else:
+    # A mixin at run time, on top of whatever class the pool has: urllib3's own or a test
+    # recorder's stand-in, which may have replaced it when this module was imported (with
+    # the first client).
+    _ConnectionBase = object
 
 __all__ = ["Deadline", "Origin", "proxy_for"]
 
@@ -102,7 +109,7 @@ class _TimedResponse(http.client.HTTPResponse):
         super().__init__(sock, debuglevel, method, url)
 
 
-class _Timed(HTTPConnection):
+class _Timed(_ConnectionBase):
     """What a pool's connection class gains: writes and reads that end at the current call's
     deadline (mixed into the class the pool has, which a test recorder may have replaced)."""
 

@@ -41,9 +41,10 @@ from urllib3.util import Url, parse_url
 from gemwire import _arguments
 from gemwire._closeable import Closeable
 from gemwire._connection import Deadline, Origin, proxy_for
+from gemwire._limits import MAX_EVENT_BYTES, MAX_RESPONSE_BYTES
 from gemwire._request import Request
 from gemwire._secrets import is_loopback, redact_headers, redact_url, redactor
-from gemwire._sse import MAX_EVENT_BYTES, iter_sse_json
+from gemwire._sse import iter_sse_json
 from gemwire._version import __version__
 from gemwire.errors import (
     APIConnectionError,
@@ -69,7 +70,6 @@ USER_AGENT = f"gemwire/{__version__}"
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 NEVER_RETRIED = frozenset({400, 401, 403, 404})  # the same request can only fail the same way
 LOGGED_BODY = 2000  # characters of a body a DEBUG record shows
-MAX_RESPONSE_BYTES = 128 * 2**20  # an answer's body, or a whole stream, after decompression
 READ_SIZE = 65536
 PLAIN = (None, "", "/")  # a URL without a path
 _T = TypeVar("_T")

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 from gemwire import _request
 from gemwire._serde import decode_answer
 from gemwire._streaming import Stream
-from gemwire._transport import Transport
 from gemwire.types import CountTokensResponse, GenerateContentConfig, GenerateContentResponse
 
-if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
+if TYPE_CHECKING:  # loaded on first use (the types) or by Client() (the transport)
+    from gemwire._transport import Transport
     from gemwire.types import ContentListUnionDict, GenerateContentConfigOrDict
 
 __all__ = ["Models"]
