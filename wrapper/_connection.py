@@ -136,10 +136,10 @@ class Origin:
     """The connection pool of one origin (through ``proxy``, if given), for the process
     using it. Thread-safe."""
 
-    def __init__(self, url: Url, *, proxy: Url | None, pool_size: int) -> None:
+    def __init__(self, url: Url, *, proxy: Url | None, max_connections: int) -> None:
         self.url = url
         self.proxy = proxy
-        self._pool_size = pool_size
+        self._max_connections = max_connections
         # Forwarded through a proxy (plain http), the request line carries the whole URL.
         forwarded = proxy is not None and url.scheme == "http"
         self.prefix = f"{url.scheme}://{url.netloc}" if forwarded else ""
@@ -162,7 +162,8 @@ class Origin:
     def open(
         self, deadline: Deadline, method: str, target: str, **kwargs: Any
     ) -> urllib3.BaseHTTPResponse:
-        """Send a request over a pooled connection, its reads and writes bound by ``deadline``;
+        """Send a request over a pooled connection, its reads and writes bound by ``deadline``
+        (and the wait for a connection to come free, when all are busy: ``EmptyPoolError``);
         the body is left to read (``preload_content=False``)."""
         pool = self.pool()
         token = _CURRENT.set(deadline)
@@ -170,6 +171,8 @@ class Origin:
             return pool.urlopen(
                 method,
                 self.prefix + target,
+                # urllib3 types it int; it is a queue's wait, which takes any number.
+                pool_timeout=deadline.remaining(),  # type: ignore[arg-type]
                 preload_content=False,
                 redirect=False,
                 assert_same_host=False,  # the pool of a forwarding proxy is the proxy's
@@ -189,9 +192,11 @@ class Origin:
     def _start(self) -> None:
         if self._manager is not None and self._pid == os.getpid():
             self._manager.clear()
-        # TLS certificates are always verified, against the system's CA store.
+        # TLS certificates are always verified, against the system's CA store. The pool
+        # blocks: a call waits for a connection rather than opening one it cannot keep.
         options: dict[str, Any] = {
-            "maxsize": self._pool_size,
+            "maxsize": self._max_connections,
+            "block": True,
             "retries": False,
             "cert_reqs": "CERT_REQUIRED",
         }

@@ -29,6 +29,7 @@ import urllib3
 from urllib3 import HTTPHeaderDict
 from urllib3.exceptions import (
     ConnectTimeoutError,
+    EmptyPoolError,
     HTTPError,
     LocationParseError,
     NewConnectionError,
@@ -41,7 +42,7 @@ from urllib3.util import Url, parse_url
 from gemwire import _arguments
 from gemwire._closeable import Closeable
 from gemwire._connection import Deadline, Origin, proxy_for
-from gemwire._limits import MAX_EVENT_BYTES, MAX_RESPONSE_BYTES
+from gemwire._limits import MAX_CONNECTIONS, MAX_EVENT_BYTES, MAX_RESPONSE_BYTES
 from gemwire._request import Request
 from gemwire._secrets import is_loopback, redact_headers, redact_url, redactor
 from gemwire._sse import iter_sse_json
@@ -228,7 +229,7 @@ class Transport:
         total_timeout: float | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         max_event_bytes: int = MAX_EVENT_BYTES,
-        pool_size: int = 32,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         _arguments.text("api_key", api_key)
         if not api_key.isascii() or not api_key.isprintable() or api_key != api_key.strip():
@@ -264,7 +265,8 @@ class Transport:
             **_lower(headers or {}),
             "x-goog-api-key": api_key,
         }
-        self._origin = Origin(url, proxy=proxy_url, pool_size=pool_size)
+        max_connections = _arguments.count("max_connections", max_connections, minimum=1)
+        self._origin = Origin(url, proxy=proxy_url, max_connections=max_connections)
         self._prefix = (url.path or "").rstrip("/")  # a base URL may carry a path (a proxy's)
 
     def __repr__(self) -> str:
@@ -461,9 +463,9 @@ class Transport:
             failure = APIConnectionError(f"{what} broke: {self._redact(_describe(error))}")
             cause = error
         except BaseException:
-            response.close()  # unread bytes may follow: this connection cannot be reused
+            _discard(response)  # unread bytes may follow: this connection cannot be reused
             raise
-        response.close()
+        _discard(response)
         raise failure from cause
 
     def _failure(self, call: _Call, error: HTTPError | TimeoutError) -> GemwireError:
@@ -474,6 +476,11 @@ class Transport:
             return APIConnectionError(f"{what}: could not connect: {_describe(error)}")
         if isinstance(error, ConnectTimeoutError):
             return APITimeoutError(f"{what}: connecting timed out after {_limit(call)}")
+        if isinstance(error, EmptyPoolError):  # not sent; not retried: the wait would double
+            return APITimeoutError(
+                f"{what}: no connection came free within {_limit(call)} (all "
+                "max_connections were busy)"
+            )
         if isinstance(error, (ReadTimeoutError, TimeoutError)) or isinstance(
             _reason(error), TimeoutError
         ):
@@ -545,12 +552,20 @@ class EventStream(Closeable):
         """Stop reading and close the connection (a no-op once the body has been read)."""
         self._closed = True
         response, self._response = self._response, None
+        reading = getattr(self._events, "gi_running", False)  # in another thread
         if response is not None:
             with contextlib.suppress(ValueError, RuntimeError, OSError):
                 response.shutdown()  # wakes a thread blocked reading it
-            response.close()
-        if not getattr(self._events, "gi_running", False):  # else its reader ends it
+            if reading:
+                response.close()  # the reader, woken, gives the connection's place back
+            else:
+                _discard(response)
+        if not reading:
             self._events.close()
+
+    def __del__(self) -> None:
+        # A stream dropped unread and unclosed gives its connection's place back too.
+        self.close()
 
     def _read(self) -> Generator[Any, None, None]:
         call, transport, handed = self._call, self._transport, False
@@ -565,7 +580,7 @@ class EventStream(Closeable):
                     raise IncompleteStreamError(f"the stream of {call.path} ended with no event")
             except GemwireError as failure:
                 self._response = None
-                response.close()  # unread bytes may follow: this connection cannot be reused
+                _discard(response)  # unread bytes may follow: this connection cannot be reused
                 if self._closed:
                     return
                 transport._back_off(call, failure, retry=not handed)  # raises if not
@@ -573,10 +588,17 @@ class EventStream(Closeable):
                 continue
             except BaseException:  # GeneratorExit when the reader stops early, ^C, ...
                 self._response = None
-                response.close()
+                _discard(response)
                 raise
             self._response = None
             response.release_conn()
+
+
+def _discard(response: urllib3.BaseHTTPResponse) -> None:
+    """Close ``response``'s connection and give its place back to the pool (closing alone
+    would keep the place taken: the pool blocks once all its places are)."""
+    response.close()
+    response.release_conn()
 
 
 def _checked_url(name: str, text: str, *, proxy: bool = False) -> Url:
