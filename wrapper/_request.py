@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from gemwire import _arguments
@@ -68,6 +69,8 @@ GENERATION_FIELDS = tuple(
     if f.name in _CONFIG_FIELDS and f.name not in ("unknown_fields", "response_schema")
 )
 TOP_LEVEL_FIELDS = ("safety_settings", "tools", "tool_config", "cached_content")
+_GENERATION_VALUES = attrgetter(*GENERATION_FIELDS)  # a tuple of the config's values
+_TOP_LEVEL_VALUES = attrgetter(*TOP_LEVEL_FIELDS)
 # What the API takes inline in one request, base64 included; larger media go through the
 # Files API.
 INLINE_LIMIT = 20 * 10**6
@@ -212,9 +215,14 @@ def _generate_body(
 ) -> dict[str, Any]:
     """The wire JSON of a generateContent request, ``history`` before ``contents``."""
     turns: list[Content] = to_contents(contents)
-    generation: dict[str, Any] = {
-        name: value for name in GENERATION_FIELDS if (value := getattr(config, name)) is not None
-    }
+    values = _GENERATION_VALUES(config)
+    generation: dict[str, Any] = {}
+    if values.count(None) != len(values):  # not a config without generation options
+        generation = {
+            name: value
+            for name, value in zip(GENERATION_FIELDS, values, strict=True)
+            if value is not None
+        }
     for name, value in generation.items():
         if isinstance(value, float) and not math.isfinite(value):
             raise ArgumentError(f"config.{name}: expected a finite number, got {value!r}")
@@ -230,7 +238,7 @@ def _generate_body(
             if config.system_instruction is None
             else to_content(config.system_instruction, role=None, path="config.system_instruction")
         ),
-        **{name: getattr(config, name) for name in TOP_LEVEL_FIELDS},
+        **dict(zip(TOP_LEVEL_FIELDS, _TOP_LEVEL_VALUES(config), strict=True)),
     )
     _check_inline_size(request, history)
     try:

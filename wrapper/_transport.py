@@ -620,10 +620,13 @@ def _checked_url(name: str, text: str, *, proxy: bool = False) -> Url:
     return url
 
 
+_JSON = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # made once, not per call
+
+
 def _json_bytes(body: Any) -> bytes:
     """``body`` as compact JSON; a value JSON cannot carry raises ``EncodeError``."""
     try:
-        return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+        return _JSON.encode(body).encode()
     except ValueError:
         problem = "holds NaN or infinity, which JSON cannot carry"
     except RecursionError:
