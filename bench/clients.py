@@ -37,6 +37,7 @@ MODELS = {
     "small": payloads.SMALL_MODEL,
     "image": payloads.IMAGE_MODEL,
     "large": payloads.LARGE_MODEL,
+    "wait": payloads.WAIT_MODEL,
 }
 IMAGE = payloads.upload_image()
 
@@ -135,10 +136,10 @@ class Raw:
             times.append(time.perf_counter() - started)
         return times
 
-    def threads(self, count: int, calls: int) -> float:
+    def threads(self, count: int, calls: int, model: str = payloads.SMALL_MODEL) -> float:
         pool = self._pool(count)
         try:
-            return _in_threads(count, calls, lambda: self.call(pool=pool))
+            return _in_threads(count, calls, lambda: self.call(model, pool=pool))
         finally:
             pool.close()
 
@@ -210,10 +211,10 @@ class _SdkClient:
         assert len(chat.get_history()) == 2 * len(messages)
         return times
 
-    def threads(self, count: int, calls: int) -> float:
+    def threads(self, count: int, calls: int, model: str = payloads.SMALL_MODEL) -> float:
         client = self.new_client()
         try:
-            return _in_threads(count, calls, lambda: self.call(client=client))
+            return _in_threads(count, calls, lambda: self.call(model, client=client))
         finally:
             client.close()
 
@@ -385,7 +386,8 @@ def run(client: Any, task: dict[str, Any]) -> dict[str, Any]:
     if kind == "chat":
         return {"turns": client.chat(payloads.chat_messages(task["turns"]))}
     if kind == "threads":
-        return {"per_second": client.threads(task["threads"], task["calls"])}
+        model = MODELS[task["answer"]]
+        return {"per_second": client.threads(task["threads"], task["calls"], model)}
     if kind == "decode":
         data = ANSWERS[task["answer"]]
         return {"seconds": _per_op(lambda: client.decode(data), task["budget"])}

@@ -32,6 +32,7 @@ SMALL_MODEL = "bench-small"  # the real thinking answer
 IMAGE_MODEL = "bench-image"  # a 1 MB image answer
 LARGE_MODEL = "bench-large"  # a 5 MB answer
 CHAT_MODEL = "bench-chat"  # a ~2.4 KB answer with a signature, so a chat's history grows
+WAIT_MODEL = "bench-wait"  # the small answer after 50 ms
 STREAM_MODEL = "bench-stream-{}"  # a stream of that many chunks
 STREAM_CHUNKS = 2000
 API_KEY = "bench-key"
@@ -78,6 +79,25 @@ def small_response() -> dict[str, Any]:
     raise SystemExit(f"bench: {THINKING_RECORD} is not in {CORPUS}")
 
 
+def _image_answer(rng: random.Random, parts: list[dict[str, Any]], model: str) -> dict[str, Any]:
+    """An answer of ``parts`` in the shape image models write, with their usage metadata."""
+    return {
+        "candidates": [
+            {"content": {"parts": parts, "role": "model"}, "finishReason": "STOP", "index": 0}
+        ],
+        "modelVersion": model,
+        "responseId": response_id(rng),
+        "usageMetadata": {
+            "candidatesTokenCount": 1336,
+            "candidatesTokensDetails": [{"modality": "IMAGE", "tokenCount": 1290}],
+            "promptTokenCount": 17,
+            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 17}],
+            "thoughtsTokenCount": 174,
+            "totalTokenCount": 1527,
+        },
+    }
+
+
 def image_response(size: int = IMAGE_BYTES) -> dict[str, Any]:
     """An image answer as ``gemini-2.5-flash-image`` writes one: a sentence, then ``size``
     bytes of PNG in ``inlineData``."""
@@ -87,20 +107,7 @@ def image_response(size: int = IMAGE_BYTES) -> dict[str, Any]:
         {"text": words(rng, 30)},
         {"inlineData": {"data": base64.b64encode(png).decode("ascii"), "mimeType": "image/png"}},
     ]
-    return {
-        "candidates": [
-            {"content": {"parts": parts, "role": "model"}, "finishReason": "STOP", "index": 0}
-        ],
-        "modelVersion": "gemini-2.5-flash-image",
-        "responseId": response_id(rng),
-        "usageMetadata": {
-            "candidatesTokenCount": 1336,
-            "candidatesTokensDetails": [{"modality": "IMAGE", "tokenCount": 1290}],
-            "promptTokenCount": 17,
-            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 17}],
-            "totalTokenCount": 1353,
-        },
-    }
+    return _image_answer(rng, parts, "gemini-2.5-flash-image")
 
 
 def large_response() -> dict[str, Any]:
@@ -118,21 +125,7 @@ def large_response() -> dict[str, Any]:
             "thoughtSignature": b64(rng, LARGE_SIZES["signature"]),
         },
     ]
-    return {
-        "candidates": [
-            {"content": {"parts": parts, "role": "model"}, "finishReason": "STOP", "index": 0}
-        ],
-        "modelVersion": "gemini-3-pro-image-preview",
-        "responseId": response_id(rng),
-        "usageMetadata": {
-            "candidatesTokenCount": 1283,
-            "candidatesTokensDetails": [{"modality": "IMAGE", "tokenCount": 1120}],
-            "promptTokenCount": 14,
-            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 14}],
-            "thoughtsTokenCount": 174,
-            "totalTokenCount": 1471,
-        },
-    }
+    return _image_answer(rng, parts, "gemini-3-pro-image-preview")
 
 
 def chat_response() -> dict[str, Any]:

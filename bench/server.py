@@ -9,7 +9,9 @@ one line each, one event per HTTP chunk.
 * ``POST /{v1,v1beta}/models/{model}:generateContent`` for the models of ``payloads``
   (``bench-small``: the real thinking answer; ``bench-image``: 1 MB image; ``bench-large``:
   5 MB; ``bench-chat``: a 2.4 KB chat answer);
-* ``POST .../models/bench-stream-N:streamGenerateContent?alt=sse`` -> N SSE events.
+* ``POST .../models/bench-stream-N:streamGenerateContent?alt=sse`` -> N SSE events;
+* ``POST .../models/bench-wait:generateContent`` -> the small answer after 50 ms, as a model
+  takes its time (so that concurrent calls overlap).
 
 Everything else gets a 404. The request body is read (Content-Length or chunked) and thrown
 away. Run as ``python bench/server.py``: it prints its port on stdout, then answers each line
@@ -23,6 +25,7 @@ import contextlib
 import socket
 import sys
 import threading
+import time
 from functools import cache
 
 import payloads
@@ -36,6 +39,7 @@ HEADERS = (
     b"transfer-encoding: chunked\r\n"
 )
 CHUNK = 65536  # the HTTP chunks of a unary answer
+WAIT = 0.05  # seconds before bench-wait's answer
 UNARY = {
     payloads.SMALL_MODEL: payloads.small_response,
     payloads.IMAGE_MODEL: payloads.image_response,
@@ -76,6 +80,9 @@ def _answer(target: bytes) -> bytes:
     for prefix in (b"/v1/models/", b"/v1beta/models/"):
         if path.startswith(prefix):
             model, _, method = path[len(prefix) :].partition(b":")
+            if method == b"generateContent" and model == b"bench-wait":
+                time.sleep(WAIT)
+                return unary(payloads.SMALL_MODEL.encode())
             if method == b"generateContent" and model.decode() in UNARY:
                 return unary(model)
             if method == b"streamGenerateContent" and model.startswith(b"bench-stream-"):
