@@ -564,8 +564,10 @@ class EventStream(Closeable):
             self._events.close()
 
     def __del__(self) -> None:
-        # A stream dropped unread and unclosed gives its connection's place back too.
-        self.close()
+        # A stream dropped unread and unclosed gives its connection's place back too (but
+        # not at interpreter exit, when what closing needs may be gone).
+        with contextlib.suppress(Exception):
+            self.close()
 
     def _read(self) -> Generator[Any, None, None]:
         call, transport, handed = self._call, self._transport, False
