@@ -136,10 +136,10 @@ class Raw:
             times.append(time.perf_counter() - started)
         return times
 
-    def threads(self, count: int, calls: int, model: str = payloads.SMALL_MODEL) -> float:
+    def threads(self, count: int, calls: int, bursts: int, model: str) -> float:
         pool = self._pool(count)
         try:
-            return _in_threads(count, calls, lambda: self.call(model, pool=pool))
+            return _in_threads(count, calls, bursts, lambda: self.call(model, pool=pool))
         finally:
             pool.close()
 
@@ -211,10 +211,10 @@ class _SdkClient:
         assert len(chat.get_history()) == 2 * len(messages)
         return times
 
-    def threads(self, count: int, calls: int, model: str = payloads.SMALL_MODEL) -> float:
+    def threads(self, count: int, calls: int, bursts: int, model: str) -> float:
         client = self.new_client()
         try:
-            return _in_threads(count, calls, lambda: self.call(model, client=client))
+            return _in_threads(count, calls, bursts, lambda: self.call(model, client=client))
         finally:
             client.close()
 
@@ -306,30 +306,33 @@ CLIENTS = {"raw": Raw, "gemwire": Gemwire, "google-genai": GoogleGenai}
 METHODS = {"calls": "call", "check": "call"}  # the method a task needs, where not its name
 
 
-def _in_threads(count: int, calls: int, call: Callable[[], Any]) -> float:
-    """Calls per second of ``count`` threads making ``calls`` calls each, started together."""
-    barrier = threading.Barrier(count + 1)
+def _in_threads(count: int, calls: int, bursts: int, call: Callable[[], Any]) -> float:
+    """Calls per second of ``bursts`` bursts of ``count`` threads started together, making
+    ``calls`` calls each (a burst starts when the one before has ended)."""
+    elapsed = 0.0
     failures: list[BaseException] = []
+    for _ in range(bursts):
+        barrier = threading.Barrier(count + 1)
 
-    def work() -> None:
+        def work(barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                for _ in range(calls):
+                    call()
+            except BaseException as error:  # reported below, in the worker's answer
+                failures.append(error)
+
+        threads = [threading.Thread(target=work) for _ in range(count)]
+        for thread in threads:
+            thread.start()
         barrier.wait()
-        try:
-            for _ in range(calls):
-                call()
-        except BaseException as error:  # reported below, in the worker's answer
-            failures.append(error)
-
-    threads = [threading.Thread(target=work) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+        started = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        elapsed += time.perf_counter() - started
     if failures:
         raise RuntimeError(f"{len(failures)} threads failed, the first with {failures[0]!r}")
-    return count * calls / elapsed
+    return count * calls * bursts / elapsed
 
 
 def _per_op(function: Callable[[], Any], budget: float) -> float:
@@ -386,8 +389,8 @@ def run(client: Any, task: dict[str, Any]) -> dict[str, Any]:
     if kind == "chat":
         return {"turns": client.chat(payloads.chat_messages(task["turns"]))}
     if kind == "threads":
-        model = MODELS[task["answer"]]
-        return {"per_second": client.threads(task["threads"], task["calls"], model)}
+        model, bursts = MODELS[task["answer"]], task.get("bursts", 1)
+        return {"per_second": client.threads(task["threads"], task["calls"], bursts, model)}
     if kind == "decode":
         data = ANSWERS[task["answer"]]
         return {"seconds": _per_op(lambda: client.decode(data), task["budget"])}

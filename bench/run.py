@@ -127,7 +127,7 @@ TASKS: list[Task] = [
         for threads, calls in ((1, 200), (4, 60), (16, 16), (64, 5))
     ),
     Task(
-        {"task": "threads", "threads": 64, "calls": 3, "answer": "wait"},
+        {"task": "threads", "threads": 64, "calls": 1, "bursts": 3, "answer": "wait"},
         {"opened_64": _connections},
         repeats=3,
         counts_connections=True,
@@ -290,7 +290,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "opened_64",
-        "  connections opened: 64 threads x 3 calls of 50 ms",
+        "  connections opened: 3 bursts of 64 calls of 50 ms",
         "",
         "",
         "{:.0f}",
