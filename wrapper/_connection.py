@@ -123,6 +123,9 @@ class _Timed(_ConnectionBase):
 
 
 _TIMED: dict[type[Any], type[Any]] = {}
+# What urllib3 makes of retries=False, made once rather than per request (the transport
+# retries, by its own policy).
+_NO_RETRIES = urllib3.Retry(total=False, redirect=False)
 
 
 def _timed(cls: type[Any]) -> type[Any]:
@@ -176,7 +179,7 @@ class Origin:
                 preload_content=False,
                 redirect=False,
                 assert_same_host=False,  # the pool of a forwarding proxy is the proxy's
-                retries=False,
+                retries=_NO_RETRIES,
                 **kwargs,
             )
         finally:
