@@ -55,10 +55,11 @@ def draw(document: dict[str, Any], path: Path) -> None:
     figure, (rates, times, chat) = plt.subplots(
         1, 3, figsize=(16, 5.2), gridspec_kw={"width_ratios": [3, 6, 3]}
     )
-    _bars(rates, [r for r in rows if r["kind"] == "rate"], clients, log=False)
+    shown = [r for r in rows if r["short"] and "raw" in r["values"]]  # compared with a floor
+    _bars(rates, [r for r in shown if r["kind"] == "rate"], clients, log=False)
     rates.set_title("throughput vs floor (higher is better)", fontsize=10)
     rates.set_ylim(0, 1.5)
-    _bars(times, [r for r in rows if r["kind"] == "time"], clients, log=True)
+    _bars(times, [r for r in shown if r["kind"] == "time"], clients, log=True)
     times.set_title("time vs floor (lower is better, log scale)", fontsize=10)
     times.legend(fontsize=8, loc="upper left")
     for client in clients:

@@ -55,7 +55,7 @@ def main() -> None:
         for name in names:
             unit, count = WORKLOADS[name]
             function = workload(client, name)
-            function()  # warm-up: compiled codecs, pooled connection
+            function()  # warm-up: loaded codecs, pooled connection
             print(f"\n=== gemwire, {name}: {count} x {unit}; own time in us per {unit} ===")
             if use_pyinstrument:
                 from pyinstrument import Profiler

@@ -586,15 +586,17 @@ def report(results: dict[str, dict[str, Any]], clients: list[str]) -> list[dict[
     rows = []
     for row in ROWS:
         values = {c: results[c][row.figure] for c in clients if row.figure in results[c]}
-        if "raw" not in values:
+        if not values:
             continue
-        floor = values["raw"]
         cells = {c: row.fmt.format(v) for c, v in values.items()}
-        comparisons = {c: compare(row, values[c], floor) for c in values if c != "raw"}
+        comparisons = {}  # none without a floor (a task the floor has no client for)
+        if "raw" in values:
+            floor = values["raw"]
+            comparisons = {c: compare(row, values[c], floor) for c in values if c != "raw"}
         mark = verdict(row, comparisons["gemwire"][0]) if "gemwire" in comparisons else ""
         label = f"{row.label} ({row.unit})" if row.unit else row.label
         print(
-            f"{label:50} {cells['raw']:>12} "
+            f"{label:50} {cells.get('raw', '-'):>12} "
             f"{cells.get('gemwire', '-'):>10} {cells.get('google-genai', '-'):>13}   "
             f"{comparisons.get('gemwire', (0, '-'))[1]:>9} "
             f"{comparisons.get('google-genai', (0, '-'))[1]:>9}   {mark}"
