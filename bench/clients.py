@@ -4,106 +4,144 @@
 stdin line with one JSON result per stdout line, so that ``run.py`` can interleave the
 clients' repeats while each keeps its own interpreter (no shared GIL, heap or imports).
 
-Every client does the same work for a task, through its public API where it has one:
-
-* ``calls``: ``count`` sequential ``generate_content`` calls (a one-line prompt, ~500-byte
-  answer), reading the answer's text;
-* ``stream``: one 2,000-chunk ``generate_content_stream``, reading ``.text`` of every chunk;
-* ``chat``: a 20-turn conversation, timing each ``send_message``;
-* ``aio_calls``: ``tasks`` concurrent asyncio tasks, each awaiting ``per_task``
-  ``generate_content`` calls (the SDKs: ``client.aio``; raw: its calls on ``THREADS`` threads,
-  gemwire's design without gemwire);
-* ``aio_lag``: the same with more tasks, while a coroutine measures how late the event loop
-  wakes it up every millisecond;
-* ``decode``: the bytes of a ~220 KB answer -> typed objects, in-process (no HTTP);
-* ``encode``: a 40-turn history + a prompt + a 1 MB image -> request body bytes, in-process.
-
-For ``decode`` and ``encode`` the SDKs have no public entry point, so this file calls the
-internal functions their ``generate_content`` runs (named below, per client).
+Every client does the same work for a task, through its public API where it has one (the
+tasks are listed in ``run.py``). For ``decode`` and ``encode`` the SDKs have no public entry
+point, so this file calls the internal functions their ``generate_content`` runs (named below,
+per client). A client without a method for a task (say, an async one) skips that task.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import gc
 import json
-import random
+import statistics
 import sys
+import threading
 import time
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+import tracemalloc
+from collections.abc import Callable
 from typing import Any
 
 import payloads
 
 PROMPT = "Write one sentence about loopback benchmarks."
-CHAT_MESSAGES = [
-    f"Turn {n}: " + payloads.words(random.Random(100 + n), 50) for n in range(payloads.CHAT_TURNS)
-]
-LARGE_RESPONSE = payloads.dumps(payloads.large_response())
-HISTORY, IMAGE_PROMPT, IMAGE = payloads.large_request()
-THREADS = 32  # raw's async floor: as many threads and pooled connections as gemwire's client.aio
+IMAGE_PROMPT = "Describe this image."
+TIMEOUT = 60.0  # seconds, gemwire's default: the floor sets the same
+ANSWERS = {
+    "small": payloads.dumps_pretty(payloads.small_response()),
+    "image": payloads.dumps_pretty(payloads.image_response()),
+    "large": payloads.dumps_pretty(payloads.large_response()),
+}
+MODELS = {
+    "small": payloads.SMALL_MODEL,
+    "image": payloads.IMAGE_MODEL,
+    "large": payloads.LARGE_MODEL,
+    "wait": payloads.WAIT_MODEL,
+}
+IMAGE = payloads.upload_image()
+
+
+def stream_model(chunks: int) -> str:
+    return payloads.STREAM_MODEL.format(chunks)
 
 
 class Raw:
-    """The floor: urllib3's PoolManager and ``json.loads``, no types, no checks beyond status."""
+    """The floor: urllib3's ``HTTPConnectionPool.urlopen(path)`` with the same timeout as
+    gemwire, ``json.loads``, and a text join for streams; no types, no checks beyond status."""
 
     def __init__(self, base_url: str) -> None:
         import urllib3
 
-        self.pool = urllib3.PoolManager(maxsize=THREADS)
-        self.threads = ThreadPoolExecutor(THREADS)
-        self.base_url = base_url
+        self.urllib3 = urllib3
+        url = urllib3.util.parse_url(base_url)
+        self.host, self.port = url.host, url.port
+        self.timeout = urllib3.Timeout(connect=TIMEOUT, read=TIMEOUT)
         self.headers = {"content-type": "application/json", "x-goog-api-key": payloads.API_KEY}
+        self.pool = self._pool(1)
 
-    def _post(self, model: str, method: str, body: Any, **options: Any) -> Any:
-        url = f"{self.base_url}/v1beta/models/{model}:{method}"
-        response = self.pool.request(
-            "POST", url, body=json.dumps(body).encode(), headers=self.headers, **options
+    def _pool(self, size: int) -> Any:
+        return self.urllib3.HTTPConnectionPool(self.host, self.port, maxsize=size, block=True)
+
+    def _post(self, model: str, method: str, body: bytes, pool: Any = None, **options: Any) -> Any:
+        response = (pool or self.pool).urlopen(
+            "POST",
+            f"/v1beta/models/{model}:{method}",
+            body=body,
+            headers=self.headers,
+            timeout=self.timeout,
+            **options,
         )
         if response.status != 200:
             raise RuntimeError(f"HTTP {response.status}")
         return response
 
-    def call(self) -> str:
-        body = {"contents": [{"role": "user", "parts": [{"text": PROMPT}]}]}
-        answer = json.loads(self._post(payloads.SMALL_MODEL, "generateContent", body).data)
-        return answer["candidates"][0]["content"]["parts"][0]["text"]
+    def call(self, model: str = payloads.SMALL_MODEL, pool: Any = None) -> str:
+        body = json.dumps({"contents": [{"role": "user", "parts": [{"text": PROMPT}]}]}).encode()
+        answer = json.loads(self._post(model, "generateContent", body, pool).data)
+        return str(answer["candidates"][0]["content"]["parts"][0]["text"])
 
-    async def acall(self) -> str:
-        return await asyncio.get_running_loop().run_in_executor(self.threads, self.call)
-
-    def stream(self) -> int:
-        body = {"contents": [{"role": "user", "parts": [{"text": PROMPT}]}]}
-        response = self._post(
-            "bench-stream", "streamGenerateContent?alt=sse", body, preload_content=False
-        )
-        count = 0
+    def _events(self, contents: list[Any], chunks: int) -> Any:
+        """The JSON events of a stream, split out of the SSE bytes."""
+        body = json.dumps({"contents": contents}).encode()
+        model = stream_model(chunks)
+        response = self._post(model, "streamGenerateContent?alt=sse", body, preload_content=False)
         buffer = b""
         for data in response.stream(65536):
             buffer += data
             *events, buffer = buffer.split(b"\r\n\r\n")
             for event in events:
-                chunk = json.loads(event[6:])  # after "data: "
-                chunk["candidates"][0]["content"]["parts"][0]["text"]
-                count += 1
+                yield json.loads(event[6:])  # after "data: "
         response.release_conn()
+
+    def stream(self, chunks: int) -> int:
+        count = 0
+        for chunk in self._events([{"role": "user", "parts": [{"text": PROMPT}]}], chunks):
+            chunk["candidates"][0]["content"]["parts"][0]["text"]
+            count += 1
         return count
 
-    def chat(self) -> list[float]:
-        history: list[dict] = []
+    def first_chunk(self, chunks: int) -> float:
+        started = time.perf_counter()
+        seconds = 0.0
+        for chunk in self._events([{"role": "user", "parts": [{"text": PROMPT}]}], chunks):
+            chunk["candidates"][0]["content"]["parts"][0]["text"]
+            seconds = seconds or time.perf_counter() - started
+        return seconds
+
+    def chat_stream(self, chunks: int) -> int:
+        history: list[Any] = []
+        turn = {"role": "user", "parts": [{"text": PROMPT}]}
+        texts, signature = [], None
+        for chunk in self._events([*history, turn], chunks):
+            part = chunk["candidates"][0]["content"]["parts"][0]
+            texts.append(part["text"])
+            signature = signature or part.get("thoughtSignature")
+        answer = {"role": "model", "parts": [{"text": "".join(texts)}]}
+        if signature:
+            answer["parts"][0]["thoughtSignature"] = signature
+        history += [turn, answer]
+        return len(history[1]["parts"][0]["text"])
+
+    def chat(self, messages: list[str]) -> list[float]:
+        history: list[Any] = []
         times = []
-        for message in CHAT_MESSAGES:
+        for message in messages:
             started = time.perf_counter()
             turn = {"role": "user", "parts": [{"text": message}]}
-            response = self._post(
-                payloads.CHAT_MODEL, "generateContent", {"contents": [*history, turn]}
-            )
+            body = json.dumps({"contents": [*history, turn]}).encode()
+            response = self._post(payloads.CHAT_MODEL, "generateContent", body)
             answer = json.loads(response.data)["candidates"][0]["content"]
             history += [turn, answer]
             times.append(time.perf_counter() - started)
         return times
+
+    def threads(self, count: int, calls: int, bursts: int, model: str) -> float:
+        pool = self._pool(count)
+        try:
+            return _in_threads(count, calls, bursts, lambda: self.call(model, pool=pool))
+        finally:
+            pool.close()
 
     def decode(self, data: bytes) -> Any:
         return json.loads(data)
@@ -115,7 +153,11 @@ class Raw:
     def encode(self) -> bytes:
         image = {"mimeType": "image/png", "data": base64.b64encode(IMAGE).decode("ascii")}
         turn = {"role": "user", "parts": [{"text": IMAGE_PROMPT}, {"inlineData": image}]}
-        return json.dumps({"contents": [*HISTORY, turn]}).encode()
+        return json.dumps({"contents": [turn]}).encode()
+
+    def upload(self) -> str:
+        answer = json.loads(self._post(payloads.SMALL_MODEL, "generateContent", self.encode()).data)
+        return str(answer["candidates"][0]["content"]["parts"][0]["text"])
 
 
 class _SdkClient:
@@ -123,66 +165,98 @@ class _SdkClient:
 
     client: Any
 
-    def call(self) -> str:
-        return self.client.models.generate_content(model=payloads.SMALL_MODEL, contents=PROMPT).text
+    def new_client(self) -> Any:
+        raise NotImplementedError
 
-    async def acall(self) -> str:
-        response = await self.client.aio.models.generate_content(
-            model=payloads.SMALL_MODEL, contents=PROMPT
-        )
-        return response.text
+    def image_contents(self) -> list[Any]:
+        raise NotImplementedError
 
-    def stream(self) -> int:
+    def call(self, model: str = payloads.SMALL_MODEL, client: Any = None) -> str:
+        response = (client or self.client).models.generate_content(model=model, contents=PROMPT)
+        return str(response.text)
+
+    def stream(self, chunks: int) -> int:
         count = 0
         for chunk in self.client.models.generate_content_stream(
-            model="bench-stream", contents=PROMPT
+            model=stream_model(chunks), contents=PROMPT
         ):
             chunk.text  # noqa: B018
             count += 1
         return count
 
-    def chat(self) -> list[float]:
+    def first_chunk(self, chunks: int) -> float:
+        started = time.perf_counter()
+        seconds = 0.0
+        for chunk in self.client.models.generate_content_stream(
+            model=stream_model(chunks), contents=PROMPT
+        ):
+            chunk.text  # noqa: B018
+            seconds = seconds or time.perf_counter() - started
+        return seconds
+
+    def chat_stream(self, chunks: int) -> int:
+        chat = self.client.chats.create(model=stream_model(chunks))
+        for chunk in chat.send_message_stream(PROMPT):
+            chunk.text  # noqa: B018
+        history = chat.get_history()
+        return sum(len(part.text or "") for turn in history[1:] for part in turn.parts)
+
+    def chat(self, messages: list[str]) -> list[float]:
         chat = self.client.chats.create(model=payloads.CHAT_MODEL)
         times = []
-        for message in CHAT_MESSAGES:
+        for message in messages:
             started = time.perf_counter()
             chat.send_message(message)
             times.append(time.perf_counter() - started)
-        assert len(chat.get_history()) == 2 * len(CHAT_MESSAGES)
+        assert len(chat.get_history()) == 2 * len(messages)
         return times
 
+    def threads(self, count: int, calls: int, bursts: int, model: str) -> float:
+        client = self.new_client()
+        try:
+            return _in_threads(count, calls, bursts, lambda: self.call(model, client=client))
+        finally:
+            client.close()
+
     def decoded_text(self, value: Any) -> str:
-        return value.text
+        return str(value.text)
+
+    def upload(self) -> str:
+        response = self.client.models.generate_content(
+            model=payloads.SMALL_MODEL, contents=self.image_contents()
+        )
+        return str(response.text)
 
 
 class Gemwire(_SdkClient):
     """gemwire through its public API; decode is ``GenerateContentResponse.from_dict`` after
-    ``json.loads`` (what ``Models.generate_content`` does); encode is the request body from
-    ``_request.generate_content`` + ``json.dumps`` (what ``Models.generate_content`` and
-    ``Transport`` do)."""
+    ``json.loads`` (what ``Models.generate_content`` does); encode is the request body bytes
+    from ``_request.generate_content`` (what ``Models.generate_content`` hands the transport)."""
 
     def __init__(self, base_url: str) -> None:
         import gemwire
         from gemwire import types
 
-        self.types = types
-        self.client = gemwire.Client(api_key=payloads.API_KEY, base_url=base_url)
-        self.history = [types.Content.from_dict(turn) for turn in HISTORY]
+        self.gemwire, self.types, self.base_url = gemwire, types, base_url
+        self.client = self.new_client()
+
+    def new_client(self) -> Any:
+        return self.gemwire.Client(api_key=payloads.API_KEY, base_url=self.base_url)
+
+    def image_contents(self) -> list[Any]:
+        return [IMAGE_PROMPT, self.types.Part.from_bytes(data=IMAGE, mime_type="image/png")]
 
     def decode(self, data: bytes) -> Any:
         return self.types.GenerateContentResponse.from_dict(json.loads(data))
 
     def encode(self) -> bytes:
         from gemwire._request import as_config, generate_content
+        from gemwire._transport import _json_bytes
 
-        types = self.types
-        image = types.Part.from_bytes(data=IMAGE, mime_type="image/png")
-        turn = types.Content(role="user", parts=[types.Part(text=IMAGE_PROMPT), image])
         request = generate_content(
-            "m", [*self.history, turn], as_config(None), api_version="v1beta"
+            "m", self.image_contents(), as_config(None), api_version="v1beta"
         )
-        body = request.body
-        return json.dumps(body, separators=(",", ":")).encode()
+        return _json_bytes(request.body)
 
 
 class GoogleGenai(_SdkClient):
@@ -196,12 +270,18 @@ class GoogleGenai(_SdkClient):
         from google import genai
         from google.genai import _common, models, types
 
-        self.types, self.models, self.common = types, models, _common
-        self.client = genai.Client(
-            api_key=payloads.API_KEY, http_options=types.HttpOptions(base_url=base_url)
-        )
+        self.genai, self.types, self.models, self.common = genai, types, models, _common
+        self.base_url = base_url
+        self.client = self.new_client()
         self.parameters = types._GenerateContentParameters(model="bench", contents="x")
-        self.history = [types.Content.model_validate(turn) for turn in HISTORY]
+
+    def new_client(self) -> Any:
+        return self.genai.Client(
+            api_key=payloads.API_KEY, http_options=self.types.HttpOptions(base_url=self.base_url)
+        )
+
+    def image_contents(self) -> list[Any]:
+        return [IMAGE_PROMPT, self.types.Part.from_bytes(data=IMAGE, mime_type="image/png")]
 
     def decode(self, data: bytes) -> Any:
         wire = json.loads(data)
@@ -209,11 +289,8 @@ class GoogleGenai(_SdkClient):
         return self.types.GenerateContentResponse._from_response(response=converted, kwargs={})
 
     def encode(self) -> bytes:
-        types = self.types
-        image = types.Part.from_bytes(data=IMAGE, mime_type="image/png")
-        turn = types.Content(role="user", parts=[types.Part(text=IMAGE_PROMPT), image])
-        parameters = types._GenerateContentParameters(
-            model=payloads.SMALL_MODEL, contents=[*self.history, turn]
+        parameters = self.types._GenerateContentParameters(
+            model=payloads.SMALL_MODEL, contents=self.image_contents()
         )
         request = self.models._GenerateContentParameters_to_mldev(
             self.client._api_client, parameters, None, parameters
@@ -226,9 +303,39 @@ class GoogleGenai(_SdkClient):
 
 
 CLIENTS = {"raw": Raw, "gemwire": Gemwire, "google-genai": GoogleGenai}
+METHODS = {"calls": "call", "check": "call"}  # the method a task needs, where not its name
 
 
-def _per_op(function: Any, budget: float) -> float:
+def _in_threads(count: int, calls: int, bursts: int, call: Callable[[], Any]) -> float:
+    """Calls per second of ``bursts`` bursts of ``count`` threads started together, making
+    ``calls`` calls each (a burst starts when the one before has ended)."""
+    elapsed = 0.0
+    failures: list[BaseException] = []
+    for _ in range(bursts):
+        barrier = threading.Barrier(count + 1)
+
+        def work(barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                for _ in range(calls):
+                    call()
+            except BaseException as error:  # reported below, in the worker's answer
+                failures.append(error)
+
+        threads = [threading.Thread(target=work) for _ in range(count)]
+        for thread in threads:
+            thread.start()
+        barrier.wait()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        elapsed += time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"{len(failures)} threads failed, the first with {failures[0]!r}")
+    return count * calls * bursts / elapsed
+
+
+def _per_op(function: Callable[[], Any], budget: float) -> float:
     """Seconds per call of ``function``, averaged over as many calls as fit in ``budget``."""
     count = 0
     started = time.perf_counter()
@@ -240,77 +347,72 @@ def _per_op(function: Any, budget: float) -> float:
             return elapsed / count
 
 
-async def _concurrently(call: Callable[[], Awaitable[str]], tasks: int, per_task: int) -> float:
-    """Seconds for ``tasks`` concurrent tasks to await ``per_task`` calls each."""
-
-    async def task() -> None:
-        for _ in range(per_task):
-            await call()
-
-    started = time.perf_counter()
-    await asyncio.gather(*(task() for _ in range(tasks)))
-    return time.perf_counter() - started
-
-
-async def _lag(
-    call: Callable[[], Awaitable[str]], tasks: int, per_task: int, tick: float
-) -> list[float]:
-    """How late (ms) a coroutine that sleeps ``tick`` seconds at a time is woken up, each time,
-    while ``_concurrently`` runs: the event loop's lag."""
-    lags: list[float] = []
-    calls = asyncio.ensure_future(_concurrently(call, tasks, per_task))
-    while not calls.done():
-        started = time.perf_counter()
-        await asyncio.sleep(tick)
-        lags.append((time.perf_counter() - started - tick) * 1000)
-    calls.result()  # raises what a call raised
-    return lags
-
-
-def run(client: Any, task: dict, loop: asyncio.AbstractEventLoop) -> dict:
-    kind = task["task"]
+def _peak_bytes(function: Callable[[], Any]) -> int:
+    """The most memory ``function`` held at once, beyond what was allocated before it."""
     gc.collect()
-    if kind in ("calls", "stream", "chat"):
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        function()
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+
+
+def run(client: Any, task: dict[str, Any]) -> dict[str, Any]:
+    kind = task["task"]
+    if not hasattr(client, METHODS.get(kind, kind)):
+        return {"skipped": True}
+    gc.collect()
+    if kind in ("calls", "stream", "first_chunk", "chat", "chat_stream", "upload"):
         client.call()  # untimed: wakes the connection, the server thread and the caches up
-    if kind in ("aio_calls", "aio_lag"):  # untimed: one call per task opens the connections
-        loop.run_until_complete(_concurrently(client.acall, task["tasks"], 1))
-    if kind == "aio_calls":
-        seconds = loop.run_until_complete(
-            _concurrently(client.acall, task["tasks"], task["per_task"])
-        )
-        return {"per_second": task["tasks"] * task["per_task"] / seconds}
-    if kind == "aio_lag":
-        lags = _lag(client.acall, task["tasks"], task["per_task"], task["tick"])
-        return {"lags_ms": loop.run_until_complete(lags)}
     if kind == "calls":
-        count = task["count"]
+        model, count = MODELS[task["answer"]], task["count"]
         started = time.perf_counter()
         for _ in range(count):
-            client.call()
+            client.call(model)
         return {"per_second": count / (time.perf_counter() - started)}
     if kind == "stream":
         started = time.perf_counter()
-        count = client.stream()
+        count = client.stream(task["chunks"])
         elapsed = time.perf_counter() - started
-        if count != payloads.STREAM_CHUNKS:
-            raise RuntimeError(f"streamed {count} chunks, expected {payloads.STREAM_CHUNKS}")
+        if count != task["chunks"]:
+            raise RuntimeError(f"streamed {count} chunks, expected {task['chunks']}")
         return {"per_second": count / elapsed}
+    if kind == "first_chunk":
+        times = [client.first_chunk(task["chunks"]) for _ in range(task["count"])]
+        return {"seconds": statistics.median(times)}
+    if kind == "chat_stream":
+        started = time.perf_counter()
+        client.chat_stream(task["chunks"])
+        return {"seconds": time.perf_counter() - started}
     if kind == "chat":
-        return {"turns": client.chat()}
+        return {"turns": client.chat(payloads.chat_messages(task["turns"]))}
+    if kind == "threads":
+        model, bursts = MODELS[task["answer"]], task.get("bursts", 1)
+        return {"per_second": client.threads(task["threads"], task["calls"], bursts, model)}
     if kind == "decode":
-        return {"seconds": _per_op(lambda: client.decode(LARGE_RESPONSE), task["budget"])}
+        data = ANSWERS[task["answer"]]
+        return {"seconds": _per_op(lambda: client.decode(data), task["budget"])}
     if kind == "encode":
         return {"seconds": _per_op(client.encode, task["budget"])}
+    if kind == "upload":
+        started = time.perf_counter()
+        client.upload()
+        elapsed = time.perf_counter() - started
+        return {"seconds": elapsed, "peak_bytes": _peak_bytes(client.upload)}
     if kind == "check":  # every client decodes, encodes and calls to the same effect
         body = json.loads(client.encode())
         inline = body["contents"][-1]["parts"][1]
         inline = inline.get("inlineData") or inline.get("inline_data")
         return {
             "text": client.call(),
-            "awaited_text": loop.run_until_complete(client.acall()),
-            "decoded_text_length": len(client.decoded_text(client.decode(LARGE_RESPONSE))),
-            "encoded_turns": len(body["contents"]),
+            "decoded_text_length": {
+                name: len(client.decoded_text(client.decode(data)))
+                for name, data in ANSWERS.items()
+            },
             "encoded_image_bytes": len(base64.urlsafe_b64decode(inline["data"])),
+            "chat_stream_text_length": client.chat_stream(50),
         }
     raise ValueError(f"unknown task {kind!r}")
 
@@ -318,10 +420,9 @@ def run(client: Any, task: dict, loop: asyncio.AbstractEventLoop) -> dict:
 def main() -> None:
     name, port = sys.argv[1], int(sys.argv[2])
     client = CLIENTS[name](f"http://127.0.0.1:{port}")
-    loop = asyncio.new_event_loop()  # one for the whole run: google-genai's pool is bound to it
     print(json.dumps({"ready": name}), flush=True)
     for line in sys.stdin:
-        print(json.dumps(run(client, json.loads(line), loop)), flush=True)
+        print(json.dumps(run(client, json.loads(line))), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Where gemwire spends its time per call, per streamed chunk and per decode.
 
-``bench/.venv/bin/python bench/hotspots.py [calls|stream|decode|encode|chat ...]`` runs each
-workload under cProfile against the benchmark's fake server and prints the functions with the
-most own time, normalised per operation (us per call / chunk / decode). Add ``--pyinstrument``
+``bench/.venv/bin/python bench/hotspots.py [WORKLOAD ...]`` (the names in ``WORKLOADS``) runs
+each workload under cProfile against the benchmark's fake server and prints the functions with
+the most own time, normalised per operation (us per call / chunk / decode). Add ``--pyinstrument``
 for a call tree instead (pyinstrument is installed in bench/.venv by ``make bench``).
 Not part of ``make bench``; see bench/README.md.
 """
@@ -22,9 +22,11 @@ WORKLOADS: dict[str, tuple[str, int]] = {
     # name: (unit, operations per profiled run)
     "calls": ("call", 3000),
     "stream": ("chunk", 5 * payloads.STREAM_CHUNKS),
-    "decode": ("decode", 200),
-    "encode": ("encode", 100),
-    "chat": ("20-turn chat", 20),
+    "chat_stream": ("chunk", 20000),
+    "decode": ("decode", 2000),
+    "decode_image": ("decode", 50),
+    "encode": ("encode", 5),
+    "chat": ("100-turn chat", 1),
 }
 
 
@@ -33,24 +35,27 @@ def workload(client: clients.Gemwire, name: str) -> Callable[[], None]:
     if name == "calls":
         return lambda: [client.call() for _ in range(count)] and None
     if name == "stream":
-        return lambda: [client.stream() for _ in range(count // payloads.STREAM_CHUNKS)] and None
-    if name == "decode":
-        return lambda: [client.decode(clients.LARGE_RESPONSE) for _ in range(count)] and None
+        return lambda: [client.stream(payloads.STREAM_CHUNKS) for _ in range(5)] and None
+    if name == "chat_stream":
+        return lambda: client.chat_stream(count) and None
+    if name.startswith("decode"):
+        data = clients.ANSWERS["image" if name == "decode_image" else "small"]
+        return lambda: [client.decode(data) for _ in range(count)] and None
     if name == "encode":
         return lambda: [client.encode() for _ in range(count)] and None
-    return lambda: [client.chat() for _ in range(count)] and None
+    return lambda: client.chat(payloads.chat_messages(100)) and None
 
 
 def main() -> None:
     names = [a for a in sys.argv[1:] if not a.startswith("--")] or ["calls", "stream", "decode"]
     use_pyinstrument = "--pyinstrument" in sys.argv
-    server, port = run.start_server()
+    server = run.Server()
     try:
-        client = clients.Gemwire(f"http://127.0.0.1:{port}")
+        client = clients.Gemwire(f"http://127.0.0.1:{server.port}")
         for name in names:
             unit, count = WORKLOADS[name]
             function = workload(client, name)
-            function()  # warm-up: compiled codecs, pooled connection
+            function()  # warm-up: loaded codecs, pooled connection
             print(f"\n=== gemwire, {name}: {count} x {unit}; own time in us per {unit} ===")
             if use_pyinstrument:
                 from pyinstrument import Profiler
@@ -74,9 +79,7 @@ def main() -> None:
                     f"{calls / count:6.1f}/op  {function_name} ({where})"
                 )
     finally:
-        assert server.stdin is not None
-        server.stdin.close()
-        server.wait(timeout=30)
+        server.close()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,10 @@
 Run with any Python 3.10+: the first step makes (or reuses) ``bench/.venv`` with gemwire
 (editable), google-genai 3.6.1, matplotlib and pyinstrument, then re-runs this file inside
 it. Method and how to read the table: ``bench/README.md``.
+
+A measurement is a :class:`Task` (what ``clients.py`` runs, how often, and the figure taken
+from its samples); a line of the table is a :class:`Row` (a figure, how it compares with the
+floor, and gemwire's target, if any). A new measurement is one entry in each list.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +32,16 @@ GEMWIRE_STAMP = VENV / ".gemwire-installed"
 PINNED = {"matplotlib": "3.11.2", "pyinstrument": "5.1.3"}
 GENAI = ("google-genai", "3.6.1")
 
-CLIENTS = ("raw", "gemwire", "google-genai")
-REPEATS = 9  # median of these, after one warm-up round
-CALLS = 600  # sequential generate_content calls per repeat
-AIO_TASKS, AIO_CALLS = 64, 10  # concurrent tasks, and awaited calls per task, per repeat
-LAG_TASKS, LAG_CALLS = 256, 3  # the same while the event loop's lag is measured
-LAG_TICK = 0.001  # seconds the lag probe sleeps each time
+REPEATS = 9  # median of these, after one warm-up round (fewer for the long tasks)
 BUDGET = 0.12  # seconds of decode / encode loops per repeat
 IMPORT_ROUNDS = 11  # fresh interpreters per package for the import time
+COLD_ROUNDS = 11  # fresh processes per client for the first call
 RSS_ROUNDS = 3
+UPLOAD_MB = 20.0  # megabytes of base64 in the upload's request (payloads.UPLOAD_BYTES * 4 / 3)
 
 # What each client imports, and the client it creates, for the import and memory figures.
 IMPORTS = {
-    "raw": ("import urllib3", "urllib3.PoolManager()"),
+    "raw": ("import urllib3, json", "urllib3.HTTPConnectionPool('127.0.0.1', 9, maxsize=1)"),
     "gemwire": ("import gemwire", "gemwire.Client(api_key='k', base_url='http://127.0.0.1:9')"),
     "google-genai": (
         "from google import genai",
@@ -54,15 +57,247 @@ after_client = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(after_import, after_client)
 """
 
-# gemwire's targets, as ratios to the floor (raw). Shown with a mark, never asserted.
-TARGETS = {
-    "calls": (">=", 0.85),
-    "stream": (">=", 0.5),
-    "decode": ("<=", 2.0),
-    "import": ("<=", 1.3),
-    "rss_import": ("<=+MB", 10.0),
-    "rss_client": ("<=+MB", 10.0),
-}
+
+def _median_of(name: str, scale: float = 1.0) -> Callable[[list[dict[str, Any]]], float]:
+    return lambda samples: statistics.median(s[name] for s in samples) * scale
+
+
+@dataclass(frozen=True)
+class Task:
+    """A measurement: the command ``clients.py`` runs, and the figures taken from its results
+    (``figures``: figure name -> function of the repeats' results)."""
+
+    command: dict[str, Any]
+    figures: dict[str, Callable[[list[dict[str, Any]]], float]]
+    repeats: int = REPEATS
+    slow_repeats: int | None = None  # for google-genai, on tasks that take it minutes (0: skip)
+    warm_up: bool = True  # run once, untimed, before the repeats
+    counts_connections: bool = False  # ask the server how many connections the task opened
+
+
+def _connections(samples: list[dict[str, Any]]) -> float:
+    return statistics.median(s["connections"] for s in samples)
+
+
+TASKS: list[Task] = [
+    *(
+        Task(
+            {"task": "calls", "answer": answer, "count": count},
+            {f"calls_{answer}": _median_of("per_second")},
+        )
+        for answer, count in (("small", 600), ("image", 24), ("large", 6))
+    ),
+    Task(
+        {"task": "first_chunk", "chunks": 20, "count": 40},
+        {"first_chunk_ms": _median_of("seconds", 1000)},
+    ),
+    Task({"task": "stream", "chunks": 2000}, {"stream": _median_of("per_second")}),
+    *(
+        Task(
+            {"task": "decode", "answer": answer, "budget": BUDGET},
+            {f"decode_{answer}": _median_of("seconds", 1e6)},
+        )
+        for answer in ("small", "image", "large")
+    ),
+    Task({"task": "encode", "budget": 0.3}, {"encode_ms": _median_of("seconds", 1000)}),
+    Task(
+        {"task": "upload"},
+        {
+            "upload_ms": _median_of("seconds", 1000),
+            "upload_peak_mb": _median_of("peak_bytes", 1e-6),
+        },
+        repeats=3,
+        warm_up=False,
+    ),
+    *(
+        Task(
+            {"task": "chat_stream", "chunks": chunks},
+            {f"chat_stream_{chunks}": _median_of("seconds", 1000)},
+            repeats=3 if chunks > 5000 else 5,
+            warm_up=chunks <= 5000,
+        )
+        for chunks in (1000, 5000, 20000)
+    ),
+    *(
+        Task(
+            {"task": "threads", "threads": threads, "calls": calls, "answer": "small"},
+            {f"threads_{threads}": _median_of("per_second")},
+            repeats=5,
+        )
+        for threads, calls in ((1, 200), (4, 60), (16, 16), (64, 5))
+    ),
+    Task(
+        {"task": "threads", "threads": 64, "calls": 1, "bursts": 3, "answer": "wait"},
+        {"opened_64": _connections},
+        repeats=3,
+        counts_connections=True,
+    ),
+    Task(
+        {"task": "chat", "turns": 500},
+        {
+            "chat_s": lambda s: statistics.median(sum(x["turns"]) for x in s),
+            "chat_last_turns_ms": lambda s: statistics.median(
+                statistics.mean(x["turns"][-50:]) * 1000 for x in s
+            ),
+        },
+        repeats=3,
+        # google-genai takes ~5 minutes for it (its history re-validated every turn): run
+        # once with BENCH_SLOW=1, else skipped.
+        slow_repeats=1 if os.environ.get("BENCH_SLOW") else 0,
+        warm_up=False,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A line of the table: ``figure`` for each client, compared with the floor's.
+
+    ``kind``: ``rate`` (higher is better; "vs floor" is the fraction of the floor's),
+    ``time`` (lower is better; the multiple of the floor's), ``mb`` (megabytes above the
+    floor's), ``copies`` (megabytes above the floor's, in copies of the upload's base64),
+    ``count`` (the figure itself, compared with ``target``'s bound).
+    """
+
+    figure: str
+    label: str  # in the table
+    short: str  # on the chart
+    unit: str
+    fmt: str
+    kind: str
+    target: tuple[str, float] | None = None  # ("<=" or ">=", bound) for gemwire vs floor
+
+
+ROWS: list[Row] = [
+    Row(
+        "import_ms",
+        "import, net of a bare interpreter",
+        "import",
+        "ms",
+        "{:.1f}",
+        "time",
+        ("<=", 0.8),
+    ),
+    Row("rss_import_mb", "peak RSS after import", "", "MB", "{:.1f}", "mb"),
+    Row("rss_client_mb", "peak RSS after creating a client", "", "MB", "{:.1f}", "mb"),
+    Row(
+        "cold_ms", "fresh process: import + client + 1st call", "cold start", "ms", "{:.1f}", "time"
+    ),
+    Row(
+        "first_call_ms",
+        "fresh process: its 1st call alone",
+        "1st call",
+        "ms",
+        "{:.2f}",
+        "time",
+        ("<=", 3),
+    ),
+    Row(
+        "calls_small",
+        "calls, thinking answer (1.7 KB)",
+        "calls",
+        "calls/s",
+        "{:,.0f}",
+        "rate",
+        (">=", 0.95),
+    ),
+    Row("calls_image", "calls, 1 MB image answer", "calls 1 MB", "calls/s", "{:,.1f}", "rate"),
+    Row("calls_large", "calls, 5 MB answer", "calls 5 MB", "calls/s", "{:,.1f}", "rate"),
+    Row("first_chunk_ms", "time to first chunk", "1st chunk", "ms", "{:.3f}", "time"),
+    Row(
+        "stream",
+        "stream of 2,000 chunks, .text each",
+        "chunks",
+        "chunks/s",
+        "{:,.0f}",
+        "rate",
+        (">=", 0.8),
+    ),
+    Row(
+        "decode_small",
+        "decode thinking answer (raw: json.loads)",
+        "decode",
+        "us",
+        "{:,.1f}",
+        "time",
+        ("<=", 1.3),
+    ),
+    Row(
+        "decode_image",
+        "decode 1 MB image answer",
+        "decode 1 MB",
+        "us",
+        "{:,.0f}",
+        "time",
+        ("<=", 1.3),
+    ),
+    Row("decode_large", "decode 5 MB answer", "decode 5 MB", "us", "{:,.0f}", "time"),
+    Row(
+        "encode_ms",
+        "encode prompt + 15 MB image -> body bytes",
+        "encode 20 MB",
+        "ms",
+        "{:.1f}",
+        "time",
+    ),
+    Row("upload_ms", "call with that 20 MB body", "upload 20 MB", "ms", "{:.1f}", "time"),
+    Row(
+        "upload_peak_mb",
+        "  its peak memory (beyond the image)",
+        "",
+        "MB",
+        "{:.1f}",
+        "copies",
+        ("<=", 1),
+    ),
+    Row(
+        "chat_stream_1000",
+        "chat stream turn, 1,000 chunks",
+        "chat 1k chunks",
+        "ms",
+        "{:,.1f}",
+        "time",
+    ),
+    Row(
+        "chat_stream_5000",
+        "chat stream turn, 5,000 chunks",
+        "chat 5k chunks",
+        "ms",
+        "{:,.1f}",
+        "time",
+    ),
+    Row(
+        "chat_stream_20000",
+        "chat stream turn, 20,000 chunks",
+        "chat 20k chunks",
+        "ms",
+        "{:,.1f}",
+        "time",
+        ("<=", 1.5),
+    ),
+    Row("chat_s", "chat, 500 turns", "chat 500 turns", "s", "{:.2f}", "time"),
+    Row("chat_last_turns_ms", "  its turns 451-500, mean", "", "ms", "{:.2f}", "time"),
+    *(
+        Row(
+            f"threads_{n}",
+            f"{n} threads sharing one client",
+            f"{n} threads",
+            "calls/s",
+            "{:,.0f}",
+            "rate",
+        )
+        for n in (1, 4, 16, 64)
+    ),
+    Row(
+        "opened_64",
+        "  connections opened: 3 bursts of 64 calls of 50 ms",
+        "",
+        "",
+        "{:.0f}",
+        "count",
+        ("<=", 64),
+    ),
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -129,13 +364,44 @@ def _available(module: str) -> bool:
 
 
 def _clean_env() -> dict[str, str]:
-    """The environment without API keys or base URLs the SDKs would pick up."""
+    """The environment without API keys, base URLs or proxies the SDKs would pick up."""
     drop = ("GEMINI_", "GOOGLE_", "PYTHON")
-    return {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(drop) and not k.lower().endswith("_proxy")
+    }
 
 
 # --------------------------------------------------------------------------------------------
 # Measurements
+
+
+class Server:
+    """``server.py`` in its own process: its port, and the connections it has accepted."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(BENCH / "server.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=_clean_env(),
+            cwd=BENCH,
+        )
+        assert self.process.stdout is not None
+        self.port = int(self.process.stdout.readline())
+
+    def connections(self) -> int:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write("connections\n")
+        self.process.stdin.flush()
+        return int(self.process.stdout.readline())
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
 
 
 def measure_imports(clients: list[str]) -> dict[str, dict[str, float]]:
@@ -167,12 +433,37 @@ def measure_imports(clients: list[str]) -> dict[str, dict[str, float]]:
             rss.append([int(kb) / 1024 for kb in done.stdout.split()])
         results[client] = {
             "import_ms": (statistics.median(samples[client]) - bare) * 1000,
-            "process_ms": statistics.median(samples[client]) * 1000,
             "rss_import_mb": statistics.median(r[0] for r in rss),
             "rss_client_mb": statistics.median(r[1] for r in rss),
         }
     results["pass"] = {"process_ms": bare * 1000}
     return results
+
+
+def measure_cold(clients: list[str], server: Server) -> dict[str, dict[str, float]]:
+    """A fresh process's import, client and first call (``cold.py``), interleaved."""
+    env = _clean_env()
+    samples: dict[str, list[dict[str, float]]] = {client: [] for client in clients}
+    for round_ in range(COLD_ROUNDS + 1):  # the first round fills the byte-code caches
+        for client in clients:
+            done = subprocess.run(
+                [sys.executable, str(BENCH / "cold.py"), client, str(server.port)],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=BENCH,
+            )
+            if round_:
+                samples[client].append(json.loads(done.stdout))
+    return {
+        client: {
+            "cold_ms": statistics.median(s["total_ms"] for s in runs),
+            "first_call_ms": statistics.median(s["first_call_ms"] for s in runs),
+            "cold_client_ms": statistics.median(s["client_ms"] for s in runs),
+        }
+        for client, runs in samples.items()
+    }
 
 
 class Worker:
@@ -197,151 +488,94 @@ class Worker:
             raise RuntimeError(f"the {self.client} worker died (see its error above)")
         return json.loads(line)
 
-    def run(self, task: str, **options: Any) -> Any:
+    def run(self, command: dict[str, Any]) -> Any:
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"task": task, **options}) + "\n")
+        self.process.stdin.write(json.dumps(command) + "\n")
         self.process.stdin.flush()
         return self._read()
 
     def close(self) -> None:
         assert self.process.stdin is not None
         self.process.stdin.close()
-        self.process.wait(timeout=30)
+        self.process.wait(timeout=60)
 
 
-def start_server() -> tuple[subprocess.Popen[str], int]:
-    server = subprocess.Popen(
-        [sys.executable, str(BENCH / "server.py")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=_clean_env(),
-        cwd=BENCH,
-    )
-    assert server.stdout is not None
-    return server, int(server.stdout.readline())
-
-
-TASKS: dict[str, dict[str, Any]] = {
-    "calls": {"count": CALLS},
-    "stream": {},
-    "decode": {"budget": BUDGET},
-    "encode": {"budget": BUDGET},
-    "chat": {},
-    "aio_calls": {"tasks": AIO_TASKS, "per_task": AIO_CALLS},
-    "aio_lag": {"tasks": LAG_TASKS, "per_task": LAG_CALLS, "tick": LAG_TICK},
-}
-
-
-def measure_clients(clients: list[str]) -> dict[str, dict[str, Any]]:
-    server, port = start_server()
+def measure_clients(clients: list[str], server: Server) -> dict[str, dict[str, Any]]:
     workers: dict[str, Worker] = {}
     try:
         for client in clients:
-            workers[client] = Worker(client, port)
-        checks = {client: worker.run("check") for client, worker in workers.items()}
+            workers[client] = Worker(client, server.port)
+        checks = {client: worker.run({"task": "check"}) for client, worker in workers.items()}
         if len({json.dumps(check, sort_keys=True) for check in checks.values()}) != 1:
             raise SystemExit(f"bench: the clients disagree on the same work: {checks}")
-        for worker in workers.values():  # warm-up round: connections, caches, compiled codecs
-            worker.run("calls", count=100)
-            for task, options in TASKS.items():
-                if task != "calls":
-                    worker.run(task, **{**options, "budget": BUDGET / 3})
-        samples: dict[str, dict[str, list[Any]]] = {c: {t: [] for t in TASKS} for c in clients}
+        for worker in workers.values():  # warm-up: connections, caches, lazily loaded code
+            for task in TASKS:
+                if task.warm_up:
+                    worker.run(task.command)
+        samples: dict[str, list[list[dict[str, Any]]]] = {c: [[] for _ in TASKS] for c in clients}
         for repeat in range(REPEATS):
             order = clients[repeat % len(clients) :] + clients[: repeat % len(clients)]
-            for task, options in TASKS.items():
+            for index, task in enumerate(TASKS):
                 for client in order:
-                    samples[client][task].append(workers[client].run(task, **options))
+                    repeats = task.repeats
+                    if client == "google-genai" and task.slow_repeats is not None:
+                        repeats = task.slow_repeats
+                    if repeat >= repeats:
+                        continue
+                    before = server.connections() if task.counts_connections else 0
+                    result = workers[client].run(task.command)
+                    if task.counts_connections:
+                        result["connections"] = server.connections() - before
+                    samples[client][index].append(result)
     finally:
         for worker in workers.values():
             worker.close()
-        assert server.stdin is not None
-        server.stdin.close()
-        server.wait(timeout=30)
-    results = {}
-    for client, tasks in samples.items():
-        turns = [s["turns"] for s in tasks["chat"]]
-        results[client] = {
-            "calls_per_s": statistics.median(s["per_second"] for s in tasks["calls"]),
-            "chunks_per_s": statistics.median(s["per_second"] for s in tasks["stream"]),
-            "decode_us": statistics.median(s["seconds"] for s in tasks["decode"]) * 1e6,
-            "encode_us": statistics.median(s["seconds"] for s in tasks["encode"]) * 1e6,
-            "chat_ms": statistics.median(sum(t) for t in turns) * 1000,
-            "chat_turn_ms": [statistics.median(t) * 1000 for t in zip(*turns, strict=True)],
-            "aio_calls_per_s": statistics.median(s["per_second"] for s in tasks["aio_calls"]),
-            **_lag_figures(sorted(lag for s in tasks["aio_lag"] for lag in s["lags_ms"])),
-        }
+    results: dict[str, dict[str, Any]] = {}
+    for client in clients:
+        figures: dict[str, Any] = {}
+        for index, task in enumerate(TASKS):
+            runs = samples[client][index]
+            if not runs or any(run.get("skipped") for run in runs):
+                continue
+            for name, figure in task.figures.items():
+                figures[name] = figure(runs)
+            if task.command["task"] == "chat":
+                turns = [run["turns"] for run in runs]
+                figures["chat_turn_ms"] = [
+                    statistics.median(t) * 1000 for t in zip(*turns, strict=True)
+                ]
+        results[client] = figures
     return results
-
-
-def _lag_figures(lags: list[float]) -> dict[str, float]:
-    """Median and 99th percentile of the loop-lag samples of all repeats (sorted): the worse
-    the lag, the fewer samples a repeat gets, so they are pooled rather than taken per repeat."""
-    return {
-        "lag_median_ms": statistics.median(lags),
-        "lag_p99_ms": lags[int(len(lags) * 0.99)],
-        "lag_samples": len(lags),
-    }
 
 
 # --------------------------------------------------------------------------------------------
 # Report
 
 
-# (key, label, unit, format, kind): kind "rate" means higher is better, "time" lower.
-ROWS = [
-    ("import_ms", "import, net of a bare interpreter", "ms", "{:.1f}", "time"),
-    ("rss_import_mb", "peak RSS after import", "MB", "{:.1f}", "rss"),
-    ("rss_client_mb", "peak RSS after creating a client", "MB", "{:.1f}", "rss"),
-    ("calls_per_s", "generate_content, sequential", "calls/s", "{:,.0f}", "rate"),
-    ("chunks_per_s", "stream of 2,000 chunks, .text each", "chunks/s", "{:,.0f}", "rate"),
-    ("decode_us", "decode 220 KB answer (raw: json.loads)", "us", "{:,.0f}", "time"),
-    ("encode_us", "encode 40 turns + 1 MB image -> bytes", "us", "{:,.0f}", "time"),
-    ("chat_ms", "chat, 20 turns", "ms", "{:.1f}", "time"),
-    (
-        "aio_calls_per_s",
-        f"awaited generate_content, {AIO_TASKS} tasks",
-        "calls/s",
-        "{:,.0f}",
-        "rate",
-    ),
-    ("lag_median_ms", f"event loop lag, {LAG_TASKS} calls at once, median", "ms", "{:.1f}", "lag"),
-    ("lag_p99_ms", f"event loop lag, {LAG_TASKS} calls at once, p99", "ms", "{:.1f}", "lag"),
-]
-TARGET_OF = {
-    "import_ms": "import",
-    "rss_import_mb": "rss_import",
-    "rss_client_mb": "rss_client",
-    "calls_per_s": "calls",
-    "chunks_per_s": "stream",
-    "decode_us": "decode",
-}
-
-
-def compare(key: str, kind: str, value: float, floor: float) -> tuple[float, str]:
-    """The figure vs the floor: a ratio (rates and times) or a difference (memory in MB, loop
-    lag in ms: a ratio of two small delays says little)."""
-    if kind == "rss":
+def compare(row: Row, value: float, floor: float) -> tuple[float, str]:
+    """The figure vs the floor: a ratio, megabytes or copies above it, or the count itself."""
+    if row.kind == "mb":
         return value - floor, f"{value - floor:+.1f} MB"
-    if kind == "lag":
-        return value - floor, f"{value - floor:+.1f} ms"
+    if row.kind == "copies":
+        copies = (value - floor) / UPLOAD_MB
+        return copies, f"{copies:+.2f} cp"
+    if row.kind == "count":
+        return value, f"{value:.0f}"
     ratio = value / floor
     shown = f"{ratio:.3f}x" if ratio < 2 else f"{ratio:.2f}x" if ratio < 10 else f"{ratio:.1f}x"
     return ratio, shown
 
 
-def verdict(key: str, comparison: float) -> str:
-    target = TARGET_OF.get(key)
-    if target is None:
+def verdict(row: Row, comparison: float) -> str:
+    if row.target is None:
         return ""
-    sense, bound = TARGETS[target]
+    sense, bound = row.target
     met = comparison >= bound if sense == ">=" else comparison <= bound
-    shown = f"+{bound:g} MB" if sense == "<=+MB" else f"{bound:g}x"
-    return f"{'<=' if sense != '>=' else '>='} {shown}  {'met' if met else 'NOT met'}"
+    unit = {"copies": " copy", "count": ""}.get(row.kind, "x")
+    return f"{sense} {bound:g}{unit}  {'met' if met else 'NOT met'}"
 
 
-def report(results: dict[str, Any], clients: list[str]) -> list[dict[str, Any]]:
+def report(results: dict[str, dict[str, Any]], clients: list[str]) -> list[dict[str, Any]]:
     header = (
         f"{'':50} {'raw (floor)':>12} {'gemwire':>10} {'google-genai':>13}   "
         f"{'gemwire':>9} {'genai':>9}   gemwire target"
@@ -350,42 +584,47 @@ def report(results: dict[str, Any], clients: list[str]) -> list[dict[str, Any]]:
     print(header)
     print(f"{'':50} {'':>12} {'':>10} {'':>13}   {'vs floor':>9} {'vs floor':>9}")
     rows = []
-    for key, label, unit, fmt, kind in ROWS:
-        values = {c: results[c][key] for c in clients}
-        floor = values["raw"]
-        cells = {c: fmt.format(values[c]) for c in clients}
-        comparisons = {c: compare(key, kind, values[c], floor) for c in clients if c != "raw"}
-        mark = verdict(key, comparisons["gemwire"][0]) if "gemwire" in comparisons else ""
+    for row in ROWS:
+        values = {c: results[c][row.figure] for c in clients if row.figure in results[c]}
+        if not values:
+            continue
+        cells = {c: row.fmt.format(v) for c, v in values.items()}
+        comparisons = {}  # none without a floor (a task the floor has no client for)
+        if "raw" in values:
+            floor = values["raw"]
+            comparisons = {c: compare(row, values[c], floor) for c in values if c != "raw"}
+        mark = verdict(row, comparisons["gemwire"][0]) if "gemwire" in comparisons else ""
+        label = f"{row.label} ({row.unit})" if row.unit else row.label
         print(
-            f"{label + ' (' + unit + ')':50} "
-            f"{cells['raw']:>12} "
+            f"{label:50} {cells.get('raw', '-'):>12} "
             f"{cells.get('gemwire', '-'):>10} {cells.get('google-genai', '-'):>13}   "
             f"{comparisons.get('gemwire', (0, '-'))[1]:>9} "
             f"{comparisons.get('google-genai', (0, '-'))[1]:>9}   {mark}"
         )
         rows.append(
             {
-                "key": key,
-                "label": label,
-                "unit": unit,
+                "key": row.figure,
+                "label": row.label,
+                "short": row.short,
+                "unit": row.unit,
+                "bound": row.target[1] if row.target else None,
+                "kind": row.kind,
                 "values": values,
                 "vs_floor": {c: comparisons[c][0] for c in comparisons},
                 "target": mark,
             }
         )
-    samples = ", ".join(f"{c} {results[c]['lag_samples']}" for c in clients)
-    print(f"\nevent loop lag: how late a {LAG_TICK * 1000:g} ms sleep wakes up; samples {samples}")
     print()
-    print("chat, ms per turn (median over repeats), turn 1 -> 20:")
+    print("chat, ms per turn (median over repeats), turns 1, 100, 200, ..., 500:")
     for client in clients:
-        turns = results[client]["chat_turn_ms"]
-        first, second = turns[: len(turns) // 2], turns[len(turns) // 2 :]
-        slopes = [_slope(first), _slope(second)]
-        print(
-            f"  {client:13} {' '.join(f'{t:.2f}' for t in turns)}\n"
-            f"  {'':13} growth {round(slopes[0] * 1000) or 0:+d} us/turn in turns 1-10, "
-            f"{round(slopes[1] * 1000) or 0:+d} us/turn in turns 11-20"
-        )
+        turns = results[client].get("chat_turn_ms")
+        if turns:
+            shown = [turns[0], *turns[99::100]]
+            slope = _slope(turns)
+            print(
+                f"  {client:13} {' '.join(f'{t:7.2f}' for t in shown)}   "
+                f"growth {slope * 1000:+.1f} us/turn"
+            )
     return rows
 
 
@@ -417,10 +656,15 @@ def main() -> None:
         clients.append("google-genai")
     else:
         print("bench: note: google-genai is not installed in bench/.venv; skipping it")
-    print(f"bench: measuring {', '.join(clients)} (median of {REPEATS} repeats after a warm-up)")
+    print(f"bench: measuring {', '.join(clients)} (median of up to {REPEATS} repeats)")
     imports = measure_imports(clients)
-    calls = measure_clients(clients)
-    results = {c: {**imports[c], **calls[c]} for c in clients}
+    server = Server()
+    try:
+        cold = measure_cold(clients, server)
+        calls = measure_clients(clients, server)
+    finally:
+        server.close()
+    results = {c: {**imports[c], **cold[c], **calls[c]} for c in clients}
     rows = report(results, clients)
     document = {
         "meta": {
@@ -433,9 +677,10 @@ def main() -> None:
                 "google-genai": _version("google-genai"),
             },
             "repeats": REPEATS,
-            "calls_per_repeat": CALLS,
             "import_rounds": IMPORT_ROUNDS,
+            "cold_rounds": COLD_ROUNDS,
             "bare_interpreter_ms": imports["pass"]["process_ms"],
+            "seconds": round(time.monotonic() - started),
         },
         "rows": rows,
         "results": results,

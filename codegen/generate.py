@@ -2,7 +2,8 @@
 
 Expands the spec's ``x-gemwire-include`` keywords, then runs datamodel-code-generator with a
 fixed set of options and the templates in ``codegen/templates``, then adds what it cannot
-write: the module's exports and the ``<Name>Dict`` TypedDicts. Re-running on an unchanged
+write: the module's exports and the ``<Name>Dict`` TypedDicts; then ``codec_module.py`` writes
+the types' decoders and encoders (``_codecs.py``). Re-running on an unchanged
 spec changes no byte.
 
     python codegen/generate.py            # write generated/
@@ -31,7 +32,8 @@ DICTS = "_dicts.py"  # gemwire.types._dicts: the TypedDicts, imported on first u
 # The expanded spec ships inside gemwire.types too: the emulator and optional request
 # validation check bodies against it at run time.
 SHIPPED_SPEC = "gemini.schema.json"
-OUTPUTS = (MODULE, DICTS, SHIPPED_SPEC)
+CODECS = "_codecs.py"  # gemwire.types._codecs: the types' decoders and encoders
+OUTPUTS = (MODULE, DICTS, SHIPPED_SPEC, CODECS)
 # Handwritten google-genai names that gemwire.types re-exports and loads on first use: the
 # input unions, and the turns with a fixed role (UserContent).
 HANDWRITTEN = ("_inputs", "_turns")
@@ -395,6 +397,12 @@ def run_codegen(target: Path) -> None:
     # Formatted like datamodel-code-generator's output, with the repository's settings.
     subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--quiet", str(module_file), str(dicts_file)],
+        check=True,
+        cwd=ROOT,
+    )
+    # Written by a process of its own, which imports the new types (codegen/codec_module.py).
+    subprocess.run(
+        [sys.executable, str(ROOT / "codegen" / "codec_module.py"), str(target / CODECS)],
         check=True,
         cwd=ROOT,
     )

@@ -63,6 +63,12 @@ def test_star_import_gives_the_api_types_and_nothing_else() -> None:
     assert set(dir(types)) == names  # what completion in a REPL offers
 
 
+def printed_by(code: str) -> list[str]:
+    """The lines ``code`` prints in a fresh interpreter."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout.splitlines()
+
+
 def test_import_gemwire_loads_no_typeddicts_input_unions_or_pillow() -> None:
     code = (
         "import sys, gemwire\n"
@@ -71,10 +77,44 @@ def test_import_gemwire_loads_no_typeddicts_input_unions_or_pillow() -> None:
         "gemwire.types.PartDict, gemwire.types.ContentListUnion\n"
         "print(loaded(), 'PIL' in sys.modules)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.splitlines() == ["[False, False]", "[True, True] False"]
+    assert printed_by(code) == ["[False, False]", "[True, True] False"]
+
+
+def test_urllib3_is_imported_by_the_first_client_not_by_import_gemwire_or_its_types() -> None:
+    code = (
+        "import sys\n"
+        "import gemwire.types\n"
+        "print('urllib3' in sys.modules)\n"
+        "import gemwire\n"
+        "print('urllib3' in sys.modules)\n"
+        "gemwire.Client(api_key='k', base_url='http://127.0.0.1:9')\n"
+        "print('urllib3' in sys.modules)\n"
+    )
+    assert printed_by(code) == ["False", "False", "True"]
+
+
+def test_the_first_call_of_a_process_compiles_no_code() -> None:
+    """The codecs were written out by codegen: a fresh process's first request and answer
+    compile nothing from source at run time (they once took ~100 ms to)."""
+    code = (
+        "import sys\n"
+        "from gemwire import types\n"
+        "compiled = []\n"
+        "def audit(event, args):\n"
+        "    if event == 'compile' and str(args[1]).startswith('<'):\n"
+        "        compiled.append(args[1])\n"
+        "sys.addaudithook(audit)\n"
+        "part = types.Part(text='hi', thought_signature=b'sig')\n"
+        "types.GenerateContentRequest(contents=[types.Content(parts=[part])]).to_dict()\n"
+        "wire = {'candidates': [{'content': {'parts': [{'text': 'hi', 'thoughtSignature': 'c2ln'}]}}]}\n"
+        "types.GenerateContentResponse.from_dict(wire).text\n"
+        "class Mine(types.Part):\n"
+        "    __slots__ = ()\n"
+        "print(compiled)\n"
+        "Mine.from_dict({'text': 'a user subclass is compiled at run time'})\n"
+        "print('<gemwire codec Mine>' in compiled)\n"
+    )
+    assert printed_by(code) == ["[]", "True"]
 
 
 def test_an_unknown_name_is_still_an_attribute_error() -> None:

@@ -10,7 +10,6 @@ from gemwire._async_chats import AsyncChats
 from gemwire._async_files import AsyncFiles
 from gemwire._async_models import AsyncModels
 from gemwire._closeable import AsyncCloseable
-from gemwire._transport import POOL_SIZE
 from gemwire._workers import Workers
 
 if TYPE_CHECKING:
@@ -29,10 +28,11 @@ class AsyncClient(AsyncCloseable):
             chat = client.chats.create(model=...)
             await chat.send_message("Hi")
 
-    Each call runs the sync client's own code on one of :data:`~gemwire._transport.POOL_SIZE`
-    worker threads (as many as the client keeps connections), so the event loop never waits
-    on the network, and settings, retries, timeouts, errors and chat history rules are those
-    of the sync client. More calls at once than there are workers wait their turn in a queue.
+    Each call runs the sync client's own code on one of ``max_connections`` worker threads
+    (as many as the client may open connections, see :class:`~gemwire.Client`), so the event
+    loop never waits on the network, and settings, retries, timeouts, errors and chat history
+    rules are those of the sync client. More calls at once than there are workers wait their
+    turn in a queue.
 
     Sync and async share one connection pool: :meth:`aclose` (or leaving ``async with``)
     closes the client, as :meth:`Client.close` does, and ends the worker threads; calls after
@@ -41,7 +41,7 @@ class AsyncClient(AsyncCloseable):
 
     def __init__(self, client: Client) -> None:
         self._client = client
-        self._workers = Workers(POOL_SIZE)
+        self._workers = Workers(client._transport.max_connections)
         self.models = AsyncModels(client.models, self._workers)
         self.chats = AsyncChats(client.chats, self.models, self._workers)
         self.files = AsyncFiles(client.files, self._workers)

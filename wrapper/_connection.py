@@ -25,11 +25,18 @@ import threading
 import time
 import urllib.request
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import urllib3
-from urllib3.connection import HTTPConnection
 from urllib3.util import Url, make_headers, parse_url
+
+if TYPE_CHECKING:
+    from urllib3.connection import HTTPConnection as _ConnectionBase
+else:
+    # A mixin at run time, on top of whatever class the pool has: urllib3's own or a test
+    # recorder's stand-in, which may have replaced it when this module was imported (with
+    # the first client).
+    _ConnectionBase = object
 
 __all__ = ["Deadline", "Origin", "proxy_for"]
 
@@ -102,7 +109,7 @@ class _TimedResponse(http.client.HTTPResponse):
         super().__init__(sock, debuglevel, method, url)
 
 
-class _Timed(HTTPConnection):
+class _Timed(_ConnectionBase):
     """What a pool's connection class gains: writes and reads that end at the current call's
     deadline (mixed into the class the pool has, which a test recorder may have replaced)."""
 
@@ -116,6 +123,9 @@ class _Timed(HTTPConnection):
 
 
 _TIMED: dict[type[Any], type[Any]] = {}
+# What urllib3 makes of retries=False, made once rather than per request (the transport
+# retries, by its own policy).
+_NO_RETRIES = urllib3.Retry(total=False, redirect=False)
 
 
 def _timed(cls: type[Any]) -> type[Any]:
@@ -129,10 +139,10 @@ class Origin:
     """The connection pool of one origin (through ``proxy``, if given), for the process
     using it. Thread-safe."""
 
-    def __init__(self, url: Url, *, proxy: Url | None, pool_size: int) -> None:
+    def __init__(self, url: Url, *, proxy: Url | None, max_connections: int) -> None:
         self.url = url
         self.proxy = proxy
-        self._pool_size = pool_size
+        self._max_connections = max_connections
         # Forwarded through a proxy (plain http), the request line carries the whole URL.
         forwarded = proxy is not None and url.scheme == "http"
         self.prefix = f"{url.scheme}://{url.netloc}" if forwarded else ""
@@ -155,7 +165,8 @@ class Origin:
     def open(
         self, deadline: Deadline, method: str, target: str, **kwargs: Any
     ) -> urllib3.BaseHTTPResponse:
-        """Send a request over a pooled connection, its reads and writes bound by ``deadline``;
+        """Send a request over a pooled connection, its reads and writes bound by ``deadline``
+        (and the wait for a connection to come free, when all are busy: ``EmptyPoolError``);
         the body is left to read (``preload_content=False``)."""
         pool = self.pool()
         token = _CURRENT.set(deadline)
@@ -163,10 +174,12 @@ class Origin:
             return pool.urlopen(
                 method,
                 self.prefix + target,
+                # urllib3 types it int; it is a queue's wait, which takes any number.
+                pool_timeout=deadline.remaining(),  # type: ignore[arg-type]
                 preload_content=False,
                 redirect=False,
                 assert_same_host=False,  # the pool of a forwarding proxy is the proxy's
-                retries=False,
+                retries=_NO_RETRIES,
                 **kwargs,
             )
         finally:
@@ -182,9 +195,11 @@ class Origin:
     def _start(self) -> None:
         if self._manager is not None and self._pid == os.getpid():
             self._manager.clear()
-        # TLS certificates are always verified, against the system's CA store.
+        # TLS certificates are always verified, against the system's CA store. The pool
+        # blocks: a call waits for a connection rather than opening one it cannot keep.
         options: dict[str, Any] = {
-            "maxsize": self._pool_size,
+            "maxsize": self._max_connections,
+            "block": True,
             "retries": False,
             "cert_reqs": "CERT_REQUIRED",
         }

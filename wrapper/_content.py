@@ -16,20 +16,28 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from gemwire._serde import WireModel
+from gemwire._serde import WireModel, base64_size, stored
 from gemwire.errors import ArgumentError, ArgumentTypeError, DecodeError, EncodeError
 from gemwire.types import Blob, Content, File, FileData, Part
 
-__all__ = ["copied", "inline_bytes", "to_content", "to_contents", "to_part"]
+__all__ = [
+    "copied",
+    "inline_size",
+    "json_copy",
+    "to_content",
+    "to_contents",
+    "to_part",
+]
 
 _T = TypeVar("_T", bound=WireModel)
 ACCEPTED = "str, Part, Content, dict, File or PIL.Image.Image"
 JPEG_MODES = frozenset({"L", "RGB", "CMYK"})
 # Pillow writes these modes to PNG as they are; the others are converted first.
 PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I;16", "I;16B"})
+_BLOB_DATA = stored(Blob, "data")
 PNG_CONVERSIONS = {
     "La": "LA",
     "PA": "RGBA",
@@ -126,18 +134,26 @@ def _opaque_or_not(image: Any) -> str:
     return "RGBA" if "A" in image.getbands() else "RGB"
 
 
-def inline_bytes(content: Content) -> Iterator[bytes]:
-    """The inline data (images, files) of a turn."""
-    for part in content.parts or ():
-        if part.inline_data is not None and isinstance(part.inline_data.data, bytes):
-            yield part.inline_data.data
+def inline_size(content: Content) -> int:
+    """The base64 length of a turn's inline data (images, files), without decoding any."""
+    return sum(
+        base64_size(_BLOB_DATA(part.inline_data))
+        for part in content.parts or ()
+        if part.inline_data is not None
+    )
 
 
 def copied(content: Content) -> Content:
-    """A copy of ``content`` that shares nothing with it, made through its wire JSON: no
-    recursion in Python, however deep a ``functionCall.args`` nests."""
+    """A copy of ``content`` that shares nothing with it (not even ``functionCall.args``),
+    made through its wire JSON."""
+    return Content.from_dict(json_copy(content.to_dict()))
+
+
+def json_copy(value: Any) -> Any:
+    """A copy of JSON ``value`` that shares nothing with it, made by writing it and reading it
+    back: no recursion in Python, however deep it nests."""
     try:
-        return Content.from_dict(json.loads(json.dumps(content.to_dict())))
+        return json.loads(json.dumps(value))
     except RecursionError:
         pass  # raised below, outside the handler, with its thousand frames gone
     raise EncodeError("a turn is nested too deeply to be written as JSON")

@@ -97,7 +97,10 @@ class GenerateContentResponseMixin(WireModel):
 
         ``None`` when there is no text (a blocked prompt, only function calls, ...).
         """
-        texts = [p.text for p in self._parts() if p.text is not None and not p.thought]
+        parts = self.parts
+        if parts and len(parts) == 1:  # most answers, every streamed chunk: no list to join
+            return None if parts[0].thought else parts[0].text
+        texts = [p.text for p in parts or () if p.text is not None and not p.thought]
         return "".join(texts) if texts else None
 
     @property

@@ -16,10 +16,11 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from gemwire import _arguments
-from gemwire._content import inline_bytes, to_content, to_contents
+from gemwire._content import inline_size, to_content, to_contents
 from gemwire._function_calling import declared, is_function
 from gemwire._serde import WireModel
 from gemwire._structured import schema_of
@@ -92,6 +93,8 @@ TOP_LEVEL_FIELDS = tuple(
     for f in dataclasses.fields(GenerateContentRequest)
     if f.name in _CONFIG_FIELDS and f.name not in ("system_instruction", "unknown_fields")
 )
+_GENERATION_VALUES = attrgetter(*GENERATION_FIELDS)  # a tuple of the config's values
+_TOP_LEVEL_VALUES = attrgetter(*TOP_LEVEL_FIELDS)
 # What the API takes inline in one request, base64 included; larger media go through the
 # Files API.
 INLINE_LIMIT = 20 * 10**6
@@ -328,9 +331,14 @@ def model_path(model: str) -> str:
 def generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any]:
     """The wire JSON of a generateContent request."""
     turns: list[Content] = to_contents(contents)
-    generation: dict[str, Any] = {
-        name: value for name in GENERATION_FIELDS if (value := getattr(config, name)) is not None
-    }
+    values = _GENERATION_VALUES(config)
+    generation: dict[str, Any] = {}
+    if values.count(None) != len(values):  # not a config without generation options
+        generation = {
+            name: value
+            for name, value in zip(GENERATION_FIELDS, values, strict=True)
+            if value is not None
+        }
     for name, value in generation.items():
         if isinstance(value, float) and not math.isfinite(value):
             raise ArgumentError(f"config.{name}: expected a finite number, got {value!r}")
@@ -346,7 +354,7 @@ def generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any
             if config.system_instruction is None
             else to_content(config.system_instruction, role=None, path="config.system_instruction")
         ),
-        **{name: getattr(config, name) for name in TOP_LEVEL_FIELDS},
+        **dict(zip(TOP_LEVEL_FIELDS, _TOP_LEVEL_VALUES(config), strict=True)),
     )
     if request.tools:
         request.tools = declared(request.tools)
@@ -360,11 +368,13 @@ def generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any
 
 def _check_inline_size(request: GenerateContentRequest) -> None:
     """Refuse a request whose inline media the API would refuse, before encoding them."""
-    turns = [*(request.contents or ()), request.system_instruction]
-    size = sum(len(data) for turn in turns if turn is not None for data in inline_bytes(turn))
-    if size * 4 / 3 > INLINE_LIMIT:
+    size = 0
+    for turn in [*(request.contents or ()), request.system_instruction]:
+        if turn is not None:
+            size += inline_size(turn)
+    if size > INLINE_LIMIT:
         raise ArgumentError(
-            f"contents: {size / 10**6:.1f} MB of inline data (images, files) is over the "
+            f"contents: {size * 3 / 4 / 10**6:.1f} MB of inline data (images, files) is over the "
             f"{INLINE_LIMIT // 10**6} MB the API takes inline in one request; upload large "
             "files with the Files API and pass them as Part.from_uri(...)"
         )

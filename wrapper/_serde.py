@@ -2,19 +2,24 @@
 
 Codegen emits plain dataclasses whose fields carry their wire name in
 ``field(metadata={"json": "inlineData"})`` (plus ``"wire": "int64"`` for 64-bit integers,
-which proto3 JSON writes as strings). This module turns that metadata into one decoder and
-one encoder function per class, compiled from source the first time the class is used, so
-the hot path is straight-line code with no per-field lookups, reflection or caching.
+which proto3 JSON writes as strings), and one decoder and one encoder function per class,
+written from that metadata (:mod:`gemwire._codec_source`) into ``gemwire.types._codecs``,
+which this module loads the first time a type is decoded or encoded: straight-line code with
+no per-field lookups or reflection, and nothing compiled at run time (but for a class that
+file lacks, such as a user's subclass).
 
 The rules (proto3 JSON, as the Gemini API speaks it):
 
 * Lossless: keys the spec does not know land in ``unknown_fields`` and are written back;
-  enum values the spec does not know become pseudo-members of the (open) enum.
+  enum values the spec does not know become pseudo-members of the (open) enum; a bytes field
+  keeps the base64 text it came as until it is first read (it is decoded then, and a text
+  that is not base64 raises :class:`~gemwire.errors.DecodeError` there), so one never read
+  is written back exactly as it came.
 * Lenient on input: snake_case keys are accepted where camelCase is expected, bytes in the
   standard or URL-safe base64 alphabet with or without padding, 64-bit integers as strings
   or numbers, a lone object where a list of objects is expected, enum values in any case.
-* Strict on output: camelCase keys, standard padded base64, 64-bit integers as strings,
-  absent (``None``) fields omitted.
+* Strict on output: camelCase keys, standard padded base64 for bytes, 64-bit integers as
+  strings, absent (``None``) fields omitted.
 * A value of the wrong type raises :class:`~gemwire.errors.DecodeError` naming its path, e.g.
   ``candidates[0].content.parts[2].inlineData.data: expected a base64 string, got integer``.
 """
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import binascii
 import dataclasses
+import importlib
 import inspect
 import linecache
 import sys
@@ -35,7 +41,16 @@ from typing import Any, ClassVar, TypeVar
 
 from gemwire.errors import DecodeError, EncodeError, InvalidResponseError, json_type_name
 
-__all__ = ["OpenEnum", "WireModel", "decode_answer", "decode_base64", "wire_type"]
+__all__ = [
+    "CODEC_NAMES",
+    "OpenEnum",
+    "WireModel",
+    "base64_size",
+    "decode_answer",
+    "decode_base64",
+    "stored",
+    "wire_type",
+]
 
 _M = TypeVar("_M", bound="WireModel")
 SPECIAL_FLOATS = frozenset({"NaN", "Infinity", "-Infinity"})  # proto3 JSON writes them as strings
@@ -292,6 +307,8 @@ def decode_base64(value: object) -> bytes:
 
 
 def _b64encode(value: object) -> str:
+    if type(value) is _Base64Text:  # never read: written back as it came
+        return value.text
     if isinstance(value, (bytes, bytearray, memoryview)):
         return binascii.b2a_base64(value, newline=False).decode("ascii")
     raise EncodeError(f"expected bytes, got {type(value).__name__}")
@@ -375,308 +392,147 @@ def _locate_item(
 
 
 # --------------------------------------------------------------------------------------------
-# Compilation of per-class codecs.
-#
-# A field's type hint is reduced to a "kind" tree; each kind knows the expression that
-# decodes (or encodes) a value ``v`` of it. All compiled functions share one namespace, so a
-# decoder refers to another class's decoder by name and recursion (Schema.items -> Schema)
-# needs no special case: names resolve at call time, after every class involved compiled.
+# Bytes fields keep their base64 text until they are read.
 
 
-class _Kind:
-    def decode(self, v: str) -> str:
-        raise NotImplementedError
+class _Base64Text:
+    """The base64 text of a bytes field, as it came, until the field is first read."""
 
-    def encode(self, v: str) -> str:
-        raise NotImplementedError
-
-    def decode_error(self, error: str, v: str) -> str:
-        """The located error to raise when decoding ``v`` raised ``error``."""
-        return error
-
-    def encode_error(self, error: str, v: str) -> str:
-        return error
+    __slots__ = ("text",)
+    text: str
 
 
-class _Passthrough(_Kind):
-    """str, bool, int, float, free JSON: checked on the way in, passed through on the way out."""
-
-    def __init__(self, check: str) -> None:
-        self.check = check
-
-    def decode(self, v: str) -> str:
-        return self.check.format(v=v)
-
-    def encode(self, v: str) -> str:
-        return v
-
-
-_STR = _Passthrough('{v} if type({v}) is str else _bad({v}, "a string")')
-_BOOL = _Passthrough('{v} if type({v}) is bool else _bad({v}, "a boolean")')
-_INT = _Passthrough("{v} if type({v}) is int else _as_int({v})")
-_FLOAT = _Passthrough("{v} if type({v}) is float or type({v}) is int else _as_float({v})")
-_ANY = _Passthrough("{v}")
-_STRUCT = _Passthrough('{v} if type({v}) is dict else _bad({v}, "an object")')
-_LIST_ANY = _Passthrough('{v} if type({v}) is list else _bad({v}, "an array")')
+def _base64_in(value: object) -> _Base64Text | bytes:
+    """What a bytes field holds once decoded: its base64 text, kept as it is (checked and
+    decoded when the field is read), or raw bytes from a dict written in Python."""
+    if type(value) is str:
+        kept: _Base64Text = _new(_Base64Text)
+        kept.text = value
+        return kept
+    if type(value) is bytes:
+        return value
+    _bad(value, "a base64 string")
 
 
-class _Int64(_Kind):
-    def decode(self, v: str) -> str:
-        return f"{v} if type({v}) is int else _as_int({v})"
+class _Base64Field(property):
+    """The attribute of a bytes field: reading it decodes the base64 text the field came with
+    (once: the bytes replace the text); a bad text raises :class:`DecodeError` then. Set
+    values are stored as they are, by the slot's own setter (no Python frame: a ``Part()``
+    sets its bytes field too). Replaces the slot's attribute, whose storage it uses."""
 
-    def encode(self, v: str) -> str:
-        return f"_int64_out({v})"
+    def __init__(self, slot: Any, wire: str) -> None:
+        def read(instance: object) -> Any:
+            value = slot.__get__(instance, None)
+            if type(value) is _Base64Text:
+                try:
+                    value = decode_base64(value.text)
+                except DecodeError as error:
+                    raise error.at(wire) from None
+                slot.__set__(instance, value)
+            return value
 
-
-class _Bytes(_Kind):
-    def decode(self, v: str) -> str:
-        # Raw bytes come only from dicts written in Python; the wire has base64 text.
-        return f"{v} if type({v}) is bytes else decode_base64({v})"
-
-    def encode(self, v: str) -> str:
-        return f"_b64encode({v})"
-
-
-class _EnumKind(_Kind):
-    def __init__(self, enum: type[OpenEnum]) -> None:
-        self.name = _namespace_name("enum", enum)
-        _NAMESPACE[self.name] = enum
-        _NAMESPACE[self.name + "_members"] = enum._value2member_map_
-
-    def decode(self, v: str) -> str:
-        # The member table answers for known values; _enum_in handles the rest (case, new values).
-        return (
-            f"({self.name}_members.get({v}) or _enum_in({self.name}, {v})) "
-            f"if type({v}) is str else _enum_in({self.name}, {v})"
-        )
-
-    def encode(self, v: str) -> str:
-        return f"_enum_out({v})"
+        super().__init__(read, slot.__set__, slot.__delete__)
+        self.slot = slot
 
 
-class _ModelKind(_Kind):
-    def __init__(self, cls: type[WireModel]) -> None:
-        self.cls = cls
-        self.name = _namespace_name("cls", cls)
-        _NAMESPACE[self.name] = cls
-
-    def decode(self, v: str) -> str:
-        return f"decode_{self.name}({v})"
-
-    def encode(self, v: str) -> str:
-        return (
-            f"encode_{self.name}({v}) if type({v}) is {self.name} else _model_out({self.name}, {v})"
-        )
+def _base64_slot(cls: type, name: str, wire: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """Make field ``name`` of ``cls`` (a slot) decode its base64 text when read, and return
+    the slot's own getter and setter, which the codecs use to store and write the text."""
+    owner = next(klass for klass in cls.__mro__ if name in vars(klass))
+    attribute = vars(owner)[name]
+    if not isinstance(attribute, _Base64Field):
+        if not isinstance(attribute, types.MemberDescriptorType):
+            raise TypeError(f"{owner.__name__}.{name}: a bytes field must be a slot")
+        attribute = _Base64Field(attribute, wire)
+        setattr(owner, name, attribute)
+    return attribute.slot.__get__, attribute.slot.__set__
 
 
-class _ContainerKind(_Kind):
-    """A list or map of ``item``. An error inside is located by decoding (or encoding) the
-    elements again one by one: slow, but only ever on the error path."""
-
-    decoded_shape: str  # the check that a wire value ``{v}`` is this container
-    encoded_shape: str  # the same for a Python value
-
-    def __init__(self, item: _Kind) -> None:
-        self.item = item
-
-    def decode_error(self, error: str, v: str) -> str:
-        item = f"lambda x: {self.item.decode('x')}"
-        located = f"_locate_item(DecodeError, {v}, {item})"
-        return f"({located} if {self.decoded_shape.format(v=v)} else {error})"
-
-    def encode_error(self, error: str, v: str) -> str:
-        item = f"lambda x: {self.item.encode('x')}"
-        located = f"_locate_item(EncodeError, {v}, {item})"
-        return f"({located} if {self.encoded_shape.format(v=v)} else {error})"
+def stored(cls: type[WireModel], name: str) -> Callable[[Any], Any]:
+    """A function that reads field ``name`` of a ``cls`` as it is held, a bytes field's
+    base64 text undecoded: to move a value from one object to another, or test it for
+    ``None``, without decoding it."""
+    attribute = getattr(cls, name)
+    slot = attribute.slot if isinstance(attribute, _Base64Field) else attribute
+    getter: Callable[[Any], Any] = slot.__get__
+    return getter
 
 
-class _ListKind(_ContainerKind):
-    decoded_shape = "type({v}) is list"
-    encoded_shape = "type({v}) in (list, tuple)"
-
-    def decode(self, v: str) -> str:
-        loop = f"[{self.item.decode('x')} for x in {v}] if type({v}) is list else "
-        if isinstance(self.item, _ModelKind):  # a lone object where a list is expected
-            return loop + f"[{self.item.decode(v)}] if type({v}) is dict else _bad({v}, 'an array')"
-        return loop + f"_bad({v}, 'an array')"
-
-    def encode(self, v: str) -> str:
-        return f"[{self.item.encode('x')} for x in _sequence_out({v})]"
+def base64_size(value: object) -> int:
+    """The length in base64 of what a bytes field holds (see :func:`stored`): raw bytes or the
+    text it came as."""
+    if type(value) is _Base64Text:
+        return len(value.text)
+    return (len(value) + 2) // 3 * 4 if isinstance(value, (bytes, bytearray, memoryview)) else 0
 
 
-class _MapKind(_ContainerKind):
-    decoded_shape = "type({v}) is dict"
-    encoded_shape = "isinstance({v}, Mapping)"
+# --------------------------------------------------------------------------------------------
+# The codecs: written out by codegen for the generated types (gemwire.types._codecs), compiled
+# here from gemwire._codec_source for any other class (a user's subclass).
 
-    def decode(self, v: str) -> str:
-        return (
-            f"{{k: {self.item.decode('x')} for k, x in {v}.items()}} "
-            f"if type({v}) is dict else _bad({v}, 'an object')"
-        )
-
-    def encode(self, v: str) -> str:
-        return f"{{k: {self.item.encode('x')} for k, x in _mapping_out({v}).items()}}"
-
-
-_NAMESPACE: dict[str, Any] = {}
+CODECS_MODULE = GENERATED_MODULE + "._codecs"
 _DECODERS: dict[type[WireModel], Callable[[Any], WireModel]] = {}
 _ENCODERS: dict[type[WireModel], Callable[[WireModel], dict[str, Any]]] = {}
 _LEFTOVER_KEYS: dict[type[WireModel], tuple[frozenset[str], dict[str, str]]] = {}
-_COMPILE_LOCK = threading.Lock()
+_LOCK = threading.Lock()
+_new = object.__new__
+_NAMESPACE: dict[str, Any] = {}  # where codecs compiled at run time live
 
 
-def _namespace_name(prefix: str, cls: type) -> str:
-    return f"{prefix}_{cls.__module__.replace('.', '_')}_{cls.__qualname__.replace('.', '_')}"
+def _load(cls: type[WireModel]) -> None:
+    """Make the codecs of ``cls`` (and of every type it reaches) ready, and publish them
+    together, so that another thread never sees a decoder whose callees are missing."""
+    with _LOCK:
+        if CODECS_MODULE not in sys.modules:
+            for model, (decode, encode) in importlib.import_module(CODECS_MODULE).CODECS.items():
+                _DECODERS[model] = decode
+                _ENCODERS[model] = encode
+        if cls not in _DECODERS:
+            _compile(cls)
 
 
-def _kind_of(hint: Any, wire: str | None) -> _Kind:
-    if wire == "int64":
-        return _Int64()
-    origin = typing.get_origin(hint)
-    if origin is typing.Union or origin is types.UnionType:
-        (inner,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _kind_of(inner, wire)
-    if origin is list:
-        (item,) = typing.get_args(hint)
-        return _LIST_ANY if item is Any else _ListKind(_kind_of(item, None))
-    if origin is dict:
-        _, item = typing.get_args(hint)
-        return _STRUCT if item is Any else _MapKind(_kind_of(item, None))
-    if hint is Any:
-        return _ANY
-    if isinstance(hint, type):
-        if issubclass(hint, OpenEnum):
-            return _EnumKind(hint)
-        if issubclass(hint, WireModel):
-            return _ModelKind(hint)
-        simple = {str: _STR, bool: _BOOL, int: _INT, float: _FLOAT, bytes: _Bytes()}
-        if hint in simple:
-            return simple[hint]
-    raise TypeError(f"gemwire._serde cannot map the type hint {hint!r}")
+def _compile(cls: type[WireModel]) -> None:
+    """Compile the codecs of ``cls`` and of the types it reaches that have none yet."""
+    from gemwire._codec_source import class_codec, namespace_name
 
-
-def _models_in(kind: _Kind) -> list[type[WireModel]]:
-    if isinstance(kind, _ModelKind):
-        return [kind.cls]
-    if isinstance(kind, _ContainerKind):
-        return _models_in(kind.item)
-    return []
-
-
-def _compile(cls: type[WireModel], started: set[type[WireModel]]) -> None:
-    """Compile ``decode_<cls>`` and ``encode_<cls>`` (and those of the types it refers to)."""
-    started.add(cls)
-    name = _namespace_name("cls", cls)
-    _NAMESPACE[name] = cls
-    hints = typing.get_type_hints(cls)
-    wire_fields = [f for f in dataclasses.fields(cls) if "json" in f.metadata]
-    kinds = {f.name: _kind_of(hints[f.name], f.metadata.get("wire")) for f in wire_fields}
-    decode = _decoder_source(cls, name, wire_fields, kinds)
-    encode = _encoder_source(wire_fields, kinds)
-    source = "\n".join(decode + encode)
-    source = source.replace("def decode", f"def decode_{name}")
-    source = source.replace("def encode", f"def encode_{name}")
-    filename = f"<gemwire codec {cls.__qualname__}>"
-    # Registered so that a traceback through a codec shows its source.
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), _NAMESPACE)
-    _LEFTOVER_KEYS[cls] = (
-        frozenset(f.metadata["json"] for f in wire_fields),
-        {f.name: f.metadata["json"] for f in wire_fields if f.name != f.metadata["json"]},
-    )
-    for kind in kinds.values():
-        for model in _models_in(kind):
-            if model not in started and model not in _DECODERS:
-                _compile(model, started)
-
-
-def _decoder_source(
-    cls: type[WireModel],
-    name: str,
-    wire_fields: list[dataclasses.Field[Any]],
-    kinds: dict[str, _Kind],
-) -> list[str]:
-    """The source of ``decode(d)``: each wire key looked up once, checked and converted.
-
-    Types that codegen wrote are built directly: ``object.__new__`` and one store per field,
-    which is about twice as fast as ``cls(**kw)``, and the lookups stop once every key of
-    ``d`` has been used (most objects set few of their fields: a Part one of 14). Any other
-    class (a user's subclass) is built by calling it.
-    """
-    direct = cls.__module__ == GENERATED_MODULE and "__init__" in vars(cls)
-    lines = ["def decode(d):", "    if type(d) is not dict:", f"        return _as_is({name}, d)"]
-    lines += ["    n = 0", "    m = len(d)"]
-    if direct:
-        lines += [f"    f_{f.name} = None" for f in wire_fields]
-        lines += ["    while True:  # a block to leave once every key is used"]
-    else:
-        lines += ["    kw = {}"]
-    indent = "    " if direct else ""
-    for f in wire_fields:
-        key, kind = f.metadata["json"], kinds[f.name]
-        target = f"f_{f.name}" if direct else f"kw[{f.name!r}]"
-        lines += [
-            indent + line
-            for line in (
-                f"    v = d.get({key!r})",
-                "    if v is not None:",
-                "        n += 1",
-                "        try:",
-                f"            {target} = {kind.decode('v')}",
-                "        except DecodeError as e:",
-                f"            raise {kind.decode_error('e', 'v')}.at({key!r}) from None",
-                *(("        if n == m:", "            break") if direct else ()),
-            )
-        ]
-    if direct:
-        lines += ["        break"]
-    lines += ["    if n != m:", f"        return _with_leftovers({name}, d)"]
-    if not direct:
-        return [*lines, f"    return {name}(**kw)"]
-    lines += [f"    o = _new({name})"]
-    lines += [f"    o.{f.name} = f_{f.name}" for f in wire_fields]
-    return [*lines, "    o.unknown_fields = None", "    return o"]
-
-
-def _encoder_source(
-    wire_fields: list[dataclasses.Field[Any]], kinds: dict[str, _Kind]
-) -> list[str]:
-    """The source of ``encode(o)``: set fields written under their wire names, then the
-    unknown ones. Client-side fields (``sdk_http_response``) are left out."""
-    lines = ["def encode(o):", "    d = {}"]
-    for f in wire_fields:
-        key, kind = f.metadata["json"], kinds[f.name]
-        if f.metadata.get("client"):
+    if not _NAMESPACE:
+        _NAMESPACE.update(CODEC_NAMES)
+    compiled: list[type[WireModel]] = []
+    pending = [cls]
+    while pending:
+        model = pending.pop()
+        name = namespace_name(model)
+        if model in _DECODERS:  # written out by codegen: called under the same names
+            _NAMESPACE["decode_" + name] = _DECODERS[model]
+            _NAMESPACE["encode_" + name] = _ENCODERS[model]
             continue
-        lines += [
-            f"    v = o.{f.name}",
-            "    if v is not None:",
-            "        try:",
-            f"            d[{key!r}] = {kind.encode('v')}",
-            "        except EncodeError as e:",
-            f"            raise {kind.encode_error('e', 'v')}.at({f.name!r}) from None",
-        ]
-    return [
-        *lines,
-        "    u = o.unknown_fields",
-        "    if u:",
-        "        _merge_unknown(d, u)",
-        "    return d",
-    ]
+        if model in compiled:
+            continue
+        codec = class_codec(model)
+        source = "\n".join([*codec.setup, codec.source])
+        filename = f"<gemwire codec {model.__qualname__}>"
+        # Registered so that a traceback through a codec shows its source.
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        _NAMESPACE.update(codec.bindings)
+        exec(compile(source, filename, "exec"), _NAMESPACE)
+        compiled.append(model)
+        pending += codec.reaches
+    for model in compiled:
+        name = namespace_name(model)
+        _ENCODERS[model] = _NAMESPACE["encode_" + name]
+        _DECODERS[model] = _NAMESPACE["decode_" + name]
 
 
-def _compile_all(cls: type[WireModel]) -> None:
-    """Compile ``cls`` and every type it reaches, then publish them together, so that another
-    thread never sees a decoder whose callees are not compiled yet."""
-    with _COMPILE_LOCK:
-        if cls in _DECODERS:
-            return
-        started: set[type[WireModel]] = set()
-        _compile(cls, started)
-        for model in started:
-            name = _namespace_name("cls", model)
-            _ENCODERS[model] = _NAMESPACE["encode_" + name]
-            _DECODERS[model] = _NAMESPACE["decode_" + name]
+def _leftover_keys(cls: type[WireModel]) -> tuple[frozenset[str], dict[str, str]]:
+    """The wire keys of ``cls``, and its snake_case names of them that differ."""
+    keys = _LEFTOVER_KEYS.get(cls)
+    if keys is None:
+        fields = [f for f in dataclasses.fields(cls) if "json" in f.metadata]
+        keys = _LEFTOVER_KEYS[cls] = (
+            frozenset(f.metadata["json"] for f in fields),
+            {f.name: f.metadata["json"] for f in fields if f.name != f.metadata["json"]},
+        )
+    return keys
 
 
 def _with_leftovers(cls: type[WireModel], data: dict[str, Any]) -> WireModel:
@@ -684,7 +540,7 @@ def _with_leftovers(cls: type[WireModel], data: dict[str, Any]) -> WireModel:
     nulls and fields the spec does not know (the last two kept verbatim in ``unknown_fields``)."""
     if type(data) is not dict:
         _bad(data, "an object")
-    wire_keys, snake_to_wire = _LEFTOVER_KEYS[cls]
+    wire_keys, snake_to_wire = _leftover_keys(cls)
     known: dict[str, Any] = {}
     unknown: dict[str, Any] = {}
     for key, value in data.items():
@@ -713,7 +569,7 @@ def _merge_unknown(encoded: dict[str, Any], unknown: Mapping[str, Any]) -> None:
 def _decoder(cls: type[WireModel]) -> Callable[[Any], WireModel]:
     decode = _DECODERS.get(cls)
     if decode is None:
-        _compile_all(cls)
+        _load(cls)
         decode = _DECODERS[cls]
     return decode
 
@@ -721,13 +577,14 @@ def _decoder(cls: type[WireModel]) -> Callable[[Any], WireModel]:
 def _encoder(cls: type[WireModel]) -> Callable[[WireModel], dict[str, Any]]:
     encode = _ENCODERS.get(cls)
     if encode is None:
-        _compile_all(cls)
+        _load(cls)
         encode = _ENCODERS[cls]
     return encode
 
 
-_NAMESPACE.update(
-    {
+# What the codecs' code may refer to, besides the classes, enums and codecs it names.
+CODEC_NAMES: dict[str, Any] = {
+    **{
         function.__name__: function
         for function in (
             _bad,
@@ -735,6 +592,8 @@ _NAMESPACE.update(
             _as_int,
             _as_float,
             decode_base64,
+            _base64_in,
+            _base64_slot,
             _b64encode,
             _int64_out,
             _enum_in,
@@ -747,8 +606,9 @@ _NAMESPACE.update(
             _merge_unknown,
         )
     },
-    DecodeError=DecodeError,
-    EncodeError=EncodeError,
-    Mapping=Mapping,
-    _new=object.__new__,
-)
+    "Any": Any,
+    "DecodeError": DecodeError,
+    "EncodeError": EncodeError,
+    "Mapping": Mapping,
+    "_new": _new,
+}

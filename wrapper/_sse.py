@@ -22,6 +22,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from gemwire._limits import MAX_EVENT_BYTES
 from gemwire.errors import (
     IncompleteStreamError,
     InvalidResponseError,
@@ -29,9 +30,8 @@ from gemwire.errors import (
     error_in,
 )
 
-__all__ = ["MAX_EVENT_BYTES", "iter_sse_json"]
+__all__ = ["iter_sse_json"]
 
-MAX_EVENT_BYTES = 64 * 2**20
 BOM = b"\xef\xbb\xbf"
 
 

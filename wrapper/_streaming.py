@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from operator import attrgetter, is_
 from typing import Any, Protocol
 
 from gemwire._closeable import Closeable
-from gemwire._serde import decode_answer
+from gemwire._serde import decode_answer, stored
 from gemwire.errors import IncompleteStreamError, UsageError
 from gemwire.types import (
     Candidate,
@@ -174,20 +175,35 @@ RESPONSE_FIELDS = tuple(
 
 
 class _Latest:
-    """Fields of one message over the chunks: each the last value sent, unknown ones merged."""
+    """Fields of one message over the chunks: each the last value sent, unknown ones merged.
+    (Two names at least: ``attrgetter`` then reads them as a tuple.)"""
 
     def __init__(self, names: tuple[str, ...]) -> None:
         self._names = names
-        self.fields: dict[str, Any] = {}
+        self._read = attrgetter(*names)
+        self._seen: tuple[Any, ...] = (None,) * len(names)  # what the last chunk sent
+        self._values = list(self._seen)
         self._unknown: dict[str, Any] = {}
 
     def add(self, message: GenerateContentResponse | Candidate) -> None:
-        for name in self._names:
-            value = getattr(message, name)
-            if value is not None:
-                self.fields[name] = value
+        values = self._read(message)
+        # Most chunks send what the one before sent (a candidate's index): nothing to merge.
+        if not all(map(is_, values, self._seen)):
+            self._seen = values
+            self._values = [
+                new if new is not None else old
+                for new, old in zip(values, self._values, strict=True)
+            ]
         if message.unknown_fields:
             self._unknown.update(message.unknown_fields)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in zip(self._names, self._values, strict=True)
+            if value is not None
+        }
 
     @property
     def unknown_fields(self) -> dict[str, Any] | None:
@@ -257,14 +273,13 @@ class _CandidateAnswer:
 
 
 TEXT_FIELDS = frozenset({"text", "thought", "thought_signature", "unknown_fields"})
+_OTHER_FIELDS = attrgetter(*(name for name in Part.__dataclass_fields__ if name not in TEXT_FIELDS))
+_NONE = _OTHER_FIELDS(Part())  # every other field unset
+_SIGNATURE = stored(Part, "thought_signature")  # kept as it came: never decoded here
 
 
 def _is_plain_text(part: Part) -> bool:
-    if part.text is None or part.unknown_fields:
-        return False
-    return all(
-        getattr(part, name) is None for name in part.__dataclass_fields__ if name not in TEXT_FIELDS
-    )
+    return part.text is not None and not part.unknown_fields and _OTHER_FIELDS(part) == _NONE
 
 
 class _TextRun:
@@ -273,19 +288,20 @@ class _TextRun:
 
     def __init__(self, part: Part) -> None:
         self.thought = part.thought
-        self.signature = part.thought_signature
+        self.signature = _SIGNATURE(part)
         self.pieces = [part.text or ""]
 
     def takes(self, part: Part) -> bool:
         return bool(part.thought) == bool(self.thought) and (
-            self.signature is None or part.thought_signature is None
+            self.signature is None or _SIGNATURE(part) is None
         )
 
     def add(self, part: Part) -> None:
         self.pieces.append(part.text or "")
         if self.thought is None:
             self.thought = part.thought
-        self.signature = self.signature or part.thought_signature
+        if self.signature is None:
+            self.signature = _SIGNATURE(part)
 
     def part(self) -> Part:
         return Part(

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from gemwire._request import Request
-from gemwire._transport import Reply, Transport
 from gemwire.errors import APIConnectionError, APIError, GemwireError, InvalidResponseError
 from gemwire.types import HttpRetryOptions
+
+if TYPE_CHECKING:  # imported by Client(), with urllib3
+    from gemwire._transport import Reply, Transport
 
 __all__ = ["Progress", "upload"]
 

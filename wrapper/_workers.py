@@ -4,9 +4,9 @@ event loop never waits on a socket.
 The async client adds no HTTP, retry or history code of its own: each awaited method runs the
 sync method (request building, the transport with its retries, backoff and timeouts, the
 stream readers, the chat's history) on one of these threads and hands the result back to the
-loop. The pool is bounded (the async client makes it :data:`~gemwire._transport.POOL_SIZE`
-threads, as many as the transport keeps connections open, so that every running call finds a
-pooled connection to reuse); calls beyond that wait in the pool's queue, not on the loop.
+loop. The pool is bounded (the async client makes it ``max_connections`` threads, as many as
+the transport may open connections, so that no running call waits for a connection); calls
+beyond that wait in the pool's queue, not on the loop.
 
 A blocking read cannot be interrupted from another thread: a task cancelled while its call is
 running stops waiting at once, but the call runs on to its end (for a stream: until the read

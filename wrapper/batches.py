@@ -20,7 +20,6 @@ from gemwire import _arguments, _request
 from gemwire._pager import Pager
 from gemwire._request import HttpConfig, http_options_of
 from gemwire._serde import decode_answer
-from gemwire._transport import Transport
 from gemwire.errors import APITimeoutError, ArgumentError, ArgumentTypeError, UsageError
 from gemwire.files import Files, file_name
 from gemwire.types import (
@@ -34,7 +33,8 @@ from gemwire.types import (
     Status,
 )
 
-if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
+if TYPE_CHECKING:  # loaded on first use (the types) or by Client() (the transport)
+    from gemwire._transport import Transport
     from gemwire.types import CreateBatchJobConfigDict, File, ListBatchJobsConfigDict
 
 __all__ = ["DONE", "BatchRequest", "BatchResult", "Batches", "write_jsonl"]

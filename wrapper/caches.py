@@ -15,7 +15,6 @@ from gemwire._content import to_content, to_contents
 from gemwire._pager import Pager
 from gemwire._request import HttpConfig, http_options_of
 from gemwire._serde import decode_answer
-from gemwire._transport import Transport
 from gemwire.errors import ArgumentError, ArgumentTypeError
 from gemwire.types import (
     CachedContent,
@@ -25,7 +24,8 @@ from gemwire.types import (
     UpdateCachedContentConfig,
 )
 
-if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
+if TYPE_CHECKING:  # loaded on first use (the types) or by Client() (the transport)
+    from gemwire._transport import Transport
     from gemwire.types import (
         CreateCachedContentConfigDict,
         ListCachedContentsConfigDict,

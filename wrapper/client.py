@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from gemwire import _arguments
 from gemwire._closeable import Closeable
+from gemwire._limits import MAX_CONNECTIONS, MAX_EVENT_BYTES, MAX_RESPONSE_BYTES
 from gemwire._request import as_http_options, timeout_seconds
-from gemwire._sse import MAX_EVENT_BYTES
-from gemwire._transport import MAX_RESPONSE_BYTES, RetryPolicy, Transport
 from gemwire.batches import Batches
 from gemwire.caches import Caches
 from gemwire.chats import Chats
@@ -64,6 +63,11 @@ class Client(Closeable):
     after decompression) or a stream event larger than ``max_event_bytes`` (64 MiB) raises
     :class:`~gemwire.errors.ResponseTooLargeError`.
 
+    At most ``max_connections`` (default 100) connections are open at once, and they are kept
+    for the next calls: a call made while all are busy waits for one to come free, within
+    its timeout (then :class:`~gemwire.errors.APITimeoutError`), rather than opening a
+    connection it would throw away (against the real API, each is a TLS handshake).
+
     A client may be shared by threads, and used in a process forked from the one that made it
     (``multiprocessing``): the child opens connections of its own. After :meth:`close`, calls
     raise :class:`~gemwire.errors.UsageError`. Wrong arguments raise
@@ -108,7 +112,12 @@ class Client(Closeable):
         retry_unanswered: bool = True,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         max_event_bytes: int = MAX_EVENT_BYTES,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
+        # The transport (and urllib3 with it) is imported by the first client, not by
+        # `import gemwire` or `gemwire.types`.
+        from gemwire._transport import RetryPolicy, Transport
+
         _refuse_vertex_ai(vertexai, enterprise, credentials, project, location)
         options = as_http_options(http_options)
         if api_key is not None:
@@ -153,6 +162,7 @@ class Client(Closeable):
             total_timeout=total_timeout,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            max_connections=max_connections,
         )
         self.models = Models(self._transport, self.api_version, validate=validate)
         self.chats = Chats(self.models)

@@ -19,12 +19,12 @@ from gemwire import _arguments, _request
 from gemwire._pager import Pager
 from gemwire._request import HttpConfig
 from gemwire._serde import decode_answer
-from gemwire._transport import Transport
 from gemwire._upload import Progress, upload
 from gemwire.errors import APITimeoutError, ArgumentError, ArgumentTypeError, FileFailedError
 from gemwire.types import File, FileState, ListFilesConfig, ListFilesResponse, UploadFileConfig
 
-if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
+if TYPE_CHECKING:  # loaded on first use (the types) or by Client() (the transport)
+    from gemwire._transport import Transport
     from gemwire.types import ListFilesConfigDict, UploadFileConfigDict
 
 __all__ = ["FileSource", "Files", "file_name"]

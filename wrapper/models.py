@@ -16,7 +16,6 @@ from gemwire._afc import CallLoop
 from gemwire._pager import Pager
 from gemwire._serde import decode_answer
 from gemwire._streaming import Stream
-from gemwire._transport import Transport
 from gemwire.types import (
     CountTokensResponse,
     EmbedContentConfig,
@@ -28,7 +27,8 @@ from gemwire.types import (
     Model,
 )
 
-if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
+if TYPE_CHECKING:  # loaded on first use (the types) or by Client() (the transport)
+    from gemwire._transport import Transport
     from gemwire.types import (
         ContentListUnionDict,
         EmbedContentConfigOrDict,
