@@ -9,6 +9,7 @@ import pytest
 import gemwire as genai
 from gemwire import _request, errors, types
 from gemwire.emulator import Emulator
+from tests.conftest import MakeClient
 
 
 def test_settings_come_from_arguments_then_the_environment(
@@ -271,3 +272,24 @@ def test_the_public_modules_are_google_genais() -> None:
     }
     with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
         client.Nope  # noqa: B018
+
+
+def test_extra_body_is_merged_into_every_request_and_a_calls_own_replaces_the_clients(
+    make_client: MakeClient, emu: Emulator
+) -> None:
+    client = make_client(
+        http_options={"extra_body": {"generation_config": {"seed": 7}, "labels": {"team": "a"}}}
+    )
+    config = types.GenerateContentConfig(temperature=0.5)
+    client.models.generate_content(model="gemini-2.0-flash", contents="hi", config=config)
+    body = emu.requests[-1]["body"]
+    # Merged key by key into the body's own (camelCase) object, as google-genai merges it.
+    assert body["generationConfig"] == {"temperature": 0.5, "seed": 7}
+    assert body["labels"] == {"team": "a"}
+
+    config.http_options = types.HttpOptions(extra_body={"cachedContent": None})
+    client.models.generate_content(model="gemini-2.0-flash", contents="hi", config=config)
+    body = emu.requests[-1]["body"]
+    assert body["generationConfig"] == {"temperature": 0.5}  # the client's is replaced
+    assert body["cachedContent"] is None
+    assert "labels" not in body

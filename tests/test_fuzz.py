@@ -300,7 +300,7 @@ def test_requests_generated_from_the_spec_are_accepted(emu: Emulator) -> None:
     def send(instance: dict[str, Any]) -> None:
         encoded = types.GenerateContentRequest.from_dict(instance).to_dict()
         assert _validation.check("GenerateContentRequest", encoded) == []  # Client(validate=True)
-        answer = client._transport.request(Request("POST", path, encoded))  # raises unless 2xx
-        assert types.GenerateContentResponse.from_dict(answer).candidates
+        reply = client._transport.request(Request("POST", path, encoded))  # raises unless 2xx
+        assert types.GenerateContentResponse.from_dict(reply.payload).candidates
 
     send()

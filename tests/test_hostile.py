@@ -1173,6 +1173,66 @@ def test_a_proxy_argument_wins_over_the_environment_and_carries_its_credentials(
     assert len(proxy.seen) == 1
 
 
+def test_google_genais_client_args_set_the_proxy_and_the_ca_bundle(
+    serve: Callable[..., Hostile],
+    proxy: Proxy,
+    self_signed: tuple[Path, Path],
+    no_proxy_environment: pytest.MonkeyPatch,
+) -> None:
+    cert, key = self_signed
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = serve(echo, tls=context)
+    client_args = {"proxy": proxy.url, "verify": str(cert)}
+    options = {**FAST, "client_args": client_args}
+    with client_of(server, proxy=None, http_options=options) as client:
+        assert generate(client, "trusted").text == "trusted"
+    assert [seen.line.split()[0] for seen in proxy.seen] == ["CONNECT"]
+
+    trusting = ssl.create_default_context(cafile=str(cert))  # an httpx-style SSLContext
+    options = {**FAST, "async_client_args": {"verify": trusting}}
+    with client_of(server, http_options=options) as client:
+        assert generate(client, "context").text == "context"
+    assert len(server.requests) == 2
+
+
+def _unverified_context() -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+@pytest.mark.parametrize("verify", [False, _unverified_context()], ids=["False", "CERT_NONE"])
+def test_client_args_cannot_turn_tls_verification_off(verify: Any) -> None:
+    with pytest.raises(errors.ArgumentError, match=r"verify: .*never turns TLS verification off"):
+        genai.Client(api_key=KEY, http_options={"client_args": {"verify": verify}})
+
+
+def test_client_args_trust_env_false_ignores_the_environments_proxy(
+    serve: Callable[..., Hostile], no_proxy_environment: pytest.MonkeyPatch
+) -> None:
+    server = serve(echo)
+    no_proxy_environment.setenv("HTTP_PROXY", "http://127.0.0.1:1")  # nothing listens there
+    options = {**FAST, "client_args": {"trust_env": False}}
+    with client_of(server, proxy=None, http_options=options) as client:
+        assert generate(client, "direct").text == "direct"
+
+
+def test_http_client_objects_are_accepted_and_logged_once_at_info(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="gemwire")
+    options = {"httpx_client": object(), "client_args": {"http2": True, "limits": object()}}
+    for _ in range(2):
+        genai.Client(api_key=KEY, http_options=options).close()
+    logged = [r for r in caplog.records if "cannot apply" in r.getMessage()]
+    assert len(logged) == 1
+    assert logged[0].levelno == logging.INFO
+    for name in ("httpx_client", "client_args['http2']", "client_args['limits']"):
+        assert name in logged[0].getMessage()
+
+
 def test_plain_http_through_a_proxy_that_is_not_loopback_is_refused() -> None:
     with pytest.raises(errors.ArgumentError, match=r"clear text to 10\.0\.0\.1"):
         genai.Client(api_key=KEY, base_url="http://127.0.0.1:8080", proxy="http://10.0.0.1:3128")

@@ -18,6 +18,7 @@ class Events:
     """Scripted events, as the transport's EventStream hands them, recording ``close()``."""
 
     def __init__(self, *payloads: Any) -> None:
+        self.headers = {"Content-Type": "text/event-stream"}
         self.payloads = payloads
         self.read = 0
         self.closed = False

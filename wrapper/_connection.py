@@ -21,6 +21,7 @@ import io
 import ipaddress
 import os
 import socket
+import ssl
 import threading
 import time
 import urllib.request
@@ -139,10 +140,18 @@ class Origin:
     """The connection pool of one origin (through ``proxy``, if given), for the process
     using it. Thread-safe."""
 
-    def __init__(self, url: Url, *, proxy: Url | None, max_connections: int) -> None:
+    def __init__(
+        self,
+        url: Url,
+        *,
+        proxy: Url | None,
+        max_connections: int,
+        verify: str | ssl.SSLContext | None = None,
+    ) -> None:
         self.url = url
         self.proxy = proxy
         self._max_connections = max_connections
+        self._verify = verify
         # Forwarded through a proxy (plain http), the request line carries the whole URL.
         forwarded = proxy is not None and url.scheme == "http"
         self.prefix = f"{url.scheme}://{url.netloc}" if forwarded else ""
@@ -195,14 +204,19 @@ class Origin:
     def _start(self) -> None:
         if self._manager is not None and self._pid == os.getpid():
             self._manager.clear()
-        # TLS certificates are always verified, against the system's CA store. The pool
-        # blocks: a call waits for a connection rather than opening one it cannot keep.
+        # TLS certificates are always verified, against the system's CA store unless a CA
+        # bundle or a (verifying) context is given. The pool blocks: a call waits for a
+        # connection rather than opening one it cannot keep.
         options: dict[str, Any] = {
             "maxsize": self._max_connections,
             "block": True,
             "retries": False,
             "cert_reqs": "CERT_REQUIRED",
         }
+        if isinstance(self._verify, str):
+            options["ca_certs"] = self._verify
+        elif self._verify is not None:
+            options["ssl_context"] = self._verify
         if self.proxy is None:
             manager = urllib3.PoolManager(**options)
         else:

@@ -108,9 +108,10 @@ class Request(NamedTuple):
     and always has that shape: its names were checked (:func:`model_path`); ``body`` is JSON
     to send, or raw bytes (a chunk of an upload) sent as they are;
     ``timeout`` is in seconds and ``retry_options`` overrides the client's retry policy, both
-    for this call only (``None``: the client's). ``has_error_field``: the answer is a resource
-    with an ``error`` field of its own (a ``File``, an ``Operation``), which is data, not an
-    error answer.
+    for this call only (``None``: the client's), and so is ``extra_body``
+    (``HttpOptions.extra_body``: merged into a JSON body, see :func:`with_extra_body`).
+    ``has_error_field``: the answer is a resource with an ``error`` field of its own (a
+    ``File``, an ``Operation``), which is data, not an error answer.
     """
 
     method: str
@@ -121,6 +122,7 @@ class Request(NamedTuple):
     headers: Mapping[str, str] | None = None
     retry_options: HttpRetryOptions | None = None
     has_error_field: bool = False
+    extra_body: Mapping[str, Any] | None = None
 
 
 def generate_content(
@@ -308,6 +310,27 @@ def _refuse_unknown_options(options: WireModel, name: str) -> None:
             _refuse_unknown_options(inner, f"{name}.{field}")
 
 
+def with_extra_body(body: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``body`` with ``extra`` merged in, as google-genai merges ``HttpOptions.extra_body``
+    into a request: an object into an object key by key, anything else replacing what was
+    there. A key names the body's key in either spelling (``max_output_tokens`` merges into
+    ``maxOutputTokens``). Neither argument is changed."""
+    merged = dict(body)
+    spelled = {_loose(key): key for key in body}
+    for key, value in extra.items():
+        key = spelled.get(_loose(key), key)
+        held = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(held, Mapping):
+            merged[key] = with_extra_body(held, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _loose(key: str) -> str:
+    return key.replace("_", "").lower()
+
+
 def timeout_seconds(options: HttpOptions, name: str = "http_options.timeout") -> float | None:
     """``options.timeout`` (milliseconds, as in google-genai) in seconds, or ``None``."""
     if options.timeout is None:
@@ -414,6 +437,7 @@ def prepared(
         headers=options.headers or None,
         retry_options=options.retry_options,
         has_error_field=has_error_field,
+        extra_body=options.extra_body,
     )
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from operator import attrgetter, is_
 from typing import Any, Protocol
 
 from gemwire._closeable import Closeable
+from gemwire._headers import http_response
 from gemwire._serde import decode_answer, stored
 from gemwire.errors import IncompleteStreamError, UsageError
 from gemwire.types import (
@@ -15,6 +16,7 @@ from gemwire.types import (
     Content,
     GenerateContentConfig,
     GenerateContentResponse,
+    HttpResponse,
     Part,
 )
 
@@ -22,8 +24,10 @@ __all__ = ["Events", "Stream"]
 
 
 class Events(Protocol):
-    """What a :class:`Stream` reads: JSON events, and a way to let go of their connection
-    (the transport's ``EventStream``)."""
+    """What a :class:`Stream` reads: JSON events, the headers of the answer that carries
+    them, and a way to let go of their connection (the transport's ``EventStream``)."""
+
+    headers: Mapping[str, str]
 
     def __iter__(self) -> Iterator[Any]: ...
 
@@ -58,6 +62,7 @@ class Stream(Closeable):
         self._events = events
         self._source = iter(events)
         self._config = config
+        self._http_response: HttpResponse | None = None  # made once the first chunk is in
         self._answer = _Answer()
         self._finished = False
         self._closed = False
@@ -141,6 +146,9 @@ class Stream(Closeable):
                     )
                 return None
             chunk = decode_answer(GenerateContentResponse, payload)
+            if self._http_response is None:  # no retry can change the headers from here on
+                self._http_response = http_response(self._events.headers)
+            chunk.sdk_http_response = self._http_response
             self._answer.add(chunk)
             self._finished = self._finished or _is_final(chunk)
             return chunk

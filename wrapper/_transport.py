@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import random
+import ssl
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import Any, NamedTuple, TypeVar
@@ -42,8 +43,9 @@ from urllib3.util import Url, parse_url
 from gemwire import _arguments
 from gemwire._closeable import Closeable
 from gemwire._connection import Deadline, Origin, proxy_for
+from gemwire._headers import http_response
 from gemwire._limits import MAX_CONNECTIONS, MAX_EVENT_BYTES, MAX_RESPONSE_BYTES
-from gemwire._request import Request
+from gemwire._request import Request, with_extra_body
 from gemwire._secrets import is_loopback, redact_headers, redact_url, redactor
 from gemwire._sse import iter_sse_json
 from gemwire._version import __version__
@@ -61,7 +63,7 @@ from gemwire.errors import (
     UsageError,
     error_in,
 )
-from gemwire.types import HttpRetryOptions
+from gemwire.types import HttpResponse, HttpRetryOptions
 
 __all__ = ["EventStream", "Reply", "RetryPolicy", "Transport"]
 
@@ -169,6 +171,10 @@ class Reply(NamedTuple):
     headers: Mapping[str, str]
     payload: Any
 
+    def http_response(self) -> HttpResponse:
+        """The headers as a response's ``sdk_http_response`` holds them."""
+        return http_response(self.headers)
+
 
 class _Call:
     """One logical request: what is sent, under which policy, and the retries spent on it."""
@@ -224,7 +230,11 @@ class Transport:
     fragment, backslashes and whitespace are refused, and plain ``http`` carries the key only
     to a loopback host (through a loopback proxy, if any) unless ``allow_insecure_http``.
     ``proxy`` (``None``: the environment's ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY``;
-    ``""``: none) is an ``http(s)://[user:password@]host:port`` URL.
+    ``""``: none) is an ``http(s)://[user:password@]host:port`` URL. ``verify`` is what the
+    server's certificate is checked against: ``None`` (the system's CA store), the path of a
+    CA bundle, or an ``ssl.SSLContext`` that checks certificates and host names; nothing
+    turns the check off. ``extra_body`` is merged into every JSON body (a call's own
+    ``extra_body`` replaces it).
     """
 
     def __init__(
@@ -241,6 +251,8 @@ class Transport:
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         max_event_bytes: int = MAX_EVENT_BYTES,
         max_connections: int = MAX_CONNECTIONS,
+        verify: str | ssl.SSLContext | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> None:
         _arguments.text("api_key", api_key)
         if not api_key.isascii() or not api_key.isprintable() or api_key != api_key.strip():
@@ -277,7 +289,10 @@ class Transport:
             "x-goog-api-key": api_key,
         }
         self.max_connections = _arguments.count("max_connections", max_connections, minimum=1)
-        self._origin = Origin(url, proxy=proxy_url, max_connections=self.max_connections)
+        self._origin = Origin(
+            url, proxy=proxy_url, max_connections=self.max_connections, verify=_verify(verify)
+        )
+        self.extra_body = extra_body
         self._prefix = (url.path or "").rstrip("/")  # a base URL may carry a path (a proxy's)
 
     def __repr__(self) -> str:
@@ -288,14 +303,14 @@ class Transport:
         self._closed = True
         self._origin.close()
 
-    def request(self, request: Request) -> Any:
-        """Send ``request`` (retrying as the policy says) and return its decoded JSON answer."""
+    def request(self, request: Request) -> Reply:
+        """Send ``request`` (retrying as the policy says) and return its answer: its decoded
+        JSON and headers."""
         call = self._call(request)
         return self._retrying(call, self._answer)
 
     def exchange(self, request: Request) -> Reply:
-        """Like :meth:`request`, for answers whose headers matter (the upload protocol's) or
-        whose body may be empty."""
+        """Like :meth:`request`, for answers whose body may be empty (the upload protocol's)."""
         call = self._call(request)
         return self._retrying(call, self._reply)
 
@@ -331,6 +346,10 @@ class Transport:
             raise UsageError("this client was closed; make a new one")
         path = request.path
         target = f"{self._prefix}/{path}"
+        body = request.body
+        if isinstance(body, dict):
+            extra = self.extra_body if request.extra_body is None else request.extra_body
+            body = _json_bytes(with_extra_body(body, extra) if extra else body)
         if request.query:
             target += "?" + urlencode(request.query)
         seconds = self.timeout if request.timeout is None else request.timeout
@@ -339,11 +358,7 @@ class Transport:
             path=path,
             url=self.base_url.removesuffix(self._prefix) + target,
             target=target,
-            payload=(
-                request.body
-                if request.body is None or isinstance(request.body, bytes)
-                else _json_bytes(request.body)
-            ),
+            payload=body,
             headers=(
                 {**self._headers, **_lower(request.headers)} if request.headers else self._headers
             ),
@@ -367,10 +382,10 @@ class Transport:
         payload = self._decoded(call, response, body) if body else None
         return Reply(response.headers, payload)
 
-    def _answer(self, call: _Call) -> Any:
+    def _answer(self, call: _Call) -> Reply:
         """One attempt of a unary call: its JSON answer (an error object in it raises)."""
         response, body = self._attempt(call)
-        return self._decoded(call, response, body)
+        return Reply(response.headers, self._decoded(call, response, body))
 
     def _decoded(self, call: _Call, response: urllib3.BaseHTTPResponse, body: bytes) -> Any:
         """The JSON of an answer's ``body`` (an error object in it raises)."""
@@ -567,6 +582,11 @@ class Transport:
                 error.response_json = json.loads(redact(json.dumps(error.response_json)))
                 error.details = json.loads(redact(json.dumps(error.details)))
             error.headers = HTTPHeaderDict(self._redact_headers(error.headers))
+            if isinstance(error.response, HttpResponse):
+                body = error.response.body
+                error.response = http_response(
+                    error.headers, None if body is None else self._redact(body)
+                )
 
     def _redact_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
         return redact_headers(headers, self._redact)
@@ -597,6 +617,7 @@ class EventStream(Closeable):
         self._transport = transport
         self._call = call
         self._response: urllib3.BaseHTTPResponse | None = response
+        self.headers: Mapping[str, str] = response.headers  # the last attempt's
         self._closed = False
         self._events = self._read()
 
@@ -642,6 +663,7 @@ class EventStream(Closeable):
                     return
                 transport._back_off(call, failure, retry=not handed)  # raises if not
                 self._response = transport._retrying(call, transport._open)
+                self.headers = self._response.headers
                 continue
             except BaseException:  # GeneratorExit when the reader stops early, ^C, ...
                 self._response = None
@@ -649,6 +671,27 @@ class EventStream(Closeable):
                 raise
             self._response = None
             response.release_conn()
+
+
+def _verify(verify: object) -> str | ssl.SSLContext | None:
+    """``verify`` if it checks the server's certificate: a CA bundle's path or a context that
+    requires a valid certificate for the host name."""
+    if verify is None or verify is True:
+        return None
+    if isinstance(verify, str):
+        return _arguments.text("verify", verify)
+    if isinstance(verify, ssl.SSLContext):
+        if verify.verify_mode != ssl.CERT_REQUIRED or not verify.check_hostname:
+            raise ArgumentError(
+                "verify: the SSLContext must require certificates and check host names "
+                "(gemwire never turns TLS verification off)"
+            )
+        return verify
+    if verify is False:
+        raise ArgumentError("verify: gemwire never turns TLS verification off")
+    raise ArgumentTypeError(
+        f"verify: expected a CA bundle's path or an ssl.SSLContext, got {type(verify).__name__}"
+    )
 
 
 def _discard(response: urllib3.BaseHTTPResponse) -> None:

@@ -179,7 +179,7 @@ class Batches:
         request = _request.prepared(
             method, path, body, http_options, query=query, has_error_field=True
         )
-        return self._transport.request(request)
+        return self._transport.request(request).payload
 
 
 Progress = Callable[[GenerateContentBatch], object]

@@ -116,7 +116,9 @@ class Caches:
         def fetch(token: str | None) -> tuple[list[CachedContent], str | None]:
             page_query = {**query, "pageToken": token} if token else query
             request = _request.prepared("GET", path, None, options.http_options, query=page_query)
-            page = decode_answer(ListCachedContentsResponse, self._transport.request(request))
+            page = decode_answer(
+                ListCachedContentsResponse, self._transport.request(request).payload
+            )
             return page.cached_contents or [], page.next_page_token
 
         return Pager(
@@ -132,7 +134,7 @@ class Caches:
         self, method: str, path: str, http_options: Any, *, body: dict[str, Any] | None = None
     ) -> CachedContent:
         request = _request.prepared(method, path, body, http_options)
-        return decode_answer(CachedContent, self._transport.request(request))
+        return decode_answer(CachedContent, self._transport.request(request).payload)
 
 
 def _lifetime(ttl: Any, expire_time: Any) -> tuple[str | None, str | None]:

@@ -4,6 +4,7 @@ transport and the resources (``client.models``, ``client.chats``, ``client.aio``
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -19,14 +20,13 @@ from gemwire.files import Files
 from gemwire.models import Models
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
-    from gemwire.types import HttpOptionsOrDict
-
-if TYPE_CHECKING:
     from gemwire._async_client import AsyncClient
+    from gemwire.types import HttpOptions, HttpOptionsOrDict
 
 __all__ = ["Client"]
 
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+logger = logging.getLogger("gemwire")
 
 
 class Client(Closeable):
@@ -56,8 +56,17 @@ class Client(Closeable):
     ``proxy`` (``"http://[user:password@]host:port"``) sends every request through that
     proxy; by default the environment's ``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY`` and
     ``NO_PROXY`` are honoured as requests and httpx honour them, and ``proxy=""`` ignores them.
-    (google-genai's ``HttpOptions(client_args={"proxy": ...})`` is ``proxy=`` here.) An
-    ``https`` base URL goes through a ``CONNECT`` tunnel, its certificate verified end to end.
+    An ``https`` base URL goes through a ``CONNECT`` tunnel, its certificate verified end to
+    end.
+
+    ``http_options`` takes google-genai's ``HttpOptions``: ``base_url``, ``api_version``,
+    ``timeout``, ``headers``, ``retry_options`` and ``extra_body`` (merged into every request
+    body) apply as there. Of ``client_args`` / ``async_client_args`` (httpx's arguments in
+    google-genai; one set of connections serves both here) what maps onto urllib3 applies:
+    ``proxy`` (``proxy=`` wins), ``verify`` (a CA bundle's path or an ``ssl.SSLContext``;
+    ``False`` is refused: TLS verification is never off) and ``trust_env=False`` (no proxy from
+    the environment). httpx or aiohttp client objects (``httpx_client``, ...) and the other
+    arguments cannot apply to urllib3: they are accepted and logged once at INFO.
 
     An answer larger than ``max_response_bytes`` (128 MiB, a whole stream included, counted
     after decompression) or a stream event larger than ``max_event_bytes`` (64 MiB) raises
@@ -120,6 +129,9 @@ class Client(Closeable):
 
         _refuse_vertex_ai(vertexai, enterprise, credentials, project, location)
         options = as_http_options(http_options)
+        connection = _connection_settings(options)
+        if proxy is None:
+            proxy = connection.get("proxy")
         if api_key is not None:
             _arguments.text("api_key", api_key)
         key = api_key or os.environ.get("GOOGLE_API_KEY") or os.environ.get("GEMINI_API_KEY")
@@ -163,6 +175,8 @@ class Client(Closeable):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
             max_connections=max_connections,
+            verify=connection.get("verify"),
+            extra_body=options.extra_body,
         )
         self.models = Models(self._transport, self.api_version, validate=validate)
         self.chats = Chats(self.models)
@@ -184,6 +198,36 @@ class Client(Closeable):
 
     def __repr__(self) -> str:
         return f"Client(base_url={self.base_url!r}, api_version={self.api_version!r})"
+
+
+# google-genai's HttpOptions fields that hand it an HTTP client of httpx's or aiohttp's.
+_CLIENT_OBJECTS = ("httpx_client", "httpx_async_client", "aiohttp_client")
+_logged: set[str] = set()  # what was logged once already
+
+
+def _connection_settings(options: HttpOptions) -> dict[str, Any]:
+    """``proxy`` and ``verify`` from google-genai's ``client_args`` / ``async_client_args``
+    (the former first); what cannot apply to urllib3 is logged once, at INFO."""
+    settings: dict[str, Any] = {}
+    ignored: list[str] = [name for name in _CLIENT_OBJECTS if getattr(options, name) is not None]
+    for field in ("client_args", "async_client_args"):
+        for key, value in (getattr(options, field) or {}).items():
+            if key == "proxy" and value is not None:
+                settings.setdefault("proxy", str(getattr(value, "url", value)))  # httpx.Proxy
+            elif key == "verify":
+                settings.setdefault("verify", value)
+            elif key == "trust_env" and value is False:
+                settings.setdefault("proxy", "")
+            elif key != "trust_env":
+                ignored.append(f"{field}[{key!r}]")
+    message = (
+        f"http_options: {', '.join(ignored)} cannot apply to gemwire's urllib3 connections "
+        "and are ignored (see Client's documentation for what applies)"
+    )
+    if ignored and message not in _logged:
+        _logged.add(message)
+        logger.info(message)
+    return settings
 
 
 def _refuse_vertex_ai(

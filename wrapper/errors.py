@@ -28,6 +28,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar, Union
 
+from gemwire._headers import http_response
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -169,7 +171,9 @@ class APIError(GemwireError):
         elif not (isinstance(error, str) and error):
             message = _summarise_body(body) or "(empty response body)"
         cls = ServerError if code >= 500 else ClientError if code >= 400 else APIError
-        return cls(code, payload, message=message, headers=headers)
+        text = body.decode("utf-8", "replace") if body else None
+        response = None if headers is None else http_response(headers, text)
+        return cls(code, payload, response, message=message, headers=headers)
 
 
 def error_in(payload: Any, headers: Mapping[str, str] | None = None) -> APIError | None:

@@ -165,7 +165,7 @@ class Files:
             _request.prepared(
                 method, path, None, options, query=query, has_error_field=has_error_field
             )
-        )
+        ).payload
 
 
 def wait_deadline(timeout: float, poll_interval: float) -> float:

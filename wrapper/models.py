@@ -79,7 +79,9 @@ class Models:
         request = _request.generate_content(
             model, contents, options, api_version=self._api_version, validate=self._validate
         )
-        response = decode_answer(GenerateContentResponse, self._transport.request(request))
+        reply = self._transport.request(request)
+        response = decode_answer(GenerateContentResponse, reply.payload)
+        response.sdk_http_response = reply.http_response()
         response._expect_structured(options)
         return response
 
@@ -123,7 +125,10 @@ class Models:
             api_version=self._api_version,
             validate=self._validate,
         )
-        return decode_answer(CountTokensResponse, self._transport.request(request))
+        reply = self._transport.request(request)
+        counted = decode_answer(CountTokensResponse, reply.payload)
+        counted.sdk_http_response = reply.http_response()
+        return counted
 
     def embed_content(
         self,
@@ -144,13 +149,13 @@ class Models:
             api_version=self._api_version,
             validate=self._validate,
         )
-        return decode_answer(EmbedContentResponse, self._transport.request(request))
+        return decode_answer(EmbedContentResponse, self._transport.request(request).payload)
 
     def get(self, *, model: str) -> Model:
         """The description of ``model`` (``gemini-2.0-flash`` or ``models/...``): its limits,
         default sampling settings and the methods it answers."""
         request = _request.get_model(model, api_version=self._api_version)
-        return decode_answer(Model, self._transport.request(request))
+        return decode_answer(Model, self._transport.request(request).payload)
 
     def list(self, *, config: ListModelsConfigOrDict | None = None) -> Pager[Model]:
         """The models the API serves, as a :class:`~gemwire._pager.Pager`: iterate it for
@@ -169,7 +174,7 @@ class Models:
         self, options: ListModelsConfig, page_token: str | None
     ) -> tuple[Sequence[Model], str | None]:
         request = _request.list_models(options, page_token, api_version=self._api_version)
-        page = decode_answer(ListModelsResponse, self._transport.request(request))
+        page = decode_answer(ListModelsResponse, self._transport.request(request).payload)
         return page.models or [], page.next_page_token
 
 
