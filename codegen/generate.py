@@ -119,6 +119,7 @@ CONVERTERS = {
     ("list", "model"): "as_models",
     ("list", "enum"): "as_enums",
     ("map", "model"): "as_model_map",
+    ("list", "model or callable"): "as_models_or_callables",
 }
 CONSTRUCT_HELPERS = ("init_aliased", *sorted(set(CONVERTERS.values())))
 
@@ -126,19 +127,32 @@ CONSTRUCT_HELPERS = ("init_aliased", *sorted(set(CONVERTERS.values())))
 def field_data(defs: dict[str, Any], prop: dict[str, Any]) -> dict[str, str]:
     """What the template writes for one property: ``name`` (a Python name other than the
     snake_case of the wire name, from ``x-gemwire-name``), extra ``metadata``, the ``init``
-    annotation type checkers see (a message also as its TypedDict) and the ``store``d
-    expression, ``@`` standing for the parameter and ``$`` for the class."""
+    annotation type checkers see (a message also as its TypedDict), the attribute's ``hint``
+    when it is not datamodel-code-generator's, and the ``store``d expression, ``@`` standing
+    for the parameter and ``$`` for the class."""
     metadata = ', "client": True' if prop.get("x-gemwire") == "client" else ""
     shape, target = "one", prop.get("$ref")
     if prop.get("type") == "array" and "$ref" in prop.get("items", {}):
         shape, target = "list", prop["items"]["$ref"]
     elif prop.get("type") == "object" and "$ref" in (prop.get("additionalProperties") or {}):
         shape, target = "map", prop["additionalProperties"]["$ref"]
-    data = {"name": prop.get("x-gemwire-name", ""), "metadata": metadata, "init": "", "store": "@"}
+    data = {
+        "name": prop.get("x-gemwire-name", ""),
+        "metadata": metadata,
+        "init": "",
+        "hint": "",
+        "store": "@",
+    }
     if target is None:
         return data
     cls = str(target).removeprefix("#/$defs/")
     kind = "enum" if "enum" in defs[cls] else "model"
+    if prop.get("x-gemwire-callables"):  # google-genai's ToolListUnion: functions as tools
+        convert = CONVERTERS[shape, "model or callable"]
+        data["store"] = f'@ if @ is None else {convert}({cls}, @, "$.@")'
+        data["hint"] = f"list[{cls} | Callable[..., Any]] | None"
+        data["init"] = f"Sequence[{cls} | {cls}Dict | Callable[..., Any]] | None"
+        return data
     convert = CONVERTERS[shape, kind]
     if shape == "one":  # `.__class__`, not type(): a field may be called `type`
         data["store"] = f'@ if @ is None or @.__class__ is {cls} else {convert}({cls}, @, "$.@")'
@@ -182,7 +196,8 @@ def run_datamodel_codegen(spec: dict[str, Any], spec_file: Path, output: Path) -
             "--base-class-map",
             json.dumps(MIXINS),
             "--additional-imports",
-            "typing.Any,typing.TYPE_CHECKING,gemwire._serde.OpenEnum,gemwire._serde.wire_type,"
+            "collections.abc.Callable,typing.Any,typing.TYPE_CHECKING,gemwire._serde.OpenEnum,"
+            "gemwire._serde.wire_type,"
             + ",".join(f"gemwire._construct.{name}" for name in CONSTRUCT_HELPERS),
             "--snake-case-field",
             "--capitalise-enum-members",
@@ -313,6 +328,7 @@ def typed_dicts(source: str, tree: ast.Module) -> str:
         "",
         "from __future__ import annotations",
         "",
+        *(["from collections.abc import Callable"] if "Callable" in referenced else []),
         f"from typing import {typing_names}",
         "",
         f"from gemwire.types import {', '.join(enums)}",

@@ -3,9 +3,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from gemwire._construct import as_enum, as_enums, as_model, as_model_map, as_models, init_aliased
+from gemwire._construct import (
+    as_enum,
+    as_enums,
+    as_model,
+    as_model_map,
+    as_models,
+    as_models_or_callables,
+    init_aliased,
+)
 from gemwire._images import BlobMixin, ImageMixin
 from gemwire._mixins import (
     FunctionDeclarationMixin,
@@ -11622,8 +11631,8 @@ class GenerateContentConfig(WireModel):
     """Token from an answer that stopped with finish reason CONTINUATION, to pick it up again."""
     safety_settings: list[SafetySetting] | None
     """Per-category thresholds for blocking unsafe content."""
-    tools: list[Tool] | None
-    """Tools the model may use to produce its reply."""
+    tools: list[Tool | Callable[..., Any]] | None
+    """Tools the model may use; a Python function stands for its declaration (AFC)."""
     tool_config: ToolConfig | None
     """Settings for the tools given in the request."""
     cached_content: str | None
@@ -11688,7 +11697,7 @@ class GenerateContentConfig(WireModel):
             | None = None,
             continuation_token: bytes | None = None,
             safety_settings: Sequence[SafetySetting | SafetySettingDict] | None = None,
-            tools: Sequence[Tool | ToolDict] | None = None,
+            tools: Sequence[Tool | ToolDict | Callable[..., Any]] | None = None,
             tool_config: ToolConfig | ToolConfigDict | None = None,
             cached_content: str | None = None,
             service_tier: ServiceTier | None = None,
@@ -11874,7 +11883,9 @@ class GenerateContentConfig(WireModel):
                 )
             )
             self.tools = (
-                tools if tools is None else as_models(Tool, tools, "GenerateContentConfig.tools")
+                tools
+                if tools is None
+                else as_models_or_callables(Tool, tools, "GenerateContentConfig.tools")
             )
             self.tool_config = (
                 tool_config
@@ -13870,6 +13881,10 @@ if TYPE_CHECKING:
         PartUnionDict,
         SchemaUnion,
         SchemaUnionDict,
+        ToolListUnion,
+        ToolListUnionDict,
+        ToolUnion,
+        ToolUnionDict,
     )
     from gemwire._turns import ModelContent, UserContent
     from gemwire.types._dicts import (
@@ -14264,6 +14279,10 @@ else:
         "PartUnionDict": "gemwire._inputs",
         "SchemaUnion": "gemwire._inputs",
         "SchemaUnionDict": "gemwire._inputs",
+        "ToolListUnion": "gemwire._inputs",
+        "ToolListUnionDict": "gemwire._inputs",
+        "ToolUnion": "gemwire._inputs",
+        "ToolUnionDict": "gemwire._inputs",
         "ModelContent": "gemwire._turns",
         "UserContent": "gemwire._turns",
     }
@@ -14678,11 +14697,15 @@ __all__ = [
     "ToolExaAiSearchDict",
     "ToolGoogleSearch",
     "ToolGoogleSearchDict",
+    "ToolListUnion",
+    "ToolListUnionDict",
     "ToolParallelAiSearch",
     "ToolParallelAiSearchDict",
     "ToolResponse",
     "ToolResponseDict",
     "ToolType",
+    "ToolUnion",
+    "ToolUnionDict",
     "TrafficType",
     "Transcription",
     "TranscriptionDict",

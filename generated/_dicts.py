@@ -11,6 +11,7 @@ first time one of its names is used, not with ``import gemwire``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypedDict
 
 from gemwire.types import (
@@ -2095,8 +2096,8 @@ class GenerateContentConfigDict(TypedDict, total=False):
     """Token from an answer that stopped with finish reason CONTINUATION, to pick it up again."""
     safety_settings: list[SafetySettingDict] | None
     """Per-category thresholds for blocking unsafe content."""
-    tools: list[ToolDict] | None
-    """Tools the model may use to produce its reply."""
+    tools: list[ToolDict | Callable[..., Any]] | None
+    """Tools the model may use; a Python function stands for its declaration (AFC)."""
     tool_config: ToolConfigDict | None
     """Settings for the tools given in the request."""
     cached_content: str | None

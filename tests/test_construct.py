@@ -137,3 +137,18 @@ def test_decoding_bypasses_the_constructor() -> None:
     # Wire JSON keeps what the spec does not know; the constructor's strictness is for Python.
     decoded = types.SafetySetting.from_dict({"category": "HARM_CATEGORY_HARASSMENT", "new": 1})
     assert decoded.unknown_fields == {"new": 1}
+
+
+def test_python_functions_are_tools_of_a_config_and_nowhere_else() -> None:
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return city
+
+    config = types.GenerateContentConfig(tools=[get_weather, {"google_search": {}}])
+    assert config.tools is not None
+    assert config.tools[0] is get_weather  # kept for automatic function calling
+    assert isinstance(config.tools[1], types.Tool)
+    with pytest.raises(TypeError, match=r"CreateCachedContentConfig\.tools\[0\]: expected Tool"):
+        types.CreateCachedContentConfig(tools=[get_weather])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"GenerateContentConfig\.tools: expected a list of Tool"):
+        types.GenerateContentConfig(tools=get_weather)  # type: ignore[arg-type]

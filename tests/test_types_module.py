@@ -42,6 +42,10 @@ INPUT_UNIONS = [
     "HttpRetryOptionsOrDict",
     "EmbedContentConfigOrDict",
     "ListModelsConfigOrDict",
+    "ToolUnion",
+    "ToolUnionDict",
+    "ToolListUnion",
+    "ToolListUnionDict",
 ]
 
 

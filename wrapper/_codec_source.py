@@ -15,6 +15,7 @@ those and the names of its own setup statements, it uses only the helpers that
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import types
 import typing
@@ -192,7 +193,12 @@ def _kind_of(hint: Any, wire: str | None) -> _Kind:
         return _Int64()
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
-        (inner,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        # A callable standing for an item (``tools``) never travels: the client replaces it.
+        (inner,) = [
+            arg
+            for arg in typing.get_args(hint)
+            if arg is not type(None) and typing.get_origin(arg) is not collections.abc.Callable
+        ]
         return _kind_of(inner, wire)
     if origin is list:
         (item,) = typing.get_args(hint)

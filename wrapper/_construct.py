@@ -21,7 +21,7 @@ dict of its fields or None, got int``. A dict whose values do not fit raises
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -52,6 +52,20 @@ def as_models(cls: type[_M], value: object, where: str) -> list[_M]:
     elif type(value) is not tuple:
         raise TypeError(f"{where}: expected a list of {cls.__name__}, got {type(value).__name__}")
     return [_model(cls, item, (where, index)) for index, item in enumerate(value)]
+
+
+def as_models_or_callables(
+    cls: type[_M], value: object, where: str
+) -> list[_M | Callable[..., Any]]:
+    """``value`` given for a list of ``cls`` where a Python callable may stand for an item
+    (``GenerateContentConfig.tools``: functions for automatic function calling); callables are
+    kept as they are."""
+    if type(value) is not list and type(value) is not tuple:
+        raise TypeError(f"{where}: expected a list of {cls.__name__}, got {type(value).__name__}")
+    return [
+        item if callable(item) and not isinstance(item, type) else _model(cls, item, (where, index))
+        for index, item in enumerate(value)
+    ]
 
 
 def as_model_map(cls: type[_M], value: object, where: str) -> dict[str, _M]:
@@ -111,9 +125,6 @@ def _model(cls: type[_M], value: object, where: _Where) -> _M:
         return value
     if isinstance(value, type) and issubclass(value, cls):
         return value()
-    if cls.__name__ == "Tool" and callable(value) and not isinstance(value, type):
-        # A Python function among the tools: declared (and called) by the client.
-        return value  # type: ignore[return-value]
     if isinstance(value, Mapping):
         try:
             decoded = cls.from_dict(value)

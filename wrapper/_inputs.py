@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from gemwire.types import (
@@ -27,6 +27,7 @@ from gemwire.types import (
     ListModelsConfig,
     Part,
     Schema,
+    Tool,
 )
 from gemwire.types._dicts import (
     ContentDict,
@@ -37,6 +38,7 @@ from gemwire.types._dicts import (
     ListModelsConfigDict,
     PartDict,
     SchemaDict,
+    ToolDict,
 )
 
 if TYPE_CHECKING:
@@ -56,6 +58,10 @@ __all__ = [
     "PartUnionDict",
     "SchemaUnion",
     "SchemaUnionDict",
+    "ToolListUnion",
+    "ToolListUnionDict",
+    "ToolUnion",
+    "ToolUnionDict",
 ]
 
 PartUnion: TypeAlias = Union[str, "Image", Part]
@@ -85,6 +91,12 @@ SchemaUnion: TypeAlias = (
 )
 """``response_schema``: a ``Schema``, its wire dict, or the Python type of the answer."""
 SchemaUnionDict: TypeAlias = SchemaUnion | SchemaDict
+
+ToolUnion: TypeAlias = Tool | Callable[..., Any]
+"""One of ``config.tools``: a ``Tool``, or a Python function for automatic function calling."""
+ToolUnionDict: TypeAlias = ToolDict | Callable[..., Any]
+ToolListUnion: TypeAlias = list[ToolUnion]
+ToolListUnionDict: TypeAlias = list[ToolUnionDict]
 
 GenerateContentConfigOrDict: TypeAlias = GenerateContentConfig | GenerateContentConfigDict
 HttpOptionsOrDict: TypeAlias = HttpOptions | HttpOptionsDict

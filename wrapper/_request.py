@@ -369,6 +369,9 @@ def generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any
         generation["response_schema"] = schema_of(config.response_schema)
         if config.response_mime_type is None:
             generation["response_mime_type"] = "application/json"
+    top_level = dict(zip(TOP_LEVEL_FIELDS, _TOP_LEVEL_VALUES(config), strict=True))
+    if top_level["tools"]:  # Python functions among them become their declarations
+        top_level["tools"] = declared(top_level["tools"])
     request = GenerateContentRequest(
         contents=turns,
         generation_config=GenerationConfig(**generation) if generation else None,
@@ -377,10 +380,8 @@ def generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any
             if config.system_instruction is None
             else to_content(config.system_instruction, role=None, path="config.system_instruction")
         ),
-        **dict(zip(TOP_LEVEL_FIELDS, _TOP_LEVEL_VALUES(config), strict=True)),
+        **top_level,
     )
-    if request.tools:
-        request.tools = declared(request.tools)
     _check_inline_size(request)
     try:
         return request.to_dict()

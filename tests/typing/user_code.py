@@ -148,6 +148,17 @@ types.GenerateContentConfig(
     thinking_config={"thinking_budget": 0},
     tools=(types.Tool(google_search=types.GoogleSearch()),),
 )
+
+
+def get_weather(city: str) -> str:
+    """Python functions are tools too (automatic function calling), as in google-genai."""
+    return f"sunny in {city}"
+
+
+types.GenerateContentConfig(tools=[get_weather, types.Tool(google_search=types.GoogleSearch())])
+takes_config({"tools": [get_weather, {"google_search": {}}]})
+tool_list: types.ToolListUnion = [get_weather]
+types.GenerateContentConfig(tools=["not a tool"])  # type: ignore[list-item]
 types.Content(role="user", parts=[{"text": "Hi"}, part])
 types.Schema(properties={"name": {"type": types.Type.STRING}})
 types.UserContent(["Describe this", image])
