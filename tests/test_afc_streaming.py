@@ -326,3 +326,37 @@ def test_without_python_functions_a_stream_is_one_answer(
     (chunk,) = list(chunks)
     assert chunk.function_calls and chunk.automatic_function_calling_history is None
     assert len(sent(emu)) == 1
+
+
+class Opaque:
+    """A result JSON cannot carry."""
+
+
+def test_a_result_json_cannot_carry_stops_the_stream_before_sending(
+    emu: Emulator, client: genai.Client
+) -> None:
+    def measure() -> object:
+        """Measure something."""
+        return Opaque()
+
+    async def measure_later() -> object:
+        """Measure something, later."""
+        return Opaque()
+
+    emu.push(calls(("measure", {})))
+    stream = client.models.generate_content_stream(
+        model=MODEL, contents="?", config=config(measure)
+    )
+    with pytest.raises(errors.EncodeError, match="the result of measure holds a value of type"):
+        list(stream)
+
+    async def main() -> None:
+        emu.push(calls(("measure_later", {})))
+        stream = await client.aio.models.generate_content_stream(
+            model=MODEL, contents="?", config=config(measure_later)
+        )
+        with pytest.raises(errors.EncodeError, match="the result of measure_later holds"):
+            await collect(stream)
+
+    asyncio.run(main())
+    assert len(sent(emu)) == 2  # the two calling answers; no request with a result
