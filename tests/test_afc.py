@@ -231,19 +231,23 @@ def test_a_chat_records_every_turn_of_the_loop(emu: Emulator, client: genai.Clie
     assert len(chat.get_history()) == 6
 
 
-def test_async_functions_run_under_client_aio(emu: Emulator, client: genai.Client) -> None:
-    running = 0
-    most = 0
+class Overlap:
+    """An async function, ``slow_weather``, that notes how many of its calls ran at once."""
 
-    async def slow_weather(city: str) -> str:
+    def __init__(self) -> None:
+        self.running = self.most = 0
+
+    async def slow_weather(self, city: str) -> str:
         """Get the weather, slowly."""
-        nonlocal running, most
-        running += 1
-        most = max(most, running)
+        self.running += 1
+        self.most = max(self.most, self.running)
         await asyncio.sleep(0.05)
-        running -= 1
+        self.running -= 1
         return f"rain in {city}"
 
+
+def test_async_functions_run_under_client_aio(emu: Emulator, client: genai.Client) -> None:
+    overlap = Overlap()
     emu.push(
         calls(("slow_weather", {"city": "A"}), ("slow_weather", {"city": "B"})),
         answer("Rain in both."),
@@ -254,7 +258,7 @@ def test_async_functions_run_under_client_aio(emu: Emulator, client: genai.Clien
     async def main() -> tuple[types.GenerateContentResponse, list[types.Content]]:
         aio = client.aio
         response = await aio.models.generate_content(
-            model=MODEL, contents="A and B?", config={"tools": [slow_weather]}
+            model=MODEL, contents="A and B?", config={"tools": [overlap.slow_weather]}
         )
         chat = aio.chats.create(model=MODEL, config={"tools": [get_weather]})
         await chat.send_message("C?")
@@ -264,5 +268,5 @@ def test_async_functions_run_under_client_aio(emu: Emulator, client: genai.Clien
     assert response.text == "Rain in both."
     results = [p["functionResponse"]["response"] for p in sent(emu)[1]["contents"][2]["parts"]]
     assert results == [{"result": "rain in A"}, {"result": "rain in B"}]
-    assert most == 2  # the calls of one turn ran at the same time
+    assert overlap.most == 2  # the calls of one turn ran at the same time
     assert [turn.role for turn in history] == ["user", "model", "user", "model"]

@@ -8,9 +8,14 @@ async functions on the event loop), so every request still goes down the one cal
     loop = CallLoop.of(contents, config, asynchronous=False)
     response = send(loop.contents)
     while calls := loop.calls(response):
-        loop.answer(response, [loop.functions.call(call) for call in calls])
+        loop.answer(response, loop.functions.call_all(calls))
         response = send(loop.contents)
     loop.finish(response)
+
+A stream drives it through :class:`CallRounds` (``Models.generate_content_stream``): each
+answer is read as chunks; once it is complete, its calls run (``Run``: one after the other,
+or under ``client.aio`` on the event loop, awaited) and the next request is sent, as
+google-genai's ``generate_content_stream`` does.
 
 As in google-genai: at most ``maximum_remote_calls`` requests (default 10; the calls of the
 last answer are left to the caller), every call of a turn runs, an exception becomes an error
@@ -23,10 +28,12 @@ those ends the loop and comes back to the caller, as a turn of manual function c
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 from gemwire._content import copied, to_contents
 from gemwire._function_calling import Functions
+from gemwire._streaming import Events
 from gemwire.errors import ArgumentTypeError
 from gemwire.types import (
     Content,
@@ -36,9 +43,13 @@ from gemwire.types import (
     Part,
 )
 
-__all__ = ["DEFAULT_MAXIMUM_REMOTE_CALLS", "CallLoop"]
+__all__ = ["DEFAULT_MAXIMUM_REMOTE_CALLS", "CallLoop", "CallRounds", "Run"]
 
 DEFAULT_MAXIMUM_REMOTE_CALLS = 10  # google-genai's
+
+Run = Callable[[Functions, list[FunctionCall]], list[Part]]
+"""How a stream runs the calls of one turn: :meth:`Functions.call_all`, or the async
+client's, which awaits them on its event loop."""
 
 
 class CallLoop:
@@ -95,9 +106,8 @@ class CallLoop:
         called = copied(response.candidates[0].content)
         called.role = called.role or "model"
         turns = [called, Content(role="user", parts=results)]
-        if not self._history:
-            self._history = list(self.contents)
-        self._history += turns
+        # New lists: a response already handed out keeps the history it was given.
+        self._history = [*(self._history or self.contents), *turns]
         self.contents = [*self.contents, *turns]
 
     def finish(self, response: GenerateContentResponse) -> GenerateContentResponse:
@@ -106,3 +116,29 @@ class CallLoop:
         if self._enabled and self._keep_history:
             response.automatic_function_calling_history = self._history
         return response
+
+
+class CallRounds:
+    """The loop of a stream (:class:`~gemwire._streaming.Rounds`): when an answer is
+    complete, its calls run and the next request goes out through ``send`` (given the turns
+    to send); every response handed out carries the history so far."""
+
+    def __init__(self, loop: CallLoop, send: Callable[[list[Content]], Events], run: Run) -> None:
+        self._loop = loop
+        self._send = send
+        self._run = run
+
+    def follow(self, answer: GenerateContentResponse) -> bool:
+        """Run the calls ``answer`` asks for; whether a request with their results follows."""
+        calls = self._loop.calls(answer)
+        if calls:
+            self._loop.answer(answer, self._run(self._loop.functions, calls))
+        return bool(calls)
+
+    def send(self) -> Events:
+        """Send the turns so far, with the last results."""
+        return self._send(self._loop.contents)
+
+    def mark(self, response: GenerateContentResponse) -> GenerateContentResponse:
+        """``response`` with the history so far (see :meth:`CallLoop.finish`)."""
+        return self._loop.finish(response)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from gemwire._async_models import AsyncModels
+from gemwire._async_models import AsyncModels, run_on_event_loop
 from gemwire._async_streaming import AsyncStream
 from gemwire._workers import Workers
 from gemwire.chats import Chat, Chats, ChatStream
@@ -74,9 +74,11 @@ class AsyncChat:
     ) -> AsyncStream:
         """Send a user turn and return the answer as an async iterator of chunks (``async for
         chunk in await chat.send_message_stream(...)``); the turn is recorded once the model
-        has finished it."""
+        has finished it (with Python functions as tools, every turn of the loop; the calls of
+        a turn run on the event loop, at the same time)."""
         stream = await self._workers.run(
-            partial(self._chat.send_message_stream, message, config), release=ChatStream.close
+            partial(self._chat._stream, message, config, run_on_event_loop()),
+            release=ChatStream.close,
         )
         return AsyncStream(stream, self._workers)
 

@@ -6,14 +6,22 @@ import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 
-from gemwire._afc import CallLoop
+from gemwire._afc import CallLoop, Run
 from gemwire._async_streaming import AsyncStream
+from gemwire._function_calling import Functions
 from gemwire._pager import AsyncPager
 from gemwire._request import as_config
 from gemwire._streaming import Stream
 from gemwire._workers import Workers
 from gemwire.models import Models
-from gemwire.types import CountTokensResponse, EmbedContentResponse, GenerateContentResponse, Model
+from gemwire.types import (
+    CountTokensResponse,
+    EmbedContentResponse,
+    FunctionCall,
+    GenerateContentResponse,
+    Model,
+    Part,
+)
 
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
     from gemwire.types import (
@@ -23,7 +31,21 @@ if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need no
         ListModelsConfigOrDict,
     )
 
-__all__ = ["AsyncModels"]
+__all__ = ["AsyncModels", "run_on_event_loop"]
+
+
+def run_on_event_loop() -> Run:
+    """How a stream read on the worker threads runs the calls of a turn: on the running
+    event loop (coroutine functions awaited, plain ones in a thread, all at the same time),
+    the worker waiting for their results."""
+    event_loop = asyncio.get_running_loop()
+
+    def run(functions: Functions, calls: list[FunctionCall]) -> list[Part]:
+        return asyncio.run_coroutine_threadsafe(
+            functions.call_all_async(calls), event_loop
+        ).result()
+
+    return run
 
 
 class AsyncModels:
@@ -59,8 +81,7 @@ class AsyncModels:
         send = partial(self._models._generate, model, options=options)
         response = await self._workers.run(partial(send, loop.contents))
         while calls := loop.calls(response):
-            results = await asyncio.gather(*(loop.functions.call_async(call) for call in calls))
-            loop.answer(response, list(results))
+            loop.answer(response, await loop.functions.call_all_async(calls))
             response = await self._workers.run(partial(send, loop.contents))
         return loop.finish(response)
 
@@ -75,12 +96,13 @@ class AsyncModels:
         google-genai's ``client.aio`` does: ``async for chunk in await ...``.
 
         The request is sent before this returns, so an error answer raises here (see
-        :meth:`Models.generate_content_stream`).
+        :meth:`Models.generate_content_stream`). Python functions among the tools run as
+        there, the calls of a turn on the event loop, at the same time (coroutine functions
+        awaited).
         """
+        options = as_config(config)
         stream = await self._workers.run(
-            partial(
-                self._models.generate_content_stream, model=model, contents=contents, config=config
-            ),
+            partial(self._models._stream, model, contents, options, run_on_event_loop()),
             release=Stream.close,
         )
         return AsyncStream(stream, self._workers)

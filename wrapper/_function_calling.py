@@ -5,22 +5,26 @@ A callable in ``config.tools`` is declared to the model from its signature and d
 each result into a ``functionResponse`` part: ``{"result": value}``, or ``{"error": message}``
 when the function raised, as google-genai does. Arguments arrive as JSON and are converted to
 the annotated types (dataclasses, pydantic models, enums, ...) with the rules of structured
-output.
+output; results go back as JSON (:func:`to_json`).
 """
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import datetime
 import enum
 import inspect
+import json
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from gemwire._structured import instance_of, schema_of_type
-from gemwire.errors import ArgumentError, ArgumentTypeError
+from gemwire.errors import ArgumentError, ArgumentTypeError, EncodeError
 from gemwire.types import FunctionCall, FunctionDeclaration, Part, Schema, Tool, Type
 
-__all__ = ["Functions", "declaration_of", "declared", "is_function"]
+__all__ = ["Functions", "declaration_of", "declared", "is_function", "to_json"]
 
 _Function = Callable[..., Any]
 
@@ -51,7 +55,9 @@ def declaration_of(function: _Function) -> FunctionDeclaration:
         if parameter.default is parameter.empty:
             required.append(parameter.name)
         elif parameter.default is not None:
-            schema.default = _json_value(parameter.default)
+            schema.default = to_json(
+                parameter.default, f"tools: the default of {name}.{parameter.name}"
+            )
         properties[parameter.name] = schema
     parameters = (
         Schema(type=Type.OBJECT, properties=properties, required=required or None)
@@ -99,10 +105,14 @@ class Functions:
                 raise ArgumentTypeError(
                     f"{name} is a coroutine function: use it with client.aio, not the sync client"
                 )
-            response: dict[str, Any] = {"result": function(**_arguments(function, call.args or {}))}
+            result = function(**_arguments(function, call.args or {}))
         except Exception as error:  # the model sees what went wrong, as in google-genai
-            response = {"error": str(error)}
-        return Part.from_function_response(name=name, response=response)
+            return _response(name, {"error": str(error)})
+        return _response(name, {"result": to_json(result, f"the result of {name}")})
+
+    def call_all(self, calls: Iterable[FunctionCall]) -> list[Part]:
+        """Run the calls of one turn, one after the other; their response parts in order."""
+        return [self.call(call) for call in calls]
 
     async def call_async(self, call: FunctionCall) -> Part:
         """:meth:`call` for the async client: coroutine functions are awaited, plain ones run
@@ -117,10 +127,92 @@ class Functions:
                 result = await function(**arguments)
             else:
                 result = await asyncio.to_thread(function, **arguments)
-            response: dict[str, Any] = {"result": result}
         except Exception as error:
-            response = {"error": str(error)}
-        return Part.from_function_response(name=name, response=response)
+            return _response(name, {"error": str(error)})
+        return _response(name, {"result": to_json(result, f"the result of {name}")})
+
+    async def call_all_async(self, calls: Iterable[FunctionCall]) -> list[Part]:
+        """Run the calls of one turn at the same time (:meth:`call_async`); their response
+        parts in order."""
+        import asyncio
+
+        return list(await asyncio.gather(*(self.call_async(call) for call in calls)))
+
+
+def to_json(value: Any, what: str) -> Any:
+    """``value`` as JSON values: what google-genai converts in a function's result, and
+    more. Dataclasses become objects of their fields, pydantic models (and gemwire's types)
+    ``model_dump(mode="json", exclude_none=True)``, enum members their values, datetimes,
+    dates and times ISO 8601 text, bytes URL-safe base64 (as google-genai), tuples arrays,
+    sets sorted arrays (so that the request is the same each run), mapping keys text.
+    Anything else raises :class:`~gemwire.errors.EncodeError` naming ``what`` (``the result
+    of get_weather``) and where the value sits, before anything is sent (google-genai fails
+    in ``json.dumps``)."""
+    try:
+        return _json_value(value)
+    except EncodeError as error:
+        where = f" at {error.location}" if error.path else ""
+        raise EncodeError(
+            f"{what} holds {error.problem}{where}, which cannot be sent as JSON"
+        ) from None
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return _json_value(value.value)
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, Mapping):
+        return {_json_key(key): _inside(key, item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_inside(index, item) for index, item in enumerate(value)]
+    if isinstance(value, (set, frozenset)):
+        items = [_inside(index, item) for index, item in enumerate(value)]
+        try:
+            return sorted(items)
+        except TypeError:  # of mixed types: kept in the set's order
+            return items
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.urlsafe_b64encode(value).decode("ascii")
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    dump = getattr(value, "model_dump", None)
+    if callable(dump) and not isinstance(value, type):  # pydantic (and gemwire's types)
+        try:
+            return dump(mode="json", exclude_none=True)
+        except Exception as error:  # pydantic's own, for a field it cannot write
+            raise EncodeError(
+                f"a {type(value).__name__} whose model_dump failed ({error})"
+            ) from None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            field.name: _inside(field.name, getattr(value, field.name))
+            for field in dataclasses.fields(value)
+        }
+    raise EncodeError(f"a value of type {type(value).__name__}")
+
+
+def _inside(key: str | int, value: Any) -> Any:
+    """``_json_value`` of a member, its key recorded in the error's path."""
+    try:
+        return _json_value(value)
+    except EncodeError as error:
+        raise error.at(key) from None
+
+
+def _json_key(key: Any) -> str:
+    """A mapping key as JSON keys are: text (numbers, booleans and None as ``json.dumps``
+    writes them, enum members by their values)."""
+    key = key.value if isinstance(key, enum.Enum) else key
+    if isinstance(key, str):
+        return key
+    if key is None or isinstance(key, (int, float)):
+        return json.dumps(key)
+    raise EncodeError(f"a key of type {type(key).__name__}")
+
+
+def _response(name: str, response: dict[str, Any]) -> Part:
+    return Part.from_function_response(name=name, response=response)
 
 
 def declared(tools: Sequence[Any]) -> list[Tool]:
@@ -128,11 +220,6 @@ def declared(tools: Sequence[Any]) -> list[Tool]:
     when none is a Python function."""
     functions = Functions(tools)
     return functions.declared(tools) if functions else list(tools)
-
-
-def _json_value(value: Any) -> Any:
-    """A parameter's default as JSON: an enum member is its value."""
-    return value.value if isinstance(value, enum.Enum) else value
 
 
 def is_function(tool: Any) -> bool:

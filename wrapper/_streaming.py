@@ -1,4 +1,5 @@
-"""A streamed answer: typed chunks from the transport's events, and the answer they add up to."""
+"""A streamed answer: typed chunks from the transport's events, and the answer they add up to;
+with automatic function calling, the answers of each request of the loop, one after the other."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from gemwire.types import (
     Part,
 )
 
-__all__ = ["Events", "Stream"]
+__all__ = ["Events", "Rounds", "Stream"]
 
 
 class Events(Protocol):
@@ -32,6 +33,24 @@ class Events(Protocol):
     def __iter__(self) -> Iterator[Any]: ...
 
     def close(self) -> None: ...
+
+
+class Rounds(Protocol):
+    """The requests that may follow a stream's first one: the function-calling loop
+    (:class:`gemwire._afc.CallRounds`), asked each time an answer is complete."""
+
+    def follow(self, answer: GenerateContentResponse) -> bool:
+        """Whether another request follows ``answer``; the function calls it asks for have
+        run when this returns ``True``."""
+        ...
+
+    def send(self) -> Events:
+        """Send that request; the events of its answer."""
+        ...
+
+    def mark(self, response: GenerateContentResponse) -> GenerateContentResponse:
+        """``response`` with what the requests so far add to it (the call history)."""
+        ...
 
 
 class Stream(Closeable):
@@ -56,14 +75,29 @@ class Stream(Closeable):
     ``blockReason``) raises :class:`~gemwire.errors.IncompleteStreamError`. A failure before
     the first chunk may have been retried by sending the request again, as the client's retry
     policy says; after the first chunk, a failure raises.
+
+    With Python functions among the tools (automatic function calling), the stream goes on
+    through every request of the loop: an answer that calls them is yielded too (once they
+    have run), then the chunks of the next answer; :attr:`finished`,
+    :attr:`current_response` and :meth:`get_final_response` are about the last answer, and
+    every chunk carries ``automatic_function_calling_history``.
     """
 
-    def __init__(self, events: Events, *, config: GenerateContentConfig | None = None) -> None:
+    def __init__(
+        self,
+        events: Events,
+        *,
+        config: GenerateContentConfig | None = None,
+        rounds: Rounds | None = None,
+    ) -> None:
         self._events = events
         self._source = iter(events)
         self._config = config
-        self._http_response: HttpResponse | None = None  # made once the first chunk is in
+        self._rounds = rounds
+        self._http_response: HttpResponse | None = None  # made once a chunk of a request is in
         self._answer = _Answer()
+        self._answered = False  # the answer being read is complete
+        self._follows = False  # and another request follows it
         self._finished = False
         self._closed = False
         self._reading = threading.Lock()
@@ -96,13 +130,14 @@ class Stream(Closeable):
     @property
     def finished(self) -> bool:
         """Whether a chunk has said the answer is complete (a ``finishReason`` or a prompt
-        ``blockReason``)."""
+        ``blockReason``) and no request of the function-calling loop follows it."""
         return self._finished
 
     @property
     def current_response(self) -> GenerateContentResponse:
-        """The chunks read so far, merged into one response (see :meth:`get_final_response`)."""
-        return self._answer.response()
+        """The chunks of the answer read so far, merged into one response (see
+        :meth:`get_final_response`)."""
+        return self._marked(self._answer.response())
 
     def get_final_response(self) -> GenerateContentResponse:
         """Read what is left of the stream and return the whole answer as one response.
@@ -118,7 +153,7 @@ class Stream(Closeable):
             pass
         if not self._finished:
             raise IncompleteStreamError("the stream was closed before the model finished")
-        response = self._answer.response()
+        response = self.current_response
         if self._config is not None:
             response._expect_structured(self._config)
         return response
@@ -138,6 +173,9 @@ class Stream(Closeable):
             if self._closed:
                 return None
             payload = next(self._source, _END)
+            while payload is _END and self._follows:
+                self._next_request()
+                payload = next(self._source, _END)
             if payload is _END:
                 self.close()
                 if not self._finished:
@@ -149,14 +187,35 @@ class Stream(Closeable):
             if self._http_response is None:  # no retry can change the headers from here on
                 self._http_response = http_response(self._events.headers)
             chunk.sdk_http_response = self._http_response
+            chunk = self._marked(chunk)
             self._answer.add(chunk)
-            self._finished = self._finished or _is_final(chunk)
+            if not self._answered and _is_final(chunk):
+                self._answered = True
+                rounds = self._rounds
+                self._follows = rounds is not None and rounds.follow(self._answer.response())
+                self._finished = not self._follows
             return chunk
         except BaseException:
             self.close()
             raise
         finally:
             self._reading.release()
+
+    def _next_request(self) -> None:
+        """Send the loop's next request (the answer read so far asked for calls, which have
+        run) and read its answer from here on."""
+        assert self._rounds is not None
+        self._events.close()
+        self._events = self._rounds.send()
+        self._source = iter(self._events)
+        self._http_response = None
+        self._answer = _Answer()
+        self._answered = self._follows = False
+        if self._closed:  # closed from another thread meanwhile
+            self._events.close()
+
+    def _marked(self, response: GenerateContentResponse) -> GenerateContentResponse:
+        return response if self._rounds is None else self._rounds.mark(response)
 
 
 _END: Any = object()

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from gemwire._afc import Run
 from gemwire._closeable import Closeable
 from gemwire._content import copied, to_content
 from gemwire._request import as_config
@@ -96,12 +97,22 @@ class Chat:
         self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None = None
     ) -> ChatStream:
         """Send a user turn and stream the answer; the turn is recorded once the model has
-        finished it (the chunk with its ``finishReason``)."""
+        finished it (the chunk with its ``finishReason``). With Python functions as tools,
+        the stream goes on through every request of the function-calling loop (see
+        :meth:`Models.generate_content_stream`), and every turn of it is recorded."""
+        return self._stream(message, config)
+
+    def _stream(
+        self,
+        message: ContentUnionDict,
+        config: GenerateContentConfigOrDict | None,
+        run: Run | None = None,
+    ) -> ChatStream:
+        """:meth:`send_message_stream`, the calls of a turn run by ``run`` (the async
+        client's) if given."""
         contents, options = self._prepare(message, config)
-        stream = self._models.generate_content_stream(
-            model=self._model, contents=contents, config=options
-        )
-        return ChatStream(stream, self, contents[-1])
+        stream = self._models._stream(self._model, contents, as_config(options), run)
+        return ChatStream(stream, self, contents)
 
     def get_history(self, curated: bool = False) -> list[Content]:
         """The conversation so far, oldest first (a copy: changing it changes nothing here).
@@ -137,10 +148,10 @@ class ChatStream(Closeable):
     and properties) that records the turn in the chat's history once the model has finished
     it. A turn whose stream fails or is left before that is not recorded."""
 
-    def __init__(self, stream: Stream, chat: Chat, user: Content) -> None:
+    def __init__(self, stream: Stream, chat: Chat, contents: list[Content]) -> None:
         self._stream = stream
         self._chat = chat
-        self._user: Content | None = user  # None once recorded
+        self._contents: list[Content] | None = contents  # what was sent; None once recorded
 
     def __iter__(self) -> Iterator[GenerateContentResponse]:
         # A generator, like the stream's own: leaving the loop early closes the connection.
@@ -176,9 +187,10 @@ class ChatStream(Closeable):
         self._stream.close()
 
     def _record(self) -> None:
-        user, self._user = self._user, None
-        if user is not None:
-            self._chat._record([user], self._stream.current_response)
+        contents, self._contents = self._contents, None
+        if contents is not None:
+            response = self._stream.current_response
+            self._chat._record(Chat._turns(contents, response), response)
 
 
 def _model_content(response: GenerateContentResponse) -> Content | None:

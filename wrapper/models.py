@@ -12,7 +12,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from gemwire import _request
-from gemwire._afc import CallLoop
+from gemwire._afc import CallLoop, CallRounds, Run
+from gemwire._function_calling import Functions
 from gemwire._pager import Pager
 from gemwire._serde import decode_answer
 from gemwire._streaming import Stream
@@ -28,7 +29,7 @@ from gemwire.types import (
 )
 
 if TYPE_CHECKING:  # loaded on first use (the types) or by Client() (the transport)
-    from gemwire._transport import Transport
+    from gemwire._transport import EventStream, Transport
     from gemwire.types import (
         ContentListUnionDict,
         EmbedContentConfigOrDict,
@@ -68,7 +69,7 @@ class Models:
             return self._generate(model, contents, options)
         response = self._generate(model, loop.contents, options)
         while calls := loop.calls(response):
-            loop.answer(response, [loop.functions.call(call) for call in calls])
+            loop.answer(response, loop.functions.call_all(calls))
             response = self._generate(model, loop.contents, options)
         return loop.finish(response)
 
@@ -98,8 +99,37 @@ class Models:
         :class:`~gemwire.Stream` closes its connection when the loop ends, also early; use it
         as a context manager to be explicit. ``stream.get_final_response()`` adds the chunks
         up into one response.
+
+        Python functions among the tools run as with :meth:`generate_content`, as in
+        google-genai: the stream yields the chunks of each answer, the one calling them too;
+        once that answer is complete they run, and the stream goes on with the answer to their
+        results.
         """
-        options = _request.as_config(config)
+        return self._stream(model, contents, _request.as_config(config))
+
+    def _stream(
+        self,
+        model: str,
+        contents: ContentListUnionDict,
+        options: GenerateContentConfig,
+        run: Run | None = None,
+    ) -> Stream:
+        """A stream of the function-calling loop's answers (of the one answer, without Python
+        functions among the tools). ``run`` runs the calls of a turn: the async client's,
+        which awaits coroutine functions; by default they run here, and coroutine functions
+        are refused before sending."""
+        loop = CallLoop.of(contents, options, asynchronous=run is not None)
+        send = partial(self._stream_events, model, options=options)
+        if loop is None:
+            return Stream(send(contents), config=options)
+        rounds = CallRounds(loop, send, run or Functions.call_all)
+        return Stream(send(loop.contents), config=options, rounds=rounds)
+
+    def _stream_events(
+        self, model: str, contents: ContentListUnionDict, options: GenerateContentConfig
+    ) -> EventStream:
+        """One streamGenerateContent request (a turn of the function-calling loop, or the
+        call): its events."""
         request = _request.generate_content(
             model,
             contents,
@@ -108,7 +138,7 @@ class Models:
             stream=True,
             validate=self._validate,
         )
-        return Stream(self._transport.stream(request), config=options)
+        return self._transport.stream(request)
 
     def count_tokens(
         self,

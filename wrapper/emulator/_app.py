@@ -156,9 +156,14 @@ class App:
         invalid = self.generation.check(kind, body, call.request.body)
         if invalid is not None:
             raise ApiError(invalid)
-        text = call.fault.text if call.fault else None
+        fault = call.fault
         reply = self.generation.reply(
-            call.route.model, body, call.request.body, call.header("host"), text
+            call.route.model,
+            body,
+            call.request.body,
+            call.header("host"),
+            fault.text if fault else None,
+            fault.function_calls if fault else None,
         )
         if kind == "generateContent":
             return json_answer(_responder.response(reply))

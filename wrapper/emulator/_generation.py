@@ -53,9 +53,16 @@ class Generation:
         return None
 
     def reply(
-        self, model: str, body: dict[str, Any], raw: bytes, host: str, text: str | None = None
+        self,
+        model: str,
+        body: dict[str, Any],
+        raw: bytes,
+        host: str,
+        text: str | None = None,
+        calls: list[dict[str, Any]] | None = None,
     ) -> _responder.Reply:
-        """The reply to a checked request; ApiError for a cache or file it cannot use."""
+        """The reply to a checked request (`text` or `calls` in place of the usual answer);
+        ApiError for a cache or file it cannot use."""
         cached = None
         name = fields.get(body, "cachedContent")
         if isinstance(name, str) and name:
@@ -77,7 +84,7 @@ class Generation:
             }
             cached = cache.tokens
         files = self.files.attachments(fields.items(fields.get(body, "contents")), host)
-        return _responder.compose(model, body, raw, text, cached=cached, files=files)
+        return _responder.compose(model, body, raw, text, cached=cached, files=files, calls=calls)
 
     def response(self, model: str, body: Any, raw: bytes, host: str) -> dict[str, Any]:
         """The `GenerateContentResponse` of a request in a batch; ApiError if it is refused."""

@@ -5,13 +5,19 @@ The reply text describes what the model was sent, so a demo reads naturally:
     You said: "What is in this picture?". I saw 3 turns and the system instruction "Be brief.".
     The message has 1 image: image/png, 640x480 pixels, 12,345 bytes.
 
-- the last user turn's text is echoed (`You sent no text.` when it has none);
+- the last user turn's text is echoed (`You sent no text.` when it has neither text nor
+  function responses);
 - the number of turns in `contents` and the system instruction, if any, are noted, and so are
   `temperature`, `topP`, `topK` and `maxOutputTokens` when set;
 - each `inlineData` / `fileData` part of that turn is described: MIME type, pixel size of PNG,
   JPEG, GIF and WebP images (read from their headers), byte count; an uploaded file the same
   way, with its name (`files/abc`); another file's URI;
 - each `functionResponse` of that turn is reported with its JSON.
+
+A request declaring functions may be answered with `functionCall` parts instead (see
+`_function_calls` for when and which): one chunk of them when streamed, the first carrying a
+`thoughtSignature` as thinking models' calls do, with the recorded
+`finishMessage: "Model generated function call(s)."`; a script entry can name the calls.
 
 `generationConfig` shapes it: `responseMimeType: application/json` makes the text a JSON value
 (an instance of `responseSchema` / `responseJsonSchema`, see `_instance`, or
@@ -43,7 +49,7 @@ from typing import Any
 
 from gemwire._serde import decode_base64
 from gemwire.emulator import _fields as fields
-from gemwire.emulator import _media, _models, _tokens
+from gemwire.emulator import _function_calls, _media, _models, _tokens
 from gemwire.emulator._instance import instance
 from gemwire.emulator._media import Attachment
 from gemwire.errors import DecodeError
@@ -52,6 +58,7 @@ _WORDS_PER_CHUNK = 4
 _PIECE = re.compile(r"\s*\S{1,32}\s*")  # a word with its spacing; long runs (JSON) cut at 32
 _MAX_CANDIDATES = 8
 _NO_FILES: Mapping[str, Attachment] = MappingProxyType({})
+_CALLS_MESSAGE = "Model generated function call(s)."  # recorded with every call since 2.5
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ class Reply:
     signature: str | None
     candidate_count: int
     cached: PromptTokens | None = None
+    calls: tuple[dict[str, Any], ...] = ()  # `functionCall`s, answered instead of text
 
 
 def compose(
@@ -85,8 +93,10 @@ def compose(
     *,
     cached: PromptTokens | None = None,
     files: Mapping[str, Attachment] = _NO_FILES,
+    calls: list[dict[str, Any]] | None = None,
 ) -> Reply:
-    """The answer to a `generateContent` request body; `text` replaces the reply text.
+    """The answer to a `generateContent` request body; `text` replaces the reply text,
+    `calls` (`functionCall`s) the answer the request would get.
 
     `cached` counts the part of the prompt that came from a cached content (its turns are
     already in `request`); `files` describes the uploaded files `fileData` parts refer to, by
@@ -98,7 +108,11 @@ def compose(
     last: dict[str, Any] = next(
         (c for c in reversed(contents) if fields.get(c, "role") != "model"), {}
     )
-    if text is None:
+    if calls is None:
+        calls = [] if text is not None else _function_calls.chosen(request)
+    if calls:
+        text = ""
+    elif text is None:
         text = _json_reply(config, last, contents, system, files)
     finish = "STOP"
     stops = fields.get(config, "stopSequences")
@@ -120,26 +134,33 @@ def compose(
         prompt=prompt_tokens(contents, fields.get(request, "systemInstruction")),
         text=text,
         finish_reason=finish,
-        thought=_thought(last, contents) if thoughts else None,
-        signature=base64.b64encode(digest + digest[:16]).decode() if thoughts else None,
+        thought=_thought(last, contents, calls) if thoughts else None,
+        signature=base64.b64encode(digest + digest[:16]).decode() if thoughts or calls else None,
         candidate_count=min(count, _MAX_CANDIDATES) if isinstance(count, int) and count > 1 else 1,
         cached=cached,
+        calls=tuple(calls),
     )
 
 
 def response(reply: Reply) -> dict[str, Any]:
     """The `GenerateContentResponse` body of a whole answer."""
-    parts: list[dict[str, Any]] = []
-    if reply.thought is not None:
-        parts.append({"text": reply.thought, "thought": True})
+    if reply.calls:
+        return _calls_chunk(reply, [] if reply.thought is None else [_thought_part(reply)])
+    parts = [] if reply.thought is None else [_thought_part(reply)]
     parts.append(_answer_part(reply, reply.text, first=True))
     candidates_tokens = _tokens.count(reply.text) * reply.candidate_count
     return _chunk(reply, parts, last=True, candidates_tokens=candidates_tokens)
 
 
 def stream(reply: Reply, size: int | None = None, at_least: int = 2) -> list[dict[str, Any]]:
-    """The chunks of a streamed answer: `size` of them if given, else at least `at_least`."""
+    """The chunks of a streamed answer: `size` of them if given, else at least `at_least`;
+    function calls come in one chunk (after the thought, if any), whatever is asked."""
     thought = 0 if reply.thought is None else 1
+    if reply.calls:
+        thinking = (
+            [] if reply.thought is None else [_chunk(reply, [_thought_part(reply)], last=False)]
+        )
+        return [*thinking, _calls_chunk(reply, [])]
     words = _PIECE.findall(reply.text) or [reply.text]
     natural = -(-len(words) // _WORDS_PER_CHUNK) + thought
     wanted = size if size is not None else max(natural, at_least)
@@ -147,7 +168,7 @@ def stream(reply: Reply, size: int | None = None, at_least: int = 2) -> list[dic
         return [response(reply)]
     chunks: list[dict[str, Any]] = []
     if reply.thought is not None:
-        chunks.append(_chunk(reply, [{"text": reply.thought, "thought": True}], last=False))
+        chunks.append(_chunk(reply, [_thought_part(reply)], last=False))
     pieces = _split(words, None if wanted == natural else wanted - thought)
     emitted = 0
     for index, piece in enumerate(pieces):
@@ -193,6 +214,8 @@ def _chunk(
     candidates = []
     for index in range(reply.candidate_count):
         candidate: dict[str, Any] = {"content": {"parts": parts, "role": "model"}}
+        if last and reply.calls:
+            candidate["finishMessage"] = _CALLS_MESSAGE
         if last:
             candidate["finishReason"] = reply.finish_reason
         candidate["index"] = index
@@ -216,6 +239,20 @@ def _chunk(
         "modelVersion": reply.model_version,
         "responseId": reply.response_id,
     }
+
+
+def _thought_part(reply: Reply) -> dict[str, Any]:
+    return {"text": reply.thought, "thought": True}
+
+
+def _calls_chunk(reply: Reply, before: list[dict[str, Any]]) -> dict[str, Any]:
+    """The last chunk of a function-calling answer: the parts `before`, then the calls, the
+    first signed."""
+    calls: list[dict[str, Any]] = [{"functionCall": call} for call in reply.calls]
+    if reply.signature is not None:
+        calls[0]["thoughtSignature"] = reply.signature
+    tokens = sum(_part_tokens(part)[1] for part in calls) * reply.candidate_count
+    return _chunk(reply, [*before, *calls], last=True, candidates_tokens=tokens)
 
 
 def _answer_part(reply: Reply, text: str, *, first: bool) -> dict[str, Any]:
@@ -283,7 +320,13 @@ def _describe(
     said = " ".join(
         p["text"] for p in parts if isinstance(p.get("text"), str) and not p.get("thought")
     ).strip()
-    sentences = [f'You said: "{said}".' if said else "You sent no text."]
+    results = [
+        f"The function {fields.get(called, 'name')} returned "
+        f"{json.dumps(fields.get(called, 'response'), ensure_ascii=False, sort_keys=True)}."
+        for called in (fields.get(part, "functionResponse") for part in parts)
+        if isinstance(called, dict)
+    ]
+    sentences = [f'You said: "{said}".'] if said else [] if results else ["You sent no text."]
     turns = f"{len(contents)} turn{'' if len(contents) == 1 else 's'}"
     if system:
         sentences.append(f'I saw {turns} and the system instruction "{system}".')
@@ -300,12 +343,7 @@ def _describe(
         nouns = [_plural(images, "image"), _plural(len(media) - images, "file")]
         listing = "; ".join(text for _, text in media)
         sentences.append(f"The message has {' and '.join(n for n in nouns if n)}: {listing}.")
-    for part in parts:
-        called = fields.get(part, "functionResponse")
-        if isinstance(called, dict):
-            result = json.dumps(fields.get(called, "response"), ensure_ascii=False, sort_keys=True)
-            sentences.append(f"The function {fields.get(called, 'name')} returned {result}.")
-    return " ".join(sentences)
+    return " ".join(sentences + results)
 
 
 def _bytes_of(data: object) -> bytes | None:
@@ -348,16 +386,23 @@ def _describe_bytes(mime: str, raw: bytes | None, size: int | None) -> tuple[str
     return "image", f"{mime}, {shape}, {shown}"
 
 
-def _thought(last: dict[str, Any], contents: list[dict[str, Any]]) -> str:
+def _thought(
+    last: dict[str, Any], contents: list[dict[str, Any]], calls: list[dict[str, Any]]
+) -> str:
     parts = fields.items(fields.get(last, "parts"))
     words = sum(_tokens.count(p["text"]) for p in parts if isinstance(p.get("text"), str))
     media = sum(1 for p in parts if _describe_media(p) is not None)
+    names = ", ".join(dict.fromkeys(str(call["name"]) for call in calls))
+    plan = (
+        f"I will call {names}."
+        if calls
+        else "I will repeat it back and describe what came with it."
+    )
     return (
         "**Reading the request**\n\n"
         f"The last user turn has {_plural(words, 'token') or 'no tokens'} of text and "
         f"{_plural(media, 'attachment') or 'no attachments'}, in a conversation of "
-        f"{_plural(len(contents), 'turn') or 'no turns'}. I will repeat it back and describe "
-        "what came with it.\n\n"
+        f"{_plural(len(contents), 'turn') or 'no turns'}. {plan}\n\n"
     )
 
 

@@ -17,6 +17,7 @@ Each entry is a JSON object. The first pending entry that matches a request is u
 | `drop_after` | handle the request, then close the connection without answering |
 | `body` | answer this JSON (a list is sent as the chunks of a stream) with `status` (200) |
 | `text` | the normal answer, with this reply text |
+| `function_calls` | the normal answer made of these calls: `[{"name", "args", "id"?}, ...]` |
 | `chunks` | stream: this many chunks (the reply's pieces repeated) |
 | `chunk_delay` | stream: seconds to wait before each chunk |
 | `stream_error_after` | stream: an `{"error": ...}` event (`status`, default 500) after N chunks |
@@ -74,6 +75,7 @@ _GENERATE = frozenset({"generateContent", "streamGenerateContent"})
 _KEY_KINDS = {
     **{key: frozenset({"streamGenerateContent"}) for key in _STREAM_KEYS},
     "text": _GENERATE,
+    "function_calls": _GENERATE,
     "processing_polls": frozenset({"startUpload"}),
     "file_state": frozenset({"startUpload"}),
     "batch_states": frozenset({"batchGenerateContent"}),
@@ -104,6 +106,7 @@ class Fault:
     body: Any = None
     has_body: bool = False
     text: str | None = None
+    function_calls: list[dict[str, Any]] | None = None
     chunks: int | None = None
     chunk_delay: float = 0.0
     stream_error_after: int | None = None
@@ -149,6 +152,7 @@ class Fault:
             body=spec.get("body"),
             has_body="body" in spec,
             text=_typed(spec, "text", str),
+            function_calls=_calls(spec),
             chunks=_integer(spec, "chunks", 1),
             chunk_delay=_seconds(spec, "chunk_delay"),
             stream_error_after=_integer(spec, "stream_error_after", 0),
@@ -226,6 +230,33 @@ def _implied_kinds(spec: Mapping[str, Any]) -> frozenset[str]:
         used = sorted(key for key in _KEY_KINDS if key in spec)
         raise ValueError(f"script keys {used} apply to different kinds of request")
     return kinds
+
+
+def _calls(spec: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    """`function_calls`: a non-empty list of `{"name": str, "args": {...}, "id": str}` (`args`
+    and `id` optional), which `text` cannot come with; `args` default to `{}`."""
+    value = spec.get("function_calls")
+    if value is None:
+        return None
+    if "text" in spec:
+        raise ValueError("script keys 'text' and 'function_calls' exclude each other")
+    valid = isinstance(value, list) and bool(value) and all(map(_is_call, value))
+    if not valid:
+        raise ValueError(
+            "script key 'function_calls' must be a non-empty list of "
+            f'{{"name": str, "args": object, "id": str}} (args and id optional): {value!r}'
+        )
+    return [{"name": call["name"], "args": call.get("args", {}), **call} for call in value]
+
+
+def _is_call(call: Any) -> bool:
+    return (
+        isinstance(call, dict)
+        and set(call) <= {"name", "args", "id"}
+        and isinstance(call.get("name"), str)
+        and isinstance(call.get("args", {}), dict)
+        and isinstance(call.get("id", ""), str)
+    )
 
 
 def _typed(spec: Mapping[str, Any], key: str, kind: type) -> Any:

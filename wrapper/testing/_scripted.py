@@ -79,9 +79,10 @@ class ScriptedGemini:
     def reply_function_call(
         self, name: str, args: Mapping[str, Any] | None = None, *, times: int = 1
     ) -> None:
-        """Answer a call of the function ``name`` with ``args`` (``response.function_calls``)."""
-        call = {"name": name, "args": dict(args or {})}
-        self._push({"body": _answer([{"functionCall": call}]), "kind": list(GENERATE)}, times)
+        """Answer a call of the function ``name`` with ``args`` (``response.function_calls``;
+        a stream sends it in one chunk). A function-calling loop (Python functions as tools)
+        runs it and sends its result back in the next request."""
+        self._push({"function_calls": [{"name": name, "args": dict(args or {})}]}, times)
 
     def reply_error(self, status: int, message: str | None = None, *, times: int = 1) -> None:
         """Answer an error in Google's format: ``status`` (429, 503, ...), with Google's
