@@ -8,10 +8,16 @@ Every client does the same work for a task, through its public API where it has 
 tasks are listed in ``run.py``). For ``decode`` and ``encode`` the SDKs have no public entry
 point, so this file calls the internal functions their ``generate_content`` runs (named below,
 per client). A client without a method for a task (say, an async one) skips that task.
+
+The async tasks await ``generate_content`` on one event loop kept for the whole run
+(google-genai's async pool is bound to the loop it was made on): the SDKs through
+``client.aio``, the floor through ``loop.run_in_executor`` on as many threads, and a pool of
+as many connections, as gemwire's ``client.aio`` has workers (``AIO_THREADS``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gc
 import json
@@ -20,7 +26,8 @@ import sys
 import threading
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import payloads
@@ -40,6 +47,10 @@ MODELS = {
     "wait": payloads.WAIT_MODEL,
 }
 IMAGE = payloads.upload_image()
+# The floor's async calls run on this many threads sharing a pool of this many connections:
+# gemwire's client.aio runs each call on one of max_connections worker threads (default 100,
+# the most connections its client opens), so the floor gets the same (checked in Gemwire).
+AIO_THREADS = 100
 
 
 def stream_model(chunks: int) -> str:
@@ -59,6 +70,8 @@ class Raw:
         self.timeout = urllib3.Timeout(connect=TIMEOUT, read=TIMEOUT)
         self.headers = {"content-type": "application/json", "x-goog-api-key": payloads.API_KEY}
         self.pool = self._pool(1)
+        self.aio_pool = self._pool(AIO_THREADS)
+        self.aio_threads = ThreadPoolExecutor(AIO_THREADS)  # threads start on first use
 
     def _pool(self, size: int) -> Any:
         return self.urllib3.HTTPConnectionPool(self.host, self.port, maxsize=size, block=True)
@@ -80,6 +93,13 @@ class Raw:
         body = json.dumps({"contents": [{"role": "user", "parts": [{"text": PROMPT}]}]}).encode()
         answer = json.loads(self._post(model, "generateContent", body, pool).data)
         return str(answer["candidates"][0]["content"]["parts"][0]["text"])
+
+    async def acall(self) -> str:
+        """``call`` on one of ``AIO_THREADS`` threads, as gemwire's ``client.aio`` runs it."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self.aio_threads, self.call, payloads.SMALL_MODEL, self.aio_pool
+        )
 
     def _events(self, contents: list[Any], chunks: int) -> Any:
         """The JSON events of a stream, split out of the SSE bytes."""
@@ -175,6 +195,12 @@ class _SdkClient:
         response = (client or self.client).models.generate_content(model=model, contents=PROMPT)
         return str(response.text)
 
+    async def acall(self) -> str:
+        response = await self.client.aio.models.generate_content(
+            model=payloads.SMALL_MODEL, contents=PROMPT
+        )
+        return str(response.text)
+
     def stream(self, chunks: int) -> int:
         count = 0
         for chunk in self.client.models.generate_content_stream(
@@ -239,6 +265,9 @@ class Gemwire(_SdkClient):
 
         self.gemwire, self.types, self.base_url = gemwire, types, base_url
         self.client = self.new_client()
+        workers = self.client.aio._workers._executor._max_workers
+        if workers != AIO_THREADS:  # the floor's async calls get as many threads
+            raise RuntimeError(f"client.aio has {workers} workers; set AIO_THREADS to match")
 
     def new_client(self) -> Any:
         return self.gemwire.Client(api_key=payloads.API_KEY, base_url=self.base_url)
@@ -303,7 +332,12 @@ class GoogleGenai(_SdkClient):
 
 
 CLIENTS = {"raw": Raw, "gemwire": Gemwire, "google-genai": GoogleGenai}
-METHODS = {"calls": "call", "check": "call"}  # the method a task needs, where not its name
+METHODS = {  # the method a task needs, where not its name
+    "calls": "call",
+    "check": "call",
+    "aio_calls": "acall",
+    "aio_lag": "acall",
+}
 
 
 def _in_threads(count: int, calls: int, bursts: int, call: Callable[[], Any]) -> float:
@@ -335,6 +369,33 @@ def _in_threads(count: int, calls: int, bursts: int, call: Callable[[], Any]) ->
     return count * calls * bursts / elapsed
 
 
+async def _concurrently(call: Callable[[], Awaitable[str]], tasks: int, per_task: int) -> float:
+    """Seconds for ``tasks`` concurrent asyncio tasks to await ``per_task`` calls each."""
+
+    async def task() -> None:
+        for _ in range(per_task):
+            await call()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(task() for _ in range(tasks)))
+    return time.perf_counter() - started
+
+
+async def _lag(
+    call: Callable[[], Awaitable[str]], tasks: int, per_task: int, tick: float
+) -> list[float]:
+    """How late (ms) a coroutine that sleeps ``tick`` seconds at a time is woken up, each time,
+    while ``_concurrently`` runs: the event loop's lag."""
+    lags: list[float] = []
+    calls = asyncio.ensure_future(_concurrently(call, tasks, per_task))
+    while not calls.done():
+        started = time.perf_counter()
+        await asyncio.sleep(tick)
+        lags.append((time.perf_counter() - started - tick) * 1000)
+    await calls  # raises what a call raised
+    return lags
+
+
 def _per_op(function: Callable[[], Any], budget: float) -> float:
     """Seconds per call of ``function``, averaged over as many calls as fit in ``budget``."""
     count = 0
@@ -359,13 +420,22 @@ def _peak_bytes(function: Callable[[], Any]) -> int:
         tracemalloc.stop()
 
 
-def run(client: Any, task: dict[str, Any]) -> dict[str, Any]:
+def run(client: Any, task: dict[str, Any], loop: asyncio.AbstractEventLoop) -> dict[str, Any]:
     kind = task["task"]
     if not hasattr(client, METHODS.get(kind, kind)):
         return {"skipped": True}
     gc.collect()
     if kind in ("calls", "stream", "first_chunk", "chat", "chat_stream", "upload"):
         client.call()  # untimed: wakes the connection, the server thread and the caches up
+    if kind in ("aio_calls", "aio_lag"):  # untimed: one call per task wakes the connections up
+        loop.run_until_complete(_concurrently(client.acall, task["tasks"], 1))
+    if kind == "aio_calls":
+        tasks, per_task = task["tasks"], task["per_task"]
+        seconds = loop.run_until_complete(_concurrently(client.acall, tasks, per_task))
+        return {"per_second": tasks * per_task / seconds}
+    if kind == "aio_lag":
+        lags = _lag(client.acall, task["tasks"], task["per_task"], task["tick"])
+        return {"lags_ms": loop.run_until_complete(lags)}
     if kind == "calls":
         model, count = MODELS[task["answer"]], task["count"]
         started = time.perf_counter()
@@ -405,7 +475,9 @@ def run(client: Any, task: dict[str, Any]) -> dict[str, Any]:
         body = json.loads(client.encode())
         inline = body["contents"][-1]["parts"][1]
         inline = inline.get("inlineData") or inline.get("inline_data")
+        awaited = {"awaited_text": loop.run_until_complete(client.acall())}
         return {
+            **(awaited if hasattr(client, "acall") else {}),
             "text": client.call(),
             "decoded_text_length": {
                 name: len(client.decoded_text(client.decode(data)))
@@ -420,9 +492,10 @@ def run(client: Any, task: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     name, port = sys.argv[1], int(sys.argv[2])
     client = CLIENTS[name](f"http://127.0.0.1:{port}")
+    loop = asyncio.new_event_loop()  # one for the whole run: google-genai's pool is bound to it
     print(json.dumps({"ready": name}), flush=True)
     for line in sys.stdin:
-        print(json.dumps(run(client, json.loads(line))), flush=True)
+        print(json.dumps(run(client, json.loads(line), loop)), flush=True)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ WORKLOADS: dict[str, tuple[str, int]] = {
     "decode": ("decode", 2000),
     "decode_image": ("decode", 50),
     "encode": ("encode", 5),
-    "chat": ("100-turn chat", 1),
+    "chat": ("500-turn chat", 1),  # the table's chat row
 }
 
 
@@ -43,7 +43,7 @@ def workload(client: clients.Gemwire, name: str) -> Callable[[], None]:
         return lambda: [client.decode(data) for _ in range(count)] and None
     if name == "encode":
         return lambda: [client.encode() for _ in range(count)] and None
-    return lambda: client.chat(payloads.chat_messages(100)) and None
+    return lambda: client.chat(payloads.chat_messages(500)) and None
 
 
 def main() -> None:

@@ -38,6 +38,9 @@ IMPORT_ROUNDS = 11  # fresh interpreters per package for the import time
 COLD_ROUNDS = 11  # fresh processes per client for the first call
 RSS_ROUNDS = 3
 UPLOAD_MB = 20.0  # megabytes of base64 in the upload's request (payloads.UPLOAD_BYTES * 4 / 3)
+AIO_TASKS, AIO_CALLS = 64, 10  # concurrent asyncio tasks, and awaited calls per task, per repeat
+LAG_TASKS, LAG_CALLS = 256, 3  # the same while the event loop's lag is measured
+LAG_TICK = 0.001  # seconds the lag probe sleeps each time
 
 # What each client imports, and the client it creates, for the import and memory figures.
 IMPORTS = {
@@ -77,6 +80,16 @@ class Task:
 
 def _connections(samples: list[dict[str, Any]]) -> float:
     return statistics.median(s["connections"] for s in samples)
+
+
+def _lags(samples: list[dict[str, Any]]) -> list[float]:
+    """The loop-lag samples of all repeats, pooled and sorted: the worse the lag, the fewer
+    samples a repeat gets, so they are pooled rather than taken per repeat."""
+    return sorted(lag for s in samples for lag in s["lags_ms"])
+
+
+def _p99(values: list[float]) -> float:
+    return values[min(len(values) - 1, int(len(values) * 0.99))]
 
 
 TASKS: list[Task] = [
@@ -133,6 +146,18 @@ TASKS: list[Task] = [
         counts_connections=True,
     ),
     Task(
+        {"task": "aio_calls", "tasks": AIO_TASKS, "per_task": AIO_CALLS},
+        {"aio_calls": _median_of("per_second")},
+    ),
+    Task(
+        {"task": "aio_lag", "tasks": LAG_TASKS, "per_task": LAG_CALLS, "tick": LAG_TICK},
+        {
+            "lag_median_ms": lambda s: statistics.median(_lags(s)),
+            "lag_p99_ms": lambda s: _p99(_lags(s)),
+            "lag_samples": lambda s: len(_lags(s)),
+        },
+    ),
+    Task(
         {"task": "chat", "turns": 500},
         {
             "chat_s": lambda s: statistics.median(sum(x["turns"]) for x in s),
@@ -156,7 +181,8 @@ class Row:
     ``kind``: ``rate`` (higher is better; "vs floor" is the fraction of the floor's),
     ``time`` (lower is better; the multiple of the floor's), ``mb`` (megabytes above the
     floor's), ``copies`` (megabytes above the floor's, in copies of the upload's base64),
-    ``count`` (the figure itself, compared with ``target``'s bound).
+    ``count`` (the figure itself, compared with ``target``'s bound), ``lag`` (milliseconds
+    above the floor's: a ratio of two small delays says little).
     """
 
     figure: str
@@ -288,6 +314,23 @@ ROWS: list[Row] = [
         )
         for n in (1, 4, 16, 64)
     ),
+    Row(
+        "aio_calls",
+        f"awaited generate_content, {AIO_TASKS} tasks x {AIO_CALLS} calls",
+        f"aio {AIO_TASKS} tasks",
+        "calls/s",
+        "{:,.0f}",
+        "rate",
+    ),
+    Row(
+        "lag_median_ms",
+        f"event loop lag, {LAG_TASKS} calls at once, median",
+        "",
+        "ms",
+        "{:.2f}",
+        "lag",
+    ),
+    Row("lag_p99_ms", f"event loop lag, {LAG_TASKS} calls at once, p99", "", "ms", "{:.2f}", "lag"),
     Row(
         "opened_64",
         "  connections opened: 3 bursts of 64 calls of 50 ms",
@@ -506,8 +549,10 @@ def measure_clients(clients: list[str], server: Server) -> dict[str, dict[str, A
         for client in clients:
             workers[client] = Worker(client, server.port)
         checks = {client: worker.run({"task": "check"}) for client, worker in workers.items()}
-        if len({json.dumps(check, sort_keys=True) for check in checks.values()}) != 1:
-            raise SystemExit(f"bench: the clients disagree on the same work: {checks}")
+        keys = set().union(*checks.values())  # a client without async has no awaited_text
+        for key in keys:
+            if len({json.dumps(c[key], sort_keys=True) for c in checks.values() if key in c}) > 1:
+                raise SystemExit(f"bench: the clients disagree on the same work: {checks}")
         for worker in workers.values():  # warm-up: connections, caches, lazily loaded code
             for task in TASKS:
                 if task.warm_up:
@@ -561,6 +606,8 @@ def compare(row: Row, value: float, floor: float) -> tuple[float, str]:
         return copies, f"{copies:+.2f} cp"
     if row.kind == "count":
         return value, f"{value:.0f}"
+    if row.kind == "lag":
+        return value - floor, f"{value - floor:+.2f} ms"
     ratio = value / floor
     shown = f"{ratio:.3f}x" if ratio < 2 else f"{ratio:.2f}x" if ratio < 10 else f"{ratio:.1f}x"
     return ratio, shown
@@ -613,6 +660,13 @@ def report(results: dict[str, dict[str, Any]], clients: list[str]) -> list[dict[
                 "vs_floor": {c: comparisons[c][0] for c in comparisons},
                 "target": mark,
             }
+        )
+    samples = ", ".join(
+        f"{c} {results[c]['lag_samples']}" for c in clients if "lag_samples" in results[c]
+    )
+    if samples:
+        print(
+            f"\nevent loop lag: how late a {LAG_TICK * 1000:g} ms sleep wakes up; samples {samples}"
         )
     print()
     print("chat, ms per turn (median over repeats), turns 1, 100, 200, ..., 500:")
