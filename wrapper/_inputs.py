@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from gemwire.types import (
     Content,
+    CountTokensConfig,
     EmbedContentConfig,
     GenerateContentConfig,
     HttpOptions,
@@ -30,6 +31,7 @@ from gemwire.types import (
 )
 from gemwire.types._dicts import (
     ContentDict,
+    CountTokensConfigDict,
     EmbedContentConfigDict,
     GenerateContentConfigDict,
     HttpOptionsDict,
@@ -47,6 +49,7 @@ __all__ = [
     "ContentListUnionDict",
     "ContentUnion",
     "ContentUnionDict",
+    "CountTokensConfigOrDict",
     "EmbedContentConfigOrDict",
     "GenerateContentConfigOrDict",
     "HttpOptionsOrDict",
@@ -87,6 +90,7 @@ SchemaUnion: TypeAlias = (
 SchemaUnionDict: TypeAlias = SchemaUnion | SchemaDict
 
 GenerateContentConfigOrDict: TypeAlias = GenerateContentConfig | GenerateContentConfigDict
+CountTokensConfigOrDict: TypeAlias = CountTokensConfig | CountTokensConfigDict
 HttpOptionsOrDict: TypeAlias = HttpOptions | HttpOptionsDict
 HttpRetryOptionsOrDict: TypeAlias = HttpRetryOptions | HttpRetryOptionsDict
 EmbedContentConfigOrDict: TypeAlias = EmbedContentConfig | EmbedContentConfigDict
