@@ -29,6 +29,8 @@ or the allow-list cannot be read.
 from __future__ import annotations
 
 import argparse
+import ast
+import dataclasses
 import enum
 import importlib
 import importlib.metadata
@@ -97,6 +99,7 @@ KINDS = {
     "field": "fields gemwire's types lack",
     "enum value": "enum values gemwire lacks",
     "signature": "constructors, methods and properties that differ",
+    "vertex": "fields google-genai refuses for the Gemini API, marked otherwise in the spec",
 }
 POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 VARIADIC = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
@@ -287,6 +290,72 @@ def compare(
     return sorted(found, key=lambda d: (list(KINDS).index(d.kind), d.path))
 
 
+# --- Vertex AI's fields: what google-genai refuses against the spec's marks -----------------
+
+# google-genai's modules of the calls gemwire has (generate, count, embed, models; caches;
+# batches; files); their `_<Type>_to_mldev` functions build the Gemini API's requests.
+REQUEST_MODULES = ("models", "caches", "batches", "files")
+
+
+def refusals(package: Path) -> dict[str, set[str]]:
+    """For each google-genai type that ``REQUEST_MODULES`` convert for the Gemini Developer
+    API (``_<Type>_to_mldev``), the fields its converter refuses: ``if getv(from_object,
+    ['field']) is not None: raise ValueError(...)``."""
+    refused: dict[str, set[str]] = {}
+    for module in REQUEST_MODULES:
+        tree = ast.parse((package / f"{module}.py").read_text(encoding="utf-8"))
+        for function in tree.body:
+            if not (isinstance(function, ast.FunctionDef) and function.name.endswith("_to_mldev")):
+                continue
+            fields = refused.setdefault(function.name.removeprefix("_")[: -len("_to_mldev")], set())
+            for node in ast.walk(function):
+                if isinstance(node, ast.If) and any(isinstance(s, ast.Raise) for s in node.body):
+                    fields.update(_tested_field(node.test))
+    return refused
+
+
+def _tested_field(test: ast.expr) -> list[str]:
+    """``['field']`` of ``getv(from_object, ['field']) is not None``, else ``[]``."""
+    call = test.left if isinstance(test, ast.Compare) else None
+    if not (isinstance(call, ast.Call) and getattr(call.func, "id", "") == "getv"):
+        return []
+    path = call.args[1] if len(call.args) == 2 else None
+    if isinstance(path, ast.List) and len(path.elts) == 1:
+        return [str(ast.literal_eval(path.elts[0]))]
+    return []
+
+
+def compare_refusals(refused: dict[str, set[str]], ours: pytypes.ModuleType) -> list[Difference]:
+    """Each field google-genai refuses that gemwire has and the spec does not mark
+    ``x-gemwire: vertex`` (gemwire would send it), and each marked field of a type google-genai
+    converts that it sends (gemwire would refuse it). Types and fields gemwire lacks (a batch
+    job's BigQuery source) need no refusal: their constructors refuse them already."""
+    found: list[Difference] = []
+    for name, fields in sorted(refused.items()):
+        mine = getattr(ours, name, None)
+        if not isinstance(mine, type) or not dataclasses.is_dataclass(mine):
+            continue
+        for field in dataclasses.fields(mine):
+            marked = bool(field.metadata.get("vertex"))
+            if marked and field.name not in fields:
+                detail = "marked x-gemwire: vertex; google-genai sends it to the Gemini API"
+            elif not marked and field.name in fields:
+                detail = "google-genai refuses it for the Gemini API; the spec does not mark it"
+            else:
+                continue
+            found.append(Difference("vertex", f"{name}.{field.name}", detail))
+    return found
+
+
+def refused_count(refused: dict[str, set[str]], ours: pytypes.ModuleType) -> int:
+    """How many of the fields google-genai refuses gemwire's types have (and refuse)."""
+    return sum(
+        field in getattr(getattr(ours, name, None), "__dataclass_fields__", {})
+        for name, fields in refused.items()
+        for field in fields
+    )
+
+
 # --- the second upstream: fields the descriptors do not publish ------------------------------
 
 
@@ -364,12 +433,18 @@ def apply_allowlist(
 def render(
     source: str,
     compared: int,
+    dicts: int,
+    refused: int,
     unexplained: Sequence[Difference],
     allowed: Sequence[Difference],
     stale: Sequence[Allowance],
     unpublished: Sequence[Unpublished],
 ) -> str:
-    lines = [f"compat: gemwire.types against {source}: {compared} types compared"]
+    lines = [
+        f"compat: gemwire.types against {source}: {compared} types compared ({dicts} with a "
+        f"*Dict TypedDict); {refused} fields of its calls' types google-genai refuses for the "
+        "Gemini API"
+    ]
     for kind, heading in KINDS.items():
         group = [d for d in unexplained if d.kind == kind]
         lines.append(f"{heading}: {len(group) or 'none'}")
@@ -435,11 +510,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from gemwire import _serde, types
 
-    differences = compare(theirs, types, _serde.WireModel)
+    refused = refusals(Path(theirs.__file__).parent)
+    differences = compare(theirs, types, _serde.WireModel) + compare_refusals(refused, types)
     unexplained, allowed, stale = apply_allowlist(differences, allowances)
     unpublished = unpublished_fields(theirs, types, spec, _load_drift())
-    compared = len(reached_names(theirs))
-    print(render(source, compared, unexplained, allowed, stale, unpublished))
+    reached = reached_names(theirs)
+    dicts = sum(hasattr(theirs, f"{name}Dict") for name in reached)
+    counted = refused_count(refused, types)
+    print(render(source, len(reached), dicts, counted, unexplained, allowed, stale, unpublished))
     print(f"({time.perf_counter() - started:.1f} s)")
     return 1 if unexplained else 0
 

@@ -99,6 +99,7 @@ def template_data(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Per-type template variables: the google-genai style ``alias`` of a type, and per
     property (by wire name) what ``dataclass.jinja2`` writes for it (``field_data``)."""
     defs: dict[str, Any] = spec["$defs"]
+    holders = vertex_holders(defs)
     data: dict[str, dict[str, Any]] = {}
     for name, schema in defs.items():
         entry: dict[str, Any] = {}
@@ -106,10 +107,38 @@ def template_data(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
             entry["alias"] = schema["x-gemwire-alias"]
         if "properties" in schema:
             entry["field_data"] = {
-                key: field_data(defs, prop) for key, prop in schema["properties"].items()
+                key: field_data(defs, prop, holders) for key, prop in schema["properties"].items()
             }
         data[name] = entry
     return data
+
+
+def _target(prop: dict[str, Any]) -> tuple[str, str | None]:
+    """``(shape, def name)`` of a property: ``one``, ``list`` or ``map`` of the def it refers
+    to, or ``(shape, None)`` for a property that holds no message or enum."""
+    shape, target = "one", prop.get("$ref")
+    if prop.get("type") == "array" and "$ref" in prop.get("items", {}):
+        shape, target = "list", prop["items"]["$ref"]
+    elif prop.get("type") == "object" and "$ref" in (prop.get("additionalProperties") or {}):
+        shape, target = "map", prop["additionalProperties"]["$ref"]
+    return shape, None if target is None else str(target).removeprefix("#/$defs/")
+
+
+def vertex_holders(defs: dict[str, Any]) -> set[str]:
+    """The defs whose values can hold a property marked ``x-gemwire: vertex`` (a field only
+    Vertex AI takes), in themselves or in a value they hold, at any depth."""
+    holders: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for name, schema in defs.items():
+            props = schema.get("properties", {}).values()
+            if name not in holders and any(
+                prop.get("x-gemwire") == "vertex" or _target(prop)[1] in holders for prop in props
+            ):
+                holders.add(name)
+                grew = True
+    return holders
 
 
 # What __init__ does with a value that is not of the field's type yet (gemwire._construct).
@@ -124,18 +153,21 @@ CONVERTERS = {
 CONSTRUCT_HELPERS = ("init_aliased", *sorted(set(CONVERTERS.values())))
 
 
-def field_data(defs: dict[str, Any], prop: dict[str, Any]) -> dict[str, str]:
+def field_data(defs: dict[str, Any], prop: dict[str, Any], holders: set[str]) -> dict[str, str]:
     """What the template writes for one property: ``name`` (a Python name other than the
     snake_case of the wire name, from ``x-gemwire-name``), extra ``metadata``, the ``init``
     annotation type checkers see (a message also as its TypedDict), the attribute's ``hint``
     when it is not datamodel-code-generator's, and the ``store``d expression, ``@`` standing
-    for the parameter and ``$`` for the class."""
-    metadata = ', "client": True' if prop.get("x-gemwire") == "client" else ""
-    shape, target = "one", prop.get("$ref")
-    if prop.get("type") == "array" and "$ref" in prop.get("items", {}):
-        shape, target = "list", prop["items"]["$ref"]
-    elif prop.get("type") == "object" and "$ref" in (prop.get("additionalProperties") or {}):
-        shape, target = "map", prop["additionalProperties"]["$ref"]
+    for the parameter and ``$`` for the class.
+
+    The metadata marks a field only the client has (``"client"``), a field only Vertex AI
+    takes (``"vertex"``) and a field whose value can hold one (``"holds_vertex"``, from
+    ``holders``): ``gemwire._vertex`` refuses a request that sets one, looking only there."""
+    shape, cls = _target(prop)
+    metadata = {
+        "client": ', "client": True',
+        "vertex": ', "vertex": True',
+    }.get(prop.get("x-gemwire", ""), ', "holds_vertex": True' if cls in holders else "")
     data = {
         "name": prop.get("x-gemwire-name", ""),
         "metadata": metadata,
@@ -143,9 +175,8 @@ def field_data(defs: dict[str, Any], prop: dict[str, Any]) -> dict[str, str]:
         "hint": "",
         "store": "@",
     }
-    if target is None:
+    if cls is None:
         return data
-    cls = str(target).removeprefix("#/$defs/")
     kind = "enum" if "enum" in defs[cls] else "model"
     if prop.get("x-gemwire-callables"):  # google-genai's ToolListUnion: functions as tools
         convert = CONVERTERS[shape, "model or callable"]

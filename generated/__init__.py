@@ -1920,7 +1920,7 @@ class GroundingChunkStringList(WireModel):
     {
         "uri": {"json": "uri"},
         "title": {"json": "title"},
-        "domain": {"json": "domain"},
+        "domain": {"json": "domain", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -3778,7 +3778,7 @@ UrlRetrievalStatus = UrlMetadataUrlRetrievalStatus
         "cache_tokens_details": {"json": "cacheTokensDetails"},
         "response_tokens_details": {"json": "responseTokensDetails"},
         "tool_use_prompt_tokens_details": {"json": "toolUsePromptTokensDetails"},
-        "traffic_type": {"json": "trafficType"},
+        "traffic_type": {"json": "trafficType", "vertex": True},
         "service_tier": {"json": "serviceTier"},
         "unknown_fields": {"unknown": True},
     }
@@ -5084,10 +5084,10 @@ class HttpOptions(WireModel):
         "task_type": {"json": "taskType"},
         "title": {"json": "title"},
         "output_dimensionality": {"json": "outputDimensionality"},
-        "mime_type": {"json": "mimeType"},
-        "auto_truncate": {"json": "autoTruncate"},
-        "document_ocr": {"json": "documentOcr"},
-        "audio_track_extraction": {"json": "audioTrackExtraction"},
+        "mime_type": {"json": "mimeType", "vertex": True},
+        "auto_truncate": {"json": "autoTruncate", "vertex": True},
+        "document_ocr": {"json": "documentOcr", "vertex": True},
+        "audio_track_extraction": {"json": "audioTrackExtraction", "vertex": True},
         "http_options": {"json": "httpOptions"},
         "unknown_fields": {"unknown": True},
     }
@@ -5543,12 +5543,12 @@ class AudioTranscriptionConfig(WireModel):
 @wire_type(
     {
         "api_key": {"json": "apiKey"},
-        "api_key_config": {"json": "apiKeyConfig"},
-        "auth_type": {"json": "authType"},
-        "google_service_account_config": {"json": "googleServiceAccountConfig"},
-        "http_basic_auth_config": {"json": "httpBasicAuthConfig"},
-        "oauth_config": {"json": "oauthConfig"},
-        "oidc_config": {"json": "oidcConfig"},
+        "api_key_config": {"json": "apiKeyConfig", "vertex": True},
+        "auth_type": {"json": "authType", "vertex": True},
+        "google_service_account_config": {"json": "googleServiceAccountConfig", "vertex": True},
+        "http_basic_auth_config": {"json": "httpBasicAuthConfig", "vertex": True},
+        "oauth_config": {"json": "oauthConfig", "vertex": True},
+        "oidc_config": {"json": "oidcConfig", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -5668,8 +5668,8 @@ class AuthConfig(WireModel):
         "end_index": {"json": "endIndex"},
         "uri": {"json": "uri"},
         "license": {"json": "license"},
-        "publication_date": {"json": "publicationDate"},
-        "title": {"json": "title"},
+        "publication_date": {"json": "publicationDate", "vertex": True},
+        "title": {"json": "title", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -6043,7 +6043,7 @@ class ExecutableCode(WireModel):
     {
         "api_auth": {"json": "apiAuth"},
         "api_spec": {"json": "apiSpec"},
-        "auth_config": {"json": "authConfig"},
+        "auth_config": {"json": "authConfig", "holds_vertex": True},
         "elastic_search_params": {"json": "elasticSearchParams"},
         "endpoint": {"json": "endpoint"},
         "simple_search_params": {"json": "simpleSearchParams"},
@@ -6245,8 +6245,8 @@ class FileSearch(WireModel):
         "id": {"json": "id"},
         "name": {"json": "name"},
         "args": {"json": "args"},
-        "partial_args": {"json": "partialArgs"},
-        "will_continue": {"json": "willContinue"},
+        "partial_args": {"json": "partialArgs", "vertex": True},
+        "will_continue": {"json": "willContinue", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -6318,7 +6318,7 @@ class FunctionCall(WireModel):
     {
         "mode": {"json": "mode"},
         "allowed_function_names": {"json": "allowedFunctionNames"},
-        "stream_function_call_arguments": {"json": "streamFunctionCallArguments"},
+        "stream_function_call_arguments": {"json": "streamFunctionCallArguments", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -6387,7 +6387,7 @@ class FunctionCallingConfig(WireModel):
         "candidates_tokens_details": {"json": "candidatesTokensDetails"},
         "tool_use_prompt_tokens_details": {"json": "toolUsePromptTokensDetails"},
         "service_tier": {"json": "serviceTier"},
-        "traffic_type": {"json": "trafficType"},
+        "traffic_type": {"json": "trafficType", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -6947,11 +6947,11 @@ class GroundingSupport(WireModel):
     {
         "aspect_ratio": {"json": "aspectRatio"},
         "image_size": {"json": "imageSize"},
-        "person_generation": {"json": "personGeneration"},
-        "prominent_people": {"json": "prominentPeople"},
-        "output_mime_type": {"json": "outputMimeType"},
-        "output_compression_quality": {"json": "outputCompressionQuality"},
-        "image_output_options": {"json": "imageOutputOptions"},
+        "person_generation": {"json": "personGeneration", "vertex": True},
+        "prominent_people": {"json": "prominentPeople", "vertex": True},
+        "output_mime_type": {"json": "outputMimeType", "vertex": True},
+        "output_compression_quality": {"json": "outputCompressionQuality", "vertex": True},
+        "image_output_options": {"json": "imageOutputOptions", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -7516,7 +7516,7 @@ class ReplicatedVoiceConfig(WireModel):
         "audio": {"json": "audio"},
         "image": {"json": "image"},
         "text": {"json": "text"},
-        "video": {"json": "video"},
+        "video": {"json": "video", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -7595,10 +7595,10 @@ class ResponseFormat(WireModel):
         "category": {"json": "category"},
         "probability": {"json": "probability"},
         "blocked": {"json": "blocked"},
-        "overwritten_threshold": {"json": "overwrittenThreshold"},
-        "probability_score": {"json": "probabilityScore"},
-        "severity": {"json": "severity"},
-        "severity_score": {"json": "severityScore"},
+        "overwritten_threshold": {"json": "overwrittenThreshold", "vertex": True},
+        "probability_score": {"json": "probabilityScore", "vertex": True},
+        "severity": {"json": "severity", "vertex": True},
+        "severity_score": {"json": "severityScore", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -7699,7 +7699,7 @@ class SafetyRating(WireModel):
     {
         "category": {"json": "category"},
         "threshold": {"json": "threshold"},
-        "method": {"json": "method"},
+        "method": {"json": "method", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -8306,7 +8306,7 @@ ComputerUse = ToolComputerUse
 
 @wire_type(
     {
-        "function_calling_config": {"json": "functionCallingConfig"},
+        "function_calling_config": {"json": "functionCallingConfig", "holds_vertex": True},
         "retrieval_config": {"json": "retrievalConfig"},
         "include_server_side_tool_invocations": {"json": "includeServerSideToolInvocations"},
         "unknown_fields": {"unknown": True},
@@ -8379,8 +8379,8 @@ class ToolConfig(WireModel):
     {
         "time_range_filter": {"json": "timeRangeFilter"},
         "search_types": {"json": "searchTypes"},
-        "blocking_confidence": {"json": "blockingConfidence"},
-        "exclude_domains": {"json": "excludeDomains"},
+        "blocking_confidence": {"json": "blockingConfidence", "vertex": True},
+        "exclude_domains": {"json": "excludeDomains", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -9644,7 +9644,7 @@ class ListModelsResponse(WireModel):
 
 @wire_type(
     {
-        "citations": {"json": "citationSources"},
+        "citations": {"json": "citationSources", "holds_vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -9921,8 +9921,8 @@ class FunctionResponsePart(FunctionResponsePartMixin):
 @wire_type(
     {
         "block_reason": {"json": "blockReason"},
-        "safety_ratings": {"json": "safetyRatings"},
-        "block_reason_message": {"json": "blockReasonMessage"},
+        "safety_ratings": {"json": "safetyRatings", "holds_vertex": True},
+        "block_reason_message": {"json": "blockReasonMessage", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -9994,8 +9994,8 @@ class GenerateContentResponsePromptFeedback(WireModel):
 @wire_type(
     {
         "enable_widget": {"json": "enableWidget"},
-        "auth_config": {"json": "authConfig"},
-        "grounding_types": {"json": "groundingTypes"},
+        "auth_config": {"json": "authConfig", "holds_vertex": True},
+        "grounding_types": {"json": "groundingTypes", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -10064,7 +10064,7 @@ class GoogleMaps(WireModel):
         "text": {"json": "text"},
         "place_id": {"json": "placeId"},
         "place_answer_sources": {"json": "placeAnswerSources"},
-        "route": {"json": "route"},
+        "route": {"json": "route", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -10156,8 +10156,8 @@ class GroundingChunkMaps(WireModel):
         "text": {"json": "text"},
         "file_search_store": {"json": "fileSearchStore"},
         "custom_metadata": {"json": "customMetadata"},
-        "document_name": {"json": "documentName"},
-        "rag_chunk": {"json": "ragChunk"},
+        "document_name": {"json": "documentName", "vertex": True},
+        "rag_chunk": {"json": "ragChunk", "vertex": True},
         "page_number": {"json": "pageNumber"},
         "media_id": {"json": "mediaId"},
         "unknown_fields": {"unknown": True},
@@ -10621,9 +10621,9 @@ class FunctionResponse(WireModel):
 
 @wire_type(
     {
-        "web": {"json": "web"},
-        "retrieved_context": {"json": "retrievedContext"},
-        "maps": {"json": "maps"},
+        "web": {"json": "web", "holds_vertex": True},
+        "retrieved_context": {"json": "retrievedContext", "holds_vertex": True},
+        "maps": {"json": "maps", "holds_vertex": True},
         "image": {"json": "image"},
         "unknown_fields": {"unknown": True},
     }
@@ -10708,14 +10708,14 @@ class GroundingChunk(WireModel):
 @wire_type(
     {
         "search_entry_point": {"json": "searchEntryPoint"},
-        "grounding_chunks": {"json": "groundingChunks"},
+        "grounding_chunks": {"json": "groundingChunks", "holds_vertex": True},
         "grounding_supports": {"json": "groundingSupports"},
         "retrieval_metadata": {"json": "retrievalMetadata"},
         "web_search_queries": {"json": "webSearchQueries"},
         "google_maps_widget_context_token": {"json": "googleMapsWidgetContextToken"},
         "image_search_queries": {"json": "imageSearchQueries"},
-        "retrieval_queries": {"json": "retrievalQueries"},
-        "source_flagging_uris": {"json": "sourceFlaggingUris"},
+        "retrieval_queries": {"json": "retrievalQueries", "vertex": True},
+        "source_flagging_uris": {"json": "sourceFlaggingUris", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -10893,7 +10893,7 @@ class MultiSpeakerVoiceConfig(WireModel):
     {
         "text": {"json": "text"},
         "inline_data": {"json": "inlineData"},
-        "function_call": {"json": "functionCall"},
+        "function_call": {"json": "functionCall", "holds_vertex": True},
         "function_response": {"json": "functionResponse"},
         "file_data": {"json": "fileData"},
         "executable_code": {"json": "executableCode"},
@@ -11137,7 +11137,7 @@ class Part(PartMixin):
 @wire_type(
     {
         "disable_attribution": {"json": "disableAttribution"},
-        "external_api": {"json": "externalApi"},
+        "external_api": {"json": "externalApi", "holds_vertex": True},
         "vertex_ai_search": {"json": "vertexAiSearch"},
         "vertex_rag_store": {"json": "vertexRagStore"},
         "unknown_fields": {"unknown": True},
@@ -11285,16 +11285,16 @@ class SpeechConfig(WireModel):
         "function_declarations": {"json": "functionDeclarations"},
         "google_search_retrieval": {"json": "googleSearchRetrieval"},
         "code_execution": {"json": "codeExecution"},
-        "google_search": {"json": "googleSearch"},
+        "google_search": {"json": "googleSearch", "holds_vertex": True},
         "computer_use": {"json": "computerUse"},
         "url_context": {"json": "urlContext"},
         "file_search": {"json": "fileSearch"},
-        "google_maps": {"json": "googleMaps"},
-        "retrieval": {"json": "retrieval"},
-        "enterprise_web_search": {"json": "enterpriseWebSearch"},
-        "parallel_ai_search": {"json": "parallelAiSearch"},
+        "google_maps": {"json": "googleMaps", "holds_vertex": True},
+        "retrieval": {"json": "retrieval", "vertex": True},
+        "enterprise_web_search": {"json": "enterpriseWebSearch", "vertex": True},
+        "parallel_ai_search": {"json": "parallelAiSearch", "vertex": True},
         "mcp_servers": {"json": "mcpServers"},
-        "exa_ai_search": {"json": "exaAiSearch"},
+        "exa_ai_search": {"json": "exaAiSearch", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -11493,25 +11493,25 @@ class Tool(WireModel):
         "response_modalities": {"json": "responseModalities"},
         "speech_config": {"json": "speechConfig"},
         "thinking_config": {"json": "thinkingConfig"},
-        "image_config": {"json": "imageConfig"},
+        "image_config": {"json": "imageConfig", "holds_vertex": True},
         "media_resolution": {"json": "mediaResolution"},
-        "model_selection_config": {"json": "modelSelectionConfig"},
-        "audio_timestamp": {"json": "audioTimestamp"},
+        "model_selection_config": {"json": "modelSelectionConfig", "vertex": True},
+        "audio_timestamp": {"json": "audioTimestamp", "vertex": True},
         "enable_affective_dialog": {"json": "enableAffectiveDialog"},
-        "routing_config": {"json": "routingConfig"},
-        "response_format": {"json": "responseFormat"},
+        "routing_config": {"json": "routingConfig", "vertex": True},
+        "response_format": {"json": "responseFormat", "holds_vertex": True},
         "translation_config": {"json": "translationConfig"},
         "audio_transcription_config": {"json": "audioTranscriptionConfig"},
         "continuation_token": {"json": "continuationToken"},
-        "safety_settings": {"json": "safetySettings"},
-        "tools": {"json": "tools"},
-        "tool_config": {"json": "toolConfig"},
+        "safety_settings": {"json": "safetySettings", "holds_vertex": True},
+        "tools": {"json": "tools", "holds_vertex": True},
+        "tool_config": {"json": "toolConfig", "holds_vertex": True},
         "cached_content": {"json": "cachedContent"},
         "service_tier": {"json": "serviceTier"},
         "labels": {"json": "labels"},
         "store": {"json": "store"},
-        "model_armor_config": {"json": "modelArmorConfig"},
-        "generation_output_config": {"json": "generationOutputConfig"},
+        "model_armor_config": {"json": "modelArmorConfig", "vertex": True},
+        "generation_output_config": {"json": "generationOutputConfig", "vertex": True},
         "should_return_http_response": {"json": "shouldReturnHttpResponse"},
         "automatic_function_calling": {"json": "automaticFunctionCalling"},
         "automatic_continuation": {"json": "automaticContinuation"},
@@ -11940,9 +11940,9 @@ class GenerateContentConfig(WireModel):
         "display_name": {"json": "displayName"},
         "contents": {"json": "contents"},
         "system_instruction": {"json": "systemInstruction"},
-        "tools": {"json": "tools"},
-        "tool_config": {"json": "toolConfig"},
-        "kms_key_name": {"json": "kmsKeyName"},
+        "tools": {"json": "tools", "holds_vertex": True},
+        "tool_config": {"json": "toolConfig", "holds_vertex": True},
+        "kms_key_name": {"json": "kmsKeyName", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -12044,7 +12044,7 @@ class CreateCachedContentConfig(WireModel):
 
 @wire_type(
     {
-        "parts": {"json": "parts"},
+        "parts": {"json": "parts", "holds_vertex": True},
         "role": {"json": "role"},
         "unknown_fields": {"unknown": True},
     }
@@ -12112,13 +12112,13 @@ class Content(WireModel):
         "response_modalities": {"json": "responseModalities"},
         "speech_config": {"json": "speechConfig"},
         "thinking_config": {"json": "thinkingConfig"},
-        "image_config": {"json": "imageConfig"},
+        "image_config": {"json": "imageConfig", "holds_vertex": True},
         "media_resolution": {"json": "mediaResolution"},
-        "model_selection_config": {"json": "modelSelectionConfig"},
-        "audio_timestamp": {"json": "audioTimestamp"},
+        "model_selection_config": {"json": "modelSelectionConfig", "vertex": True},
+        "audio_timestamp": {"json": "audioTimestamp", "vertex": True},
         "enable_affective_dialog": {"json": "enableAffectiveDialog"},
-        "routing_config": {"json": "routingConfig"},
-        "response_format": {"json": "responseFormat"},
+        "routing_config": {"json": "routingConfig", "vertex": True},
+        "response_format": {"json": "responseFormat", "holds_vertex": True},
         "translation_config": {"json": "translationConfig"},
         "audio_transcription_config": {"json": "audioTranscriptionConfig"},
         "continuation_token": {"json": "continuationToken"},
@@ -12404,7 +12404,7 @@ class GenerationConfig(WireModel):
 @wire_type(
     {
         "source_id": {"json": "sourceId"},
-        "content": {"json": "content"},
+        "content": {"json": "content", "holds_vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -12465,10 +12465,10 @@ class GroundingAttribution(WireModel):
         "name": {"json": "name"},
         "display_name": {"json": "displayName"},
         "model": {"json": "model"},
-        "system_instruction": {"json": "systemInstruction"},
-        "contents": {"json": "contents"},
-        "tools": {"json": "tools"},
-        "tool_config": {"json": "toolConfig"},
+        "system_instruction": {"json": "systemInstruction", "holds_vertex": True},
+        "contents": {"json": "contents", "holds_vertex": True},
+        "tools": {"json": "tools", "holds_vertex": True},
+        "tool_config": {"json": "toolConfig", "holds_vertex": True},
         "create_time": {"json": "createTime"},
         "update_time": {"json": "updateTime"},
         "usage_metadata": {"json": "usageMetadata"},
@@ -12599,7 +12599,7 @@ class CachedContent(WireModel):
 
 @wire_type(
     {
-        "cached_contents": {"json": "cachedContents"},
+        "cached_contents": {"json": "cachedContents", "holds_vertex": True},
         "next_page_token": {"json": "nextPageToken"},
         "unknown_fields": {"unknown": True},
     }
@@ -12655,7 +12655,7 @@ class ListCachedContentsResponse(WireModel):
 @wire_type(
     {
         "model": {"json": "model"},
-        "content": {"json": "content"},
+        "content": {"json": "content", "holds_vertex": True},
         "task_type": {"json": "taskType"},
         "title": {"json": "title"},
         "output_dimensionality": {"json": "outputDimensionality"},
@@ -12733,7 +12733,7 @@ class EmbedContentRequest(WireModel):
 @wire_type(
     {
         "model": {"json": "model"},
-        "requests": {"json": "requests"},
+        "requests": {"json": "requests", "holds_vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -12786,18 +12786,18 @@ class BatchEmbedContentsRequest(WireModel):
 @wire_type(
     {
         "model": {"json": "model"},
-        "system_instruction": {"json": "systemInstruction"},
-        "contents": {"json": "contents"},
-        "tools": {"json": "tools"},
-        "tool_config": {"json": "toolConfig"},
-        "safety_settings": {"json": "safetySettings"},
-        "generation_config": {"json": "generationConfig"},
+        "system_instruction": {"json": "systemInstruction", "holds_vertex": True},
+        "contents": {"json": "contents", "holds_vertex": True},
+        "tools": {"json": "tools", "holds_vertex": True},
+        "tool_config": {"json": "toolConfig", "holds_vertex": True},
+        "safety_settings": {"json": "safetySettings", "holds_vertex": True},
+        "generation_config": {"json": "generationConfig", "holds_vertex": True},
         "cached_content": {"json": "cachedContent"},
         "service_tier": {"json": "serviceTier"},
         "labels": {"json": "labels"},
         "store": {"json": "store"},
-        "model_armor_config": {"json": "modelArmorConfig"},
-        "generation_output_config": {"json": "generationOutputConfig"},
+        "model_armor_config": {"json": "modelArmorConfig", "vertex": True},
+        "generation_output_config": {"json": "generationOutputConfig", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -12963,8 +12963,8 @@ class GenerateContentRequest(WireModel):
 @wire_type(
     {
         "model": {"json": "model"},
-        "contents": {"json": "contents"},
-        "generate_content_request": {"json": "generateContentRequest"},
+        "contents": {"json": "contents", "holds_vertex": True},
+        "generate_content_request": {"json": "generateContentRequest", "holds_vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -13034,9 +13034,9 @@ class CountTokensRequest(WireModel):
 @wire_type(
     {
         "http_options": {"json": "httpOptions"},
-        "system_instruction": {"json": "systemInstruction"},
-        "tools": {"json": "tools"},
-        "generation_config": {"json": "generationConfig"},
+        "system_instruction": {"json": "systemInstruction", "vertex": True},
+        "tools": {"json": "tools", "vertex": True},
+        "generation_config": {"json": "generationConfig", "vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -13053,9 +13053,9 @@ class CountTokensConfig(WireModel):
     http_options: HttpOptions | None
     """HTTP settings that override the client's for this call."""
     system_instruction: Any | None
-    """Instructions to count along with the contents."""
+    """Instructions to count along with the contents (Vertex AI only)."""
     tools: list[Tool] | None
-    """Tools to count along with the contents."""
+    """Tools to count along with the contents (Vertex AI only)."""
     generation_config: GenerationConfig | None
     """Generation settings to count with (Vertex AI only)."""
     unknown_fields: dict[str, Any] | None
@@ -13109,14 +13109,14 @@ class CountTokensConfig(WireModel):
 @wire_type(
     {
         "index": {"json": "index"},
-        "content": {"json": "content"},
+        "content": {"json": "content", "holds_vertex": True},
         "finish_reason": {"json": "finishReason"},
         "finish_message": {"json": "finishMessage"},
-        "safety_ratings": {"json": "safetyRatings"},
-        "citation_metadata": {"json": "citationMetadata"},
+        "safety_ratings": {"json": "safetyRatings", "holds_vertex": True},
+        "citation_metadata": {"json": "citationMetadata", "holds_vertex": True},
         "token_count": {"json": "tokenCount"},
-        "grounding_attributions": {"json": "groundingAttributions"},
-        "grounding_metadata": {"json": "groundingMetadata"},
+        "grounding_attributions": {"json": "groundingAttributions", "holds_vertex": True},
+        "grounding_metadata": {"json": "groundingMetadata", "holds_vertex": True},
         "avg_logprobs": {"json": "avgLogprobs"},
         "logprobs_result": {"json": "logprobsResult"},
         "url_context_metadata": {"json": "urlContextMetadata"},
@@ -13272,7 +13272,7 @@ class Candidate(WireModel):
 
 @wire_type(
     {
-        "request": {"json": "request"},
+        "request": {"json": "request", "holds_vertex": True},
         "metadata": {"json": "metadata"},
         "unknown_fields": {"unknown": True},
     }
@@ -13325,9 +13325,9 @@ class InlinedRequest(WireModel):
 
 @wire_type(
     {
-        "candidates": {"json": "candidates"},
-        "prompt_feedback": {"json": "promptFeedback"},
-        "usage_metadata": {"json": "usageMetadata"},
+        "candidates": {"json": "candidates", "holds_vertex": True},
+        "prompt_feedback": {"json": "promptFeedback", "holds_vertex": True},
+        "usage_metadata": {"json": "usageMetadata", "holds_vertex": True},
         "model_version": {"json": "modelVersion"},
         "response_id": {"json": "responseId"},
         "sdk_http_response": {"json": "sdkHttpResponse", "client": True},
@@ -13470,7 +13470,7 @@ class GenerateContentResponse(GenerateContentResponseMixin):
 
 @wire_type(
     {
-        "requests": {"json": "requests"},
+        "requests": {"json": "requests", "holds_vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -13517,7 +13517,7 @@ class InlinedRequests(WireModel):
 @wire_type(
     {
         "error": {"json": "error"},
-        "response": {"json": "response"},
+        "response": {"json": "response", "holds_vertex": True},
         "metadata": {"json": "metadata"},
         "unknown_fields": {"unknown": True},
     }
@@ -13581,7 +13581,7 @@ class InlinedResponse(WireModel):
 @wire_type(
     {
         "file_name": {"json": "fileName"},
-        "requests": {"json": "requests"},
+        "requests": {"json": "requests", "holds_vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -13633,7 +13633,7 @@ class InputConfig(WireModel):
 
 @wire_type(
     {
-        "inlined_responses": {"json": "inlinedResponses"},
+        "inlined_responses": {"json": "inlinedResponses", "holds_vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -13682,7 +13682,7 @@ class InlinedResponses(WireModel):
 @wire_type(
     {
         "responses_file": {"json": "responsesFile"},
-        "inlined_responses": {"json": "inlinedResponses"},
+        "inlined_responses": {"json": "inlinedResponses", "holds_vertex": True},
         "unknown_fields": {"unknown": True},
     }
 )
@@ -13741,8 +13741,8 @@ class GenerateContentBatchOutput(WireModel):
         "model": {"json": "model"},
         "name": {"json": "name"},
         "display_name": {"json": "displayName"},
-        "input_config": {"json": "inputConfig"},
-        "output": {"json": "output"},
+        "input_config": {"json": "inputConfig", "holds_vertex": True},
+        "output": {"json": "output", "holds_vertex": True},
         "create_time": {"json": "createTime"},
         "end_time": {"json": "endTime"},
         "update_time": {"json": "updateTime"},
@@ -13872,6 +13872,7 @@ if TYPE_CHECKING:
         ContentListUnionDict,
         ContentUnion,
         ContentUnionDict,
+        CountTokensConfigOrDict,
         EmbedContentConfigOrDict,
         GenerateContentConfigOrDict,
         HttpOptionsOrDict,
@@ -14270,6 +14271,7 @@ else:
         "ContentListUnionDict": "gemwire._inputs",
         "ContentUnion": "gemwire._inputs",
         "ContentUnionDict": "gemwire._inputs",
+        "CountTokensConfigOrDict": "gemwire._inputs",
         "EmbedContentConfigOrDict": "gemwire._inputs",
         "GenerateContentConfigOrDict": "gemwire._inputs",
         "HttpOptionsOrDict": "gemwire._inputs",
@@ -14374,6 +14376,7 @@ __all__ = [
     "ContentUnionDict",
     "CountTokensConfig",
     "CountTokensConfigDict",
+    "CountTokensConfigOrDict",
     "CountTokensRequest",
     "CountTokensRequestDict",
     "CountTokensResponse",

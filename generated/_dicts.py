@@ -2334,9 +2334,9 @@ class CountTokensConfigDict(TypedDict, total=False):
     http_options: HttpOptionsDict | None
     """HTTP settings that override the client's for this call."""
     system_instruction: Any | None
-    """Instructions to count along with the contents."""
+    """Instructions to count along with the contents (Vertex AI only)."""
     tools: list[ToolDict] | None
-    """Tools to count along with the contents."""
+    """Tools to count along with the contents (Vertex AI only)."""
     generation_config: GenerationConfigDict | None
     """Generation settings to count with (Vertex AI only)."""
 

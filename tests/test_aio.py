@@ -340,9 +340,14 @@ async def test_no_socket_operation_or_backoff_runs_on_the_loops_thread_under_256
     emu: Emulator, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen = record_threads(monkeypatch, emu.port)
-    emu.push({"status": 503, "times": 8})  # eight calls are retried after a backoff sleep
+    # Eight requests are answered 503 and retried after a backoff sleep: whichever arrive
+    # first, so under load one call's retries can draw several of them. Nine attempts per
+    # call outlast all eight; with the default three, one call in ~15 runs drew three and
+    # failed.
+    emu.push({"status": 503, "times": 8})
+    retries = types.HttpRetryOptions(initial_delay=0.01, attempts=9)
     loop_thread = threading.get_ident()
-    async with make_client().aio as aio:
+    async with make_client(http_options={"retry_options": retries}).aio as aio:
         answers = await asyncio.gather(*(one_of_each(aio, i) for i in range(256)))
     for index, answer in enumerate(answers):
         if index % 4 == 3:

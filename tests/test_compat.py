@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import inspect
 import json
@@ -83,7 +84,10 @@ def test_the_command_passes_today_and_names_google_genais_fields_ahead_of_the_de
     status = compat.main([])
     out = capsys.readouterr().out
     assert status == 0, out
-    assert "compat: gemwire.types against google-genai 3.6.1: 190 types compared" in out
+    assert (
+        "compat: gemwire.types against google-genai 3.6.1: 190 types compared (145 with a *Dict "
+        "TypedDict); 35 fields of its calls' types google-genai refuses for the Gemini API"
+    ) in out
     assert "names gemwire.types lacks: none" in out
     assert "compat: OK: nothing unexplained" in out
     ahead = out.split("x-seen-in: google-genai 3.6.1 (", 1)[1]
@@ -206,6 +210,60 @@ def test_a_call_valid_there_must_be_valid_here(theirs: str, ours: str, problems:
     assert compat.compare_signatures(signature(theirs), signature(ours)) == problems
 
 
+# --- Vertex AI's fields ---------------------------------------------------------------------
+
+
+def test_every_field_google_genai_refuses_for_the_gemini_api_is_marked_vertex(
+    genai_types: ModuleType,
+) -> None:
+    refused = compat.refusals(Path(genai_types.__file__).parent)
+    assert refused["CountTokensConfig"] == {"system_instruction", "tools", "generation_config"}
+    assert {"routing_config", "model_armor_config"} <= refused["GenerateContentConfig"]
+    assert refused["CreateCachedContentConfig"] == {"kms_key_name"}
+    assert compat.compare_refusals(refused, types) == []
+    assert compat.refused_count(refused, types) == 35
+
+
+def test_a_refused_field_left_unmarked_or_a_mark_google_genai_sends_is_reported(
+    tmp_path: Path,
+) -> None:
+    for module in compat.REQUEST_MODULES:
+        (tmp_path / f"{module}.py").write_text("", encoding="utf-8")
+    (tmp_path / "models.py").write_text(
+        textwrap.dedent(
+            """
+            def _Paint_to_mldev(from_object, parent_object=None):
+              if getv(from_object, ['gloss']) is not None:
+                raise ValueError('gloss parameter is only supported in Vertex')
+              if getv(from_object, ['color']) is not None:
+                setv(parent_object, ['color'], getv(from_object, ['color']))
+            """
+        ),
+        encoding="utf-8",
+    )
+    refused = compat.refusals(tmp_path)
+    assert refused == {"Paint": {"gloss"}}
+
+    @dataclasses.dataclass
+    class Paint:
+        gloss: Any = dataclasses.field(default=None, metadata={"json": "gloss"})
+        color: Any = dataclasses.field(default=None, metadata={"json": "color", "vertex": True})
+
+    found = compat.compare_refusals(refused, _fake_gemwire(Paint=Paint))
+    assert [(d.kind, d.path, d.detail) for d in found] == [
+        (
+            "vertex",
+            "Paint.gloss",
+            "google-genai refuses it for the Gemini API; the spec does not mark it",
+        ),
+        (
+            "vertex",
+            "Paint.color",
+            "marked x-gemwire: vertex; google-genai sends it to the Gemini API",
+        ),
+    ]
+
+
 # --- the allow-list -------------------------------------------------------------------------
 
 
@@ -221,7 +279,7 @@ def test_the_allowlist_explains_an_entry_and_reports_stale_ones(tmp_path: Path) 
     assert [d.path for d in unexplained] == ["Wall"]
     assert [(d.path, d.reason) for d in allowed] == [("Paint.gloss", "not needed")]
     assert [a.path for a in stale] == ["Gone"]
-    report = compat.render("fake 1.0", 3, unexplained, allowed, stale, [])
+    report = compat.render("fake 1.0", 3, 1, 0, unexplained, allowed, stale, [])
     assert "  Wall: a type gemwire.types lacks" in report
     assert "  Paint.gloss: not needed" in report
     assert "stale spec/compat-allowlist.json entries" in report

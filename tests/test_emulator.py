@@ -333,6 +333,11 @@ def test_count_tokens_of_a_generate_request_matches_its_prompt_usage(api: Client
     counted = json.loads(api.post(COUNT, {"generateContentRequest": request}).data)
     usage = api.generate(request)["usageMetadata"]
     assert counted["totalTokens"] == usage["promptTokenCount"] == 5
+    # Tools cost tokens too (their JSON text), counted or generated with.
+    request["tools"] = [{"functionDeclarations": [{"name": "get_weather"}]}]
+    counted = json.loads(api.post(COUNT, {"generateContentRequest": request}).data)
+    usage = api.generate(request)["usageMetadata"]
+    assert counted["totalTokens"] == usage["promptTokenCount"] > 5
 
 
 # models

@@ -200,7 +200,8 @@ def test_a_tool_class_where_an_instance_is_expected_means_its_empty_instance() -
 
 
 def test_fields_only_vertex_ai_has_are_plain_fields() -> None:
-    # google-genai's names for them work; the Gemini API answers a request with one by a 400.
+    # google-genai's names for them work; a request that sets one is refused before sending
+    # (tests/test_vertex.py).
     wire = {"googleSearch": {"excludeDomains": ["example.com"]}}
     tool = types.Tool(google_search=types.GoogleSearch(exclude_domains=["example.com"]))
     assert tool.to_dict() == wire

@@ -38,6 +38,7 @@ INPUT_UNIONS = [
     "SchemaUnion",
     "SchemaUnionDict",
     "GenerateContentConfigOrDict",
+    "CountTokensConfigOrDict",
     "HttpOptionsOrDict",
     "HttpRetryOptionsOrDict",
     "EmbedContentConfigOrDict",

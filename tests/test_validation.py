@@ -69,7 +69,9 @@ def test_streams_and_count_tokens_are_validated_too(emu: Emulator) -> None:
         client.models.count_tokens(model=MODEL, contents=[BAD_CODE])
     with pytest.raises(errors.RequestValidationError) as caught:  # a whole generateContentRequest
         client.models.count_tokens(
-            model=MODEL, contents=[BAD_CODE], config={"system_instruction": "be brief"}
+            model=MODEL,
+            contents=[BAD_CODE],
+            config=types.GenerateContentConfig(system_instruction="be brief"),
         )
     assert caught.value.violations[0][0] == (
         "generateContentRequest.contents[0].parts[1].executableCode.language"

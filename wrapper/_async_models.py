@@ -26,7 +26,9 @@ from gemwire.types import (
 if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need not
     from gemwire.types import (
         ContentListUnionDict,
+        CountTokensConfigOrDict,
         EmbedContentConfigOrDict,
+        GenerateContentConfig,
         GenerateContentConfigOrDict,
         ListModelsConfigOrDict,
     )
@@ -112,7 +114,7 @@ class AsyncModels:
         *,
         model: str,
         contents: ContentListUnionDict,
-        config: GenerateContentConfigOrDict | None = None,
+        config: CountTokensConfigOrDict | GenerateContentConfig | None = None,
     ) -> CountTokensResponse:
         """Count the tokens ``contents`` costs (see :meth:`Models.count_tokens`)."""
         return await self._workers.run(

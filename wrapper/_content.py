@@ -6,19 +6,17 @@ those. Consecutive loose items (strings, parts, images, part dicts) form one ``u
 ``Content`` (or a dict with ``role``/``parts``), or a list of parts inside the list, is a turn
 of its own. Pillow is imported only when an image is actually passed.
 
-A PIL image is sent as a JPEG if it was read from one and has no alpha channel, else as a
-PNG; modes PNG cannot hold are converted first (alpha kept, deep grayscale as 16 bits). A
-float image (mode ``F``) and an animated image (several frames) are refused: neither has one
-obvious picture to send.
+A PIL image is sent as the file it was read from if it is unchanged, else encoded as
+google-genai encodes it (:mod:`gemwire._pil`).
 """
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
+from gemwire._pil import image_part, is_pil_image
 from gemwire._serde import WireModel, base64_size, stored
 from gemwire.errors import ArgumentError, ArgumentTypeError, DecodeError, EncodeError
 from gemwire.types import Blob, Content, File, FileData, Part
@@ -34,18 +32,7 @@ __all__ = [
 
 _T = TypeVar("_T", bound=WireModel)
 ACCEPTED = "str, Part, Content, dict, File or PIL.Image.Image"
-JPEG_MODES = frozenset({"L", "RGB", "CMYK"})
-# Pillow writes these modes to PNG as they are; the others are converted first.
-PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I;16", "I;16B"})
 _BLOB_DATA = stored(Blob, "data")
-PNG_CONVERSIONS = {
-    "La": "LA",
-    "PA": "RGBA",
-    "RGBa": "RGBA",
-    "I": "I;16",  # values above 65535 are clipped
-    "I;16L": "I;16",
-    "I;16N": "I;16",
-}
 
 
 def to_contents(contents: Any, *, path: str = "contents") -> list[Content]:
@@ -99,39 +86,9 @@ def to_part(value: Any, *, path: str = "contents") -> Part:
         return Part(file_data=FileData(file_uri=value.uri, mime_type=value.mime_type))
     if isinstance(value, Mapping):
         return _from_dict(Part, value, path)
-    if _is_pil_image(value):
+    if is_pil_image(value):
         return image_part(value, path=path)
     raise ArgumentTypeError(f"{path}: expected {ACCEPTED}, got {type(value).__name__}")
-
-
-def image_part(image: Any, *, path: str = "contents") -> Part:
-    """Encode a PIL image as an inline part: a JPEG without alpha stays JPEG, anything else
-    becomes PNG."""
-    frames = getattr(image, "n_frames", 1)
-    if frames > 1:
-        raise ArgumentError(
-            f"{path}: an animated image ({frames} frames) is not one picture; pass the frame "
-            "you mean (image.seek(i); image.copy()), or upload the file with the Files API"
-        )
-    if image.mode == "F":
-        raise ArgumentError(
-            f"{path}: a float image (mode 'F') has no scale a picture format agrees on; "
-            "convert it to 'L' or 'RGB' as you mean it"
-        )
-    buffer = io.BytesIO()
-    if image.format == "JPEG" and image.mode in JPEG_MODES:
-        image.save(buffer, format="JPEG", quality=95)
-        mime_type = "image/jpeg"
-    else:
-        if image.mode not in PNG_MODES:
-            image = image.convert(PNG_CONVERSIONS.get(image.mode, _opaque_or_not(image)))
-        image.save(buffer, format="PNG")
-        mime_type = "image/png"
-    return Part(inline_data=Blob(mime_type=mime_type, data=buffer.getvalue()))
-
-
-def _opaque_or_not(image: Any) -> str:
-    return "RGBA" if "A" in image.getbands() else "RGB"
 
 
 def inline_size(content: Content) -> int:
@@ -179,10 +136,3 @@ def _from_dict(cls: type[_T], value: Mapping[str, Any], path: str) -> _T:
         return cls.from_dict(value)
     except DecodeError as error:
         raise error.at(path) from None
-
-
-def _is_pil_image(value: object) -> bool:
-    # Checked by module name so that Pillow is imported only by those who pass images.
-    return any(cls.__module__.startswith("PIL.") for cls in type(value).__mro__) and hasattr(
-        value, "save"
-    )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from gemwire.types import (
     Content,
+    CountTokensConfig,
     EmbedContentConfig,
     GenerateContentConfig,
     HttpOptions,
@@ -31,6 +32,7 @@ from gemwire.types import (
 )
 from gemwire.types._dicts import (
     ContentDict,
+    CountTokensConfigDict,
     EmbedContentConfigDict,
     GenerateContentConfigDict,
     HttpOptionsDict,
@@ -49,6 +51,7 @@ __all__ = [
     "ContentListUnionDict",
     "ContentUnion",
     "ContentUnionDict",
+    "CountTokensConfigOrDict",
     "EmbedContentConfigOrDict",
     "GenerateContentConfigOrDict",
     "HttpOptionsOrDict",
@@ -99,6 +102,7 @@ ToolListUnion: TypeAlias = list[ToolUnion]
 ToolListUnionDict: TypeAlias = list[ToolUnionDict]
 
 GenerateContentConfigOrDict: TypeAlias = GenerateContentConfig | GenerateContentConfigDict
+CountTokensConfigOrDict: TypeAlias = CountTokensConfig | CountTokensConfigDict
 HttpOptionsOrDict: TypeAlias = HttpOptions | HttpOptionsDict
 HttpRetryOptionsOrDict: TypeAlias = HttpRetryOptions | HttpRetryOptionsDict
 EmbedContentConfigOrDict: TypeAlias = EmbedContentConfig | EmbedContentConfigDict

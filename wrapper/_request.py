@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from gemwire import _arguments
+from gemwire import _arguments, _vertex
 from gemwire._content import inline_size, to_content, to_contents
 from gemwire._function_calling import declared, is_function
 from gemwire._serde import WireModel
@@ -34,6 +34,7 @@ from gemwire.errors import (
 from gemwire.types import (
     BatchEmbedContentsRequest,
     Content,
+    CountTokensConfig,
     EmbedContentConfig,
     EmbedContentRequest,
     GenerateContentConfig,
@@ -99,6 +100,10 @@ _TOP_LEVEL_VALUES = attrgetter(*TOP_LEVEL_FIELDS)
 # Files API.
 INLINE_LIMIT = 20 * 10**6
 MODEL_COLLECTIONS = ("models", "tunedModels")
+COUNT_WHOLE_REQUESTS = (
+    "to count a system instruction, tools or generation settings with the Gemini API, pass "
+    "them in a GenerateContentConfig: gemwire counts the whole generateContent request"
+)
 
 
 class Request(NamedTuple):
@@ -148,25 +153,35 @@ def generate_content(
 def count_tokens(
     model: str,
     contents: Any,
-    config: GenerateContentConfig,
+    config: object,
     *,
     api_version: str,
     validate: bool = False,
 ) -> Request:
-    """A countTokens request; with a system instruction or tools it must carry a whole
-    generateContent request, the only message that can hold them."""
+    """A countTokens request. ``config`` is google-genai's ``CountTokensConfig`` (or a dict of
+    it, or ``None``), whose options but ``http_options`` only Vertex AI takes, or a
+    ``GenerateContentConfig``: with a system instruction or tools, the request carries a
+    whole generateContent request, the only message that can hold them."""
+    options: GenerateContentConfig | CountTokensConfig
+    if isinstance(config, GenerateContentConfig):
+        options = config
+    else:
+        options = as_options(CountTokensConfig, config)
+        _vertex.refuse(options, "config", COUNT_WHOLE_REQUESTS)
     body: dict[str, Any]
-    if config.system_instruction is not None or config.tools is not None:
+    if isinstance(options, GenerateContentConfig) and (
+        options.system_instruction is not None or options.tools is not None
+    ):
         body = {
             "generateContentRequest": {
-                **generate_body(contents, config),
+                **generate_body(contents, options),
                 "model": model_path(model),
             }
         }
     else:
         body = {"contents": [turn.to_dict() for turn in to_contents(contents)]}
     body = _checked("CountTokensRequest", body, validate)
-    return _request(f"{api_version}/{model_path(model)}:countTokens", body, config.http_options)
+    return _request(f"{api_version}/{model_path(model)}:countTokens", body, options.http_options)
 
 
 def as_config(config: GenerateContentConfigOrDict | None) -> GenerateContentConfig:
@@ -216,6 +231,7 @@ def embed_content(
     dimensionality. For a multimodal embedding model (``gemini-embedding-2``, not
     ``gemini-embedding-001``) ``contents`` is read as for generation, so loose strings and
     parts make one content (one vector); for the others each item of a list is one content."""
+    _vertex.refuse(config, "config")
     name = model_path(model)
     model_id = name.rpartition("/")[2]
     multimodal = "gemini" in model_id and not model_id.startswith(
@@ -352,8 +368,10 @@ def model_path(model: str) -> str:
 
 
 def generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any]:
-    """The wire JSON of a generateContent request."""
+    """The wire JSON of a generateContent request; a field only Vertex AI takes is refused."""
+    _vertex.refuse(config, "config")
     turns: list[Content] = to_contents(contents)
+    _vertex.refuse(turns, "contents")
     values = _GENERATION_VALUES(config)
     generation: dict[str, Any] = {}
     if values.count(None) != len(values):  # not a config without generation options

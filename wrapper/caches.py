@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gemwire import _arguments, _request
+from gemwire import _arguments, _request, _vertex
 from gemwire._content import to_content, to_contents
 from gemwire._pager import Pager
 from gemwire._request import HttpConfig, http_options_of
@@ -53,6 +53,7 @@ class Caches:
         until ``config.expire_time``. The answer holds the cache's ``name``, times and size,
         not its contents. The service refuses caches of fewer than 1,024 tokens."""
         options = _request.as_options(CreateCachedContentConfig, config, "config")
+        _vertex.refuse(options, "config")
         ttl, expire_time = _lifetime(options.ttl, options.expire_time)
         cache = CachedContent(
             model=_request.model_path(model),
@@ -74,6 +75,7 @@ class Caches:
             ttl=ttl,
             expire_time=expire_time,
         )
+        _vertex.refuse(cache.contents, "config.contents")
         path = f"{self._api_version}/cachedContents"
         return self._call("POST", path, options.http_options, body=cache.to_dict())
 

@@ -11,7 +11,8 @@
     │   └── ResponseTooLargeError an answer or one event over the client's size limit
     ├── ArgumentError             a wrong argument, named; nothing was sent       (ValueError)
     │   ├── ArgumentTypeError     ... of the wrong type                (ValueError, TypeError)
-    │   └── MissingAPIKeyError    no key in the arguments or the environment
+    │   ├── MissingAPIKeyError    no key in the arguments or the environment
+    │   └── VertexOnlyError       a field only Vertex AI takes, set for the Gemini API
     ├── UsageError                a closed client, a stream read by two threads (RuntimeError)
     ├── RequestValidationError    Client(validate=True): the request breaks the spec (ValueError)
     ├── DecodeError               wire JSON that does not fit a type, with its path (ValueError)
@@ -48,6 +49,7 @@ __all__ = [
     "ResponseTooLargeError",
     "ServerError",
     "UsageError",
+    "VertexOnlyError",
 ]
 
 PathItem = Union[str, int]  # noqa: UP007 - a runtime alias, and 3.10 has no `type X = ...`
@@ -235,6 +237,20 @@ class ArgumentTypeError(ArgumentError, TypeError):
 
 class MissingAPIKeyError(ArgumentError):
     """No API key: pass ``api_key=`` or set ``GEMINI_API_KEY`` (or ``GOOGLE_API_KEY``)."""
+
+
+class VertexOnlyError(ArgumentError):
+    """A request sets a field only Vertex AI takes (``config.routing_config``,
+    ``config.tools[0].retrieval``, ...), which the Gemini Developer API does not; nothing was
+    sent. google-genai raises ``ValueError`` for the same fields, so does this. ``field`` is
+    the field's path."""
+
+    def __init__(self, field: str, hint: str = "") -> None:
+        super().__init__(
+            f"{field}: only Vertex AI takes this field, not the Gemini Developer API "
+            f"(google-genai refuses it too); nothing was sent{'; ' + hint if hint else ''}"
+        )
+        self.field = field
 
 
 class UsageError(GemwireError, RuntimeError):

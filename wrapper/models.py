@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # loaded on first use (the types) or by Client() (the transpo
     from gemwire._transport import EventStream, Transport
     from gemwire.types import (
         ContentListUnionDict,
+        CountTokensConfigOrDict,
         EmbedContentConfigOrDict,
         GenerateContentConfigOrDict,
         ListModelsConfigOrDict,
@@ -145,15 +146,19 @@ class Models:
         *,
         model: str,
         contents: ContentListUnionDict,
-        config: GenerateContentConfigOrDict | None = None,
+        config: CountTokensConfigOrDict | GenerateContentConfig | None = None,
     ) -> CountTokensResponse:
-        """Count the tokens ``contents`` (with the config's system instruction and tools) costs."""
+        """Count the tokens ``contents`` costs.
+
+        ``config`` is a ``CountTokensConfig`` (or its dict) as in google-genai: for the Gemini
+        API only its ``http_options``; its ``system_instruction``, ``tools`` and
+        ``generation_config`` are Vertex AI's and raise :class:`~gemwire.errors.VertexOnlyError`,
+        as google-genai raises ``ValueError``. To count with a system instruction and tools,
+        pass the ``GenerateContentConfig`` you generate with: the whole generateContent
+        request is counted.
+        """
         request = _request.count_tokens(
-            model,
-            contents,
-            _request.as_config(config),
-            api_version=self._api_version,
-            validate=self._validate,
+            model, contents, config, api_version=self._api_version, validate=self._validate
         )
         reply = self._transport.request(request)
         counted = decode_answer(CountTokensResponse, reply.payload)

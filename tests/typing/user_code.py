@@ -37,6 +37,9 @@ def takes_schema(schema: types.SchemaUnionDict) -> None: ...
 def takes_config(config: types.GenerateContentConfigOrDict) -> None: ...
 
 
+def takes_count_tokens_config(config: types.CountTokensConfigOrDict) -> None: ...
+
+
 def takes_http_options(options: types.HttpOptionsOrDict) -> None: ...
 
 
@@ -132,6 +135,9 @@ takes_config(
 takes_config({"temprature": 0.1})  # type: ignore[arg-type]
 takes_config({"temperature": "hot"})  # type: ignore[arg-type]
 takes_config({"safety_settings": [{"threshold": "BLOCK_NONE"}]})  # type: ignore[arg-type]
+takes_count_tokens_config(types.CountTokensConfig(http_options=types.HttpOptions(timeout=30_000)))
+takes_count_tokens_config({"http_options": {"timeout": 30_000}})
+takes_count_tokens_config({"temperature": 0.1})  # type: ignore[arg-type]
 takes_http_options(types.HttpOptions(timeout=30_000))
 takes_http_options({"api_version": "v1beta", "headers": {"x-trace": "1"}})
 takes_http_options({"timeout": 1.5})  # type: ignore[arg-type]

@@ -30,7 +30,7 @@ byte count). ``maxOutputTokens`` truncates it (``finishReason: MAX_TOKENS``);
 ``responseMimeType: application/json`` with ``responseSchema`` or ``responseJsonSchema`` makes it
 a JSON instance of the schema; ``thinkingConfig.includeThoughts`` adds a thought part and a
 ``thoughtSignature``. Tokens: every word (``\\w+``) and every punctuation mark is one token,
-every media part 258.
+every media part 258; tools count as their JSON text.
 
 A script of canned replies and faults is consumed in order by the next matching requests:
 ``{"status": 503}``, ``{"status": 429, "headers": {"Retry-After": "1"}}``,

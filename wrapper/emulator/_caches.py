@@ -112,7 +112,7 @@ class Caches:
             raise ApiError(invalid)
         contents = fields.items(members.get("contents"))
         self.files.attachments(contents, call.header("host"))
-        tokens = prompt_tokens(contents, members.get("systemInstruction"))
+        tokens = prompt_tokens(contents, members.get("systemInstruction"), members.get("tools"))
         if tokens.total < MIN_TOKENS:
             message = (
                 f"Cached content is too small. total_token_count={tokens.total}, "

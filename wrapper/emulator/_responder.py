@@ -131,7 +131,9 @@ def compose(
     return Reply(
         model_version=_models.model_version(model),
         response_id=base64.urlsafe_b64encode(digest[:17]).decode().rstrip("="),
-        prompt=prompt_tokens(contents, fields.get(request, "systemInstruction")),
+        prompt=prompt_tokens(
+            contents, fields.get(request, "systemInstruction"), fields.get(request, "tools")
+        ),
         text=text,
         finish_reason=finish,
         thought=_thought(last, contents, calls) if thoughts else None,
@@ -185,7 +187,9 @@ def count_tokens(request: dict[str, Any]) -> dict[str, Any]:
     inner = fields.get(request, "generateContentRequest")
     source = inner if isinstance(inner, dict) else request
     tokens = prompt_tokens(
-        fields.items(fields.get(source, "contents")), fields.get(source, "systemInstruction")
+        fields.items(fields.get(source, "contents")),
+        fields.get(source, "systemInstruction"),
+        fields.get(source, "tools"),
     )
     body: dict[str, Any] = {"totalTokens": tokens.total}
     if tokens.details:
@@ -193,13 +197,17 @@ def count_tokens(request: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def prompt_tokens(contents: list[dict[str, Any]], system: Any) -> PromptTokens:
-    """Tokens of every part of `contents` and of the system instruction, by modality."""
+def prompt_tokens(contents: list[dict[str, Any]], system: Any, tools: Any = None) -> PromptTokens:
+    """Tokens of every part of `contents` and of the system instruction, by modality, and
+    of the tools (their JSON text)."""
     by_modality: dict[str, int] = {}
     system_parts = fields.items(fields.get(system, "parts")) if isinstance(system, dict) else []
     for part in [p for c in contents for p in fields.items(fields.get(c, "parts"))] + system_parts:
         modality, tokens = _part_tokens(part)
         by_modality[modality] = by_modality.get(modality, 0) + tokens
+    if tools:
+        text = json.dumps(tools, ensure_ascii=False, sort_keys=True)
+        by_modality["TEXT"] = by_modality.get("TEXT", 0) + _tokens.count(text)
     details = [
         {"modality": modality, "tokenCount": tokens}
         for modality, tokens in sorted(by_modality.items())
