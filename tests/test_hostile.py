@@ -1113,16 +1113,22 @@ def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
+def server_context(self_signed: tuple[Path, Path]) -> ssl.SSLContext:
+    """A TLS server's context serving the self-signed certificate."""
+    cert, key = self_signed
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
 def test_https_proxy_from_the_environment_is_a_connect_tunnel_verified_end_to_end(
     serve: Callable[..., Hostile],
     proxy: Proxy,
     self_signed: tuple[Path, Path],
     no_proxy_environment: pytest.MonkeyPatch,
 ) -> None:
-    cert, key = self_signed
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server = serve(echo, tls=context)
+    cert, _ = self_signed
+    server = serve(echo, tls=server_context(self_signed))
     no_proxy_environment.setenv("HTTPS_PROXY", proxy.url)
     with (
         client_of(server, proxy=None) as client,
@@ -1179,10 +1185,8 @@ def test_google_genais_client_args_set_the_proxy_and_the_ca_bundle(
     self_signed: tuple[Path, Path],
     no_proxy_environment: pytest.MonkeyPatch,
 ) -> None:
-    cert, key = self_signed
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server = serve(echo, tls=context)
+    cert, _ = self_signed
+    server = serve(echo, tls=server_context(self_signed))
     client_args = {"proxy": proxy.url, "verify": str(cert)}
     options = {**FAST, "client_args": client_args}
     with client_of(server, proxy=None, http_options=options) as client:
