@@ -270,3 +270,21 @@ def test_async_functions_run_under_client_aio(emu: Emulator, client: genai.Clien
     assert results == [{"result": "rain in A"}, {"result": "rain in B"}]
     assert overlap.most == 2  # the calls of one turn ran at the same time
     assert [turn.role for turn in history] == ["user", "model", "user", "model"]
+
+
+def test_changing_the_loops_history_changes_nothing_in_the_chat(
+    emu: Emulator, client: genai.Client
+) -> None:
+    emu.push(calls(("get_weather", {"city": "Paris"})), answer("Sunny in Paris."))
+    chat = client.chats.create(
+        model=MODEL,
+        config={"tools": [get_weather]},
+        history=[{"role": "user", "parts": [{"text": "Hi"}]}],
+    )
+    response = chat.send_message("Weather in Paris?")
+    recorded = [turn.to_dict() for turn in chat.get_history()]
+    for turn in response.automatic_function_calling_history or []:
+        turn.parts = [types.Part(text="changed")]
+    assert [turn.to_dict() for turn in chat.get_history()] == recorded
+    chat.send_message("Thanks.", config={})
+    assert sent(emu)[-1]["contents"][:-1] == recorded

@@ -218,3 +218,13 @@ def test_count_tokens_of_the_async_client_takes_the_same_configs(client: genai.C
         return [plain.total_tokens, whole.total_tokens]
 
     assert asyncio.run(counts()) == [1, 4]  # "Hi"; and "Be nice."
+
+
+def test_a_chats_initial_history_is_checked_when_the_chat_is_made(
+    emu: Emulator, client: genai.Client
+) -> None:
+    with pytest.raises(
+        errors.VertexOnlyError, match=r"history\[1\]\.parts\[1\]\.function_call\.will_continue"
+    ):
+        client.chats.create(model=MODEL, history=["What's the weather?", PARTIAL_CALL])
+    assert emu.requests == []

@@ -106,8 +106,10 @@ class CallLoop:
         called = copied(response.candidates[0].content)
         called.role = called.role or "model"
         turns = [called, Content(role="user", parts=results)]
-        # New lists: a response already handed out keeps the history it was given.
-        self._history = [*(self._history or self.contents), *turns]
+        # New lists: a response already handed out keeps the history it was given. The turns
+        # sent in go there as copies: changing them changes nothing of the caller's (such as
+        # a chat's history).
+        self._history = [*(self._history or map(copied, self.contents)), *turns]
         self.contents = [*self.contents, *turns]
 
     def finish(self, response: GenerateContentResponse) -> GenerateContentResponse:

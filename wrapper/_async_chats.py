@@ -62,9 +62,10 @@ class AsyncChat:
         """Send a user turn (text, parts, images) and record it with the model's answer (and,
         with Python functions as tools, every turn of calls and results before it; async
         functions are awaited on the event loop)."""
-        contents, options = await self._workers.run(partial(self._chat._prepare, message, config))
-        response = await self._models.generate_content(
-            model=self._chat._model, contents=contents, config=options
+        prepare = partial(self._chat._prepare, message, config)
+        contents, options, written = await self._workers.run(prepare)
+        response = await self._models._generate_content(
+            self._chat._model, contents, options, written
         )
         self._chat._record(Chat._turns(contents, response), response)  # not if cancelled
         return response

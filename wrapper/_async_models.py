@@ -10,7 +10,7 @@ from gemwire._afc import CallLoop, Run
 from gemwire._async_streaming import AsyncStream
 from gemwire._function_calling import Functions
 from gemwire._pager import AsyncPager
-from gemwire._request import as_config
+from gemwire._request import WireTurns, as_config
 from gemwire._streaming import Stream
 from gemwire._workers import Workers
 from gemwire.models import Models
@@ -18,6 +18,7 @@ from gemwire.types import (
     CountTokensResponse,
     EmbedContentResponse,
     FunctionCall,
+    GenerateContentConfig,
     GenerateContentResponse,
     Model,
     Part,
@@ -72,13 +73,20 @@ class AsyncModels:
         request on a worker, coroutine functions awaited on the event loop, plain ones in a
         thread, the calls of one turn at the same time.
         """
-        options = as_config(config)
+        return await self._generate_content(model, contents, as_config(config))
+
+    async def _generate_content(
+        self,
+        model: str,
+        contents: ContentListUnionDict,
+        options: GenerateContentConfig,
+        written: WireTurns | None = None,
+    ) -> GenerateContentResponse:
+        """:meth:`generate_content`; ``written`` as for :meth:`Models._generate_content`."""
         loop = CallLoop.of(contents, options, asynchronous=True)
         if loop is None:
             return await self._workers.run(
-                partial(
-                    self._models.generate_content, model=model, contents=contents, config=options
-                )
+                partial(self._models._generate, model, contents, options, written)
             )
         send = partial(self._models._generate, model, options=options)
         response = await self._workers.run(partial(send, loop.contents))

@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # gemwire.types loads these on first use; annotations need no
 __all__ = [
     "HttpConfig",
     "Request",
+    "WireTurns",
     "as_config",
     "as_http_options",
     "as_options",
@@ -130,6 +131,17 @@ class Request(NamedTuple):
     extra_body: Mapping[str, Any] | None = None
 
 
+class WireTurns(NamedTuple):
+    """The first turns of a call's ``contents`` (a chat's history), already written as the wire
+    JSON they are sent as: they go into the body as they are, not encoded again. They are their
+    holder's own: nobody else holds them and nothing changes them (nor the body that carries
+    them). ``inline_size`` is the base64 length of their inline data, which the request's
+    limit counts."""
+
+    turns: list[dict[str, Any]]
+    inline_size: int
+
+
 def generate_content(
     model: str,
     contents: Any,
@@ -138,9 +150,11 @@ def generate_content(
     api_version: str,
     stream: bool = False,
     validate: bool = False,
+    written: WireTurns | None = None,
 ) -> Request:
-    """A generateContent (or, with ``stream``, a streamGenerateContent over SSE) request."""
-    body = _checked("GenerateContentRequest", generate_body(contents, config), validate)
+    """A generateContent (or, with ``stream``, a streamGenerateContent over SSE) request;
+    ``written``: see :func:`generate_body`."""
+    body = _checked("GenerateContentRequest", generate_body(contents, config, written), validate)
     method = "streamGenerateContent" if stream else "generateContent"
     return _request(
         f"{api_version}/{model_path(model)}:{method}",
@@ -367,10 +381,16 @@ def model_path(model: str) -> str:
     return model if collection else f"models/{model}"
 
 
-def generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any]:
-    """The wire JSON of a generateContent request; a field only Vertex AI takes is refused."""
+def generate_body(
+    contents: Any, config: GenerateContentConfig, written: WireTurns | None = None
+) -> dict[str, Any]:
+    """The wire JSON of a generateContent request; a field only Vertex AI takes is refused.
+    ``written``: the first turns of ``contents`` (a list) as wire JSON, put in front of the
+    other turns as they are (they were checked when first sent)."""
     _vertex.refuse(config, "config")
-    turns: list[Content] = to_contents(contents)
+    turns: list[Content] = to_contents(
+        contents if written is None else contents[len(written.turns) :]
+    )
     _vertex.refuse(turns, "contents")
     values = _GENERATION_VALUES(config)
     generation: dict[str, Any] = {}
@@ -400,17 +420,20 @@ def generate_body(contents: Any, config: GenerateContentConfig) -> dict[str, Any
         ),
         **top_level,
     )
-    _check_inline_size(request)
+    _check_inline_size(request, 0 if written is None else written.inline_size)
     try:
-        return request.to_dict()
+        body = request.to_dict()
+        if written is not None:
+            body["contents"] = [*written.turns, *body["contents"]]
+        return body
     except RecursionError:
         pass  # raised below, outside the handler, with its thousand frames gone
     raise EncodeError("the request is nested too deeply to be written as JSON")
 
 
-def _check_inline_size(request: GenerateContentRequest) -> None:
-    """Refuse a request whose inline media the API would refuse, before encoding them."""
-    size = 0
+def _check_inline_size(request: GenerateContentRequest, size: int) -> None:
+    """Refuse a request whose inline media the API would refuse, before encoding them;
+    ``size``: that of the turns already written."""
     for turn in [*(request.contents or ()), request.system_instruction]:
         if turn is not None:
             size += inline_size(turn)

@@ -7,19 +7,22 @@ candidate content) or is abandoned mid-stream leaves the history exactly as it w
 
 The history holds copies of its own, made once when a turn is recorded: changing a
 ``Content`` passed in, a returned response or what ``get_history()`` returned changes
-nothing in it.
+nothing in it. Beside each turn it keeps the wire JSON the turn is sent as, made then too, so
+a message encodes only its own turn (with Python functions among the tools, the
+function-calling loop sends the history as ``Content``).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from gemwire import _vertex
 from gemwire._afc import Run
 from gemwire._closeable import Closeable
-from gemwire._content import copied, to_content
-from gemwire._request import as_config
+from gemwire._content import copied, inline_size, to_content
+from gemwire._request import WireTurns, as_config
 from gemwire._streaming import Stream
 from gemwire.errors import ArgumentTypeError
 from gemwire.models import Models
@@ -53,6 +56,7 @@ class Chats:
             copied(to_content(turn, path=f"history[{index}]"))
             for index, turn in enumerate(history or ())
         ]
+        _vertex.refuse(turns, "history")  # sent as written from now on, never checked again
         return Chat(self._models, model=model, config=as_config(config), history=turns)
 
 
@@ -70,28 +74,32 @@ class Chat:
         self._models = models
         self._model = model
         self._config = config
-        self._history = history
+        self._history: list[Content] = []
+        self._wire: list[dict[str, Any]] = []  # each turn of _history as the JSON it is sent as
+        self._inline_size = 0  # the base64 length of _history's inline data
         self._lock = threading.Lock()
+        self._add(history)
 
     def send_message(
         self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None = None
     ) -> GenerateContentResponse:
         """Send a user turn (text, parts, images) and record it with the model's answer (and,
         with Python functions as tools, every turn of calls and results before it)."""
-        contents, options = self._prepare(message, config)
-        response = self._models.generate_content(
-            model=self._model, contents=contents, config=options
-        )
+        contents, options, written = self._prepare(message, config)
+        response = self._models._generate_content(self._model, contents, options, written)
         self._record(self._turns(contents, response), response)
         return response
 
     def _prepare(
         self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None
-    ) -> tuple[list[Content], GenerateContentConfigOrDict]:
-        """What an exchange sends: the history then the user turn (a copy of its own), and
-        the config (the call's, else the chat's)."""
+    ) -> tuple[list[Content], GenerateContentConfig, WireTurns]:
+        """What an exchange sends: the history then the user turn (a copy of its own), the
+        history's wire JSON, and the config (the call's, else the chat's)."""
         user = copied(to_content(message, path="message"))
-        return self._next_contents(user), self._config if config is None else config
+        options = self._config if config is None else as_config(config)
+        with self._lock:
+            written = WireTurns(list(self._wire), self._inline_size)
+            return [*self._history, user], options, written
 
     def send_message_stream(
         self, message: ContentUnionDict, config: GenerateContentConfigOrDict | None = None
@@ -110,8 +118,8 @@ class Chat:
     ) -> ChatStream:
         """:meth:`send_message_stream`, the calls of a turn run by ``run`` (the async
         client's) if given."""
-        contents, options = self._prepare(message, config)
-        stream = self._models._stream(self._model, contents, as_config(options), run)
+        contents, options, written = self._prepare(message, config)
+        stream = self._models._stream(self._model, contents, options, run, written)
         return ChatStream(stream, self, contents)
 
     def get_history(self, curated: bool = False) -> list[Content]:
@@ -124,10 +132,6 @@ class Chat:
             history = list(self._history)
         return [copied(turn) for turn in history]
 
-    def _next_contents(self, user: Content) -> list[Content]:
-        with self._lock:
-            return [*self._history, user]
-
     @staticmethod
     def _turns(contents: list[Content], response: GenerateContentResponse) -> list[Content]:
         """The new turns of an exchange that sent ``contents`` (the history, then the user
@@ -139,8 +143,20 @@ class Chat:
         """Add the exchange, unless the model's answer has no content (blocked, empty)."""
         answer = _model_content(response)
         if answer is not None:
-            with self._lock:
-                self._history += [*turns, answer]
+            self._add([*turns, answer])
+
+    def _add(self, turns: list[Content]) -> None:
+        """Add ``turns`` (copies of the history's own) to the history, with their wire JSON
+        (made here, once) and the size of their inline data. The wire JSON shares its strings
+        and free JSON (``functionCall.args``) with those turns: both are the chat's own, never
+        handed out (``get_history()`` and the function-calling loop's history hand out copies)
+        and never changed."""
+        wire = [turn.to_dict() for turn in turns]
+        size = sum(map(inline_size, turns))
+        with self._lock:
+            self._history += turns
+            self._wire += wire
+            self._inline_size += size
 
 
 class ChatStream(Closeable):

@@ -64,10 +64,21 @@ class Models:
         results sent back, until it answers (automatic function calling, as in google-genai:
         ``config.automatic_function_calling`` sets it; see :mod:`gemwire._afc`).
         """
-        options = _request.as_config(config)
+        return self._generate_content(model, contents, _request.as_config(config))
+
+    def _generate_content(
+        self,
+        model: str,
+        contents: ContentListUnionDict,
+        options: GenerateContentConfig,
+        written: _request.WireTurns | None = None,
+    ) -> GenerateContentResponse:
+        """:meth:`generate_content`. ``written``: the first turns of ``contents`` as wire JSON
+        (a chat's history), sent as they are; unused by a function-calling loop, which sends
+        its turns as ``Content``."""
         loop = CallLoop.of(contents, options, asynchronous=False)
         if loop is None:
-            return self._generate(model, contents, options)
+            return self._generate(model, contents, options, written)
         response = self._generate(model, loop.contents, options)
         while calls := loop.calls(response):
             loop.answer(response, loop.functions.call_all(calls))
@@ -75,11 +86,20 @@ class Models:
         return loop.finish(response)
 
     def _generate(
-        self, model: str, contents: ContentListUnionDict, options: GenerateContentConfig
+        self,
+        model: str,
+        contents: ContentListUnionDict,
+        options: GenerateContentConfig,
+        written: _request.WireTurns | None = None,
     ) -> GenerateContentResponse:
         """One generateContent request (a turn of the function-calling loop, or the call)."""
         request = _request.generate_content(
-            model, contents, options, api_version=self._api_version, validate=self._validate
+            model,
+            contents,
+            options,
+            api_version=self._api_version,
+            validate=self._validate,
+            written=written,
         )
         reply = self._transport.request(request)
         response = decode_answer(GenerateContentResponse, reply.payload)
@@ -114,20 +134,25 @@ class Models:
         contents: ContentListUnionDict,
         options: GenerateContentConfig,
         run: Run | None = None,
+        written: _request.WireTurns | None = None,
     ) -> Stream:
         """A stream of the function-calling loop's answers (of the one answer, without Python
         functions among the tools). ``run`` runs the calls of a turn: the async client's,
         which awaits coroutine functions; by default they run here, and coroutine functions
-        are refused before sending."""
+        are refused before sending. ``written``: as for :meth:`_generate_content`."""
         loop = CallLoop.of(contents, options, asynchronous=run is not None)
         send = partial(self._stream_events, model, options=options)
         if loop is None:
-            return Stream(send(contents), config=options)
+            return Stream(send(contents, written=written), config=options)
         rounds = CallRounds(loop, send, run or Functions.call_all)
         return Stream(send(loop.contents), config=options, rounds=rounds)
 
     def _stream_events(
-        self, model: str, contents: ContentListUnionDict, options: GenerateContentConfig
+        self,
+        model: str,
+        contents: ContentListUnionDict,
+        options: GenerateContentConfig,
+        written: _request.WireTurns | None = None,
     ) -> EventStream:
         """One streamGenerateContent request (a turn of the function-calling loop, or the
         call): its events."""
@@ -138,6 +163,7 @@ class Models:
             api_version=self._api_version,
             stream=True,
             validate=self._validate,
+            written=written,
         )
         return self._transport.stream(request)
 
