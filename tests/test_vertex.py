@@ -117,6 +117,14 @@ REFUSED = [
         "config.contents[1].parts[1].function_call.will_continue",
     ),
     (batch({"routing_config": {}}), "config.routing_config"),
+    (
+        generate({"system_instruction": PARTIAL_CALL}),
+        "config.system_instruction.parts[1].function_call.will_continue",
+    ),
+    (
+        cache({"contents": "Hi", "system_instruction": PARTIAL_CALL}),
+        "config.system_instruction.parts[1].function_call.will_continue",
+    ),
 ]
 
 

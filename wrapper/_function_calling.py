@@ -10,9 +10,7 @@ output; results go back as JSON (:func:`to_json`).
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import datetime
 import enum
 import inspect
 import json
@@ -172,8 +170,14 @@ def _json_value(value: Any) -> Any:
             return sorted(items)
         except TypeError:  # of mixed types: kept in the set's order
             return items
+    # base64 and datetime are imported here, when a result needs them, so that `import
+    # gemwire` does not pay for them (~3 ms).
     if isinstance(value, (bytes, bytearray, memoryview)):
+        import base64
+
         return base64.urlsafe_b64encode(value).decode("ascii")
+    import datetime
+
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
     dump = getattr(value, "model_dump", None)

@@ -420,6 +420,8 @@ def generate_body(
         ),
         **top_level,
     )
+    if request.system_instruction is not None:
+        _vertex.refuse(request.system_instruction, "config.system_instruction")
     _check_inline_size(request, 0 if written is None else written.inline_size)
     try:
         body = request.to_dict()

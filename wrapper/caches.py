@@ -76,6 +76,8 @@ class Caches:
             expire_time=expire_time,
         )
         _vertex.refuse(cache.contents, "config.contents")
+        if cache.system_instruction is not None:
+            _vertex.refuse(cache.system_instruction, "config.system_instruction")
         path = f"{self._api_version}/cachedContents"
         return self._call("POST", path, options.http_options, body=cache.to_dict())
 
