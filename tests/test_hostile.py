@@ -1113,22 +1113,19 @@ def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def server_context(self_signed: tuple[Path, Path]) -> ssl.SSLContext:
-    """A TLS server's context serving the self-signed certificate."""
+@pytest.fixture
+def tls_echo(serve: Callable[..., Hostile], self_signed: tuple[Path, Path]) -> tuple[Hostile, Path]:
+    """An echoing server behind TLS with the self-signed certificate, and that certificate."""
     cert, key = self_signed
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    return context
+    return serve(echo, tls=context), cert
 
 
 def test_https_proxy_from_the_environment_is_a_connect_tunnel_verified_end_to_end(
-    serve: Callable[..., Hostile],
-    proxy: Proxy,
-    self_signed: tuple[Path, Path],
-    no_proxy_environment: pytest.MonkeyPatch,
+    tls_echo: tuple[Hostile, Path], proxy: Proxy, no_proxy_environment: pytest.MonkeyPatch
 ) -> None:
-    cert, _ = self_signed
-    server = serve(echo, tls=server_context(self_signed))
+    server, cert = tls_echo
     no_proxy_environment.setenv("HTTPS_PROXY", proxy.url)
     with (
         client_of(server, proxy=None) as client,
@@ -1180,13 +1177,9 @@ def test_a_proxy_argument_wins_over_the_environment_and_carries_its_credentials(
 
 
 def test_google_genais_client_args_set_the_proxy_and_the_ca_bundle(
-    serve: Callable[..., Hostile],
-    proxy: Proxy,
-    self_signed: tuple[Path, Path],
-    no_proxy_environment: pytest.MonkeyPatch,
+    tls_echo: tuple[Hostile, Path], proxy: Proxy, no_proxy_environment: pytest.MonkeyPatch
 ) -> None:
-    cert, _ = self_signed
-    server = serve(echo, tls=server_context(self_signed))
+    server, cert = tls_echo
     client_args = {"proxy": proxy.url, "verify": str(cert)}
     options = {**FAST, "client_args": client_args}
     with client_of(server, proxy=None, http_options=options) as client:
