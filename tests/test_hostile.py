@@ -1206,14 +1206,19 @@ def test_client_args_cannot_turn_tls_verification_off(verify: Any) -> None:
         genai.Client(api_key=KEY, http_options={"client_args": {"verify": verify}})
 
 
-def test_client_args_trust_env_false_ignores_the_environments_proxy(
-    serve: Callable[..., Hostile], no_proxy_environment: pytest.MonkeyPatch
+def test_client_args_trust_env_false_ignores_the_environments_proxy_not_a_given_one(
+    serve: Callable[..., Hostile], proxy: Proxy, no_proxy_environment: pytest.MonkeyPatch
 ) -> None:
     server = serve(echo)
     no_proxy_environment.setenv("HTTP_PROXY", "http://127.0.0.1:1")  # nothing listens there
     options = {**FAST, "client_args": {"trust_env": False}}
     with client_of(server, proxy=None, http_options=options) as client:
         assert generate(client, "direct").text == "direct"
+    # As httpx: trust_env=False drops only the environment's proxy, whatever the keys' order.
+    options = {**FAST, "client_args": {"trust_env": False, "proxy": proxy.url}}
+    with client_of(server, proxy=None, http_options=options) as client:
+        assert generate(client, "proxied").text == "proxied"
+    assert len(proxy.seen) == 1
 
 
 def test_http_client_objects_are_accepted_and_logged_once_at_info(

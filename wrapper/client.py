@@ -210,16 +210,19 @@ def _connection_settings(options: HttpOptions) -> dict[str, Any]:
     (the former first); what cannot apply to urllib3 is logged once, at INFO."""
     settings: dict[str, Any] = {}
     ignored: list[str] = [name for name in _CLIENT_OBJECTS if getattr(options, name) is not None]
+    trust_env = True
     for field in ("client_args", "async_client_args"):
         for key, value in (getattr(options, field) or {}).items():
             if key == "proxy" and value is not None:
                 settings.setdefault("proxy", str(getattr(value, "url", value)))  # httpx.Proxy
             elif key == "verify":
                 settings.setdefault("verify", value)
-            elif key == "trust_env" and value is False:
-                settings.setdefault("proxy", "")
-            elif key != "trust_env":
+            elif key == "trust_env":
+                trust_env = trust_env and value is not False
+            else:
                 ignored.append(f"{field}[{key!r}]")
+    if not trust_env:  # as httpx: no proxy from the environment, a given one still applies
+        settings.setdefault("proxy", "")
     message = (
         f"http_options: {', '.join(ignored)} cannot apply to gemwire's urllib3 connections "
         "and are ignored (see Client's documentation for what applies)"
