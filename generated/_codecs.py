@@ -33,6 +33,7 @@ from gemwire._serde import (
     _new,
     _sequence_out,
     _with_leftovers,
+    is_function,
 )
 from gemwire.errors import DecodeError, EncodeError
 from gemwire.types import (
@@ -16565,15 +16566,21 @@ def decode_GenerateContentConfig(d: Any) -> Any:
             n += 1
             try:
                 f_tools = (
-                    ([decode_Tool(v[0])] if len(v) == 1 else [decode_Tool(x) for x in v])
+                    (
+                        [(v[0] if is_function(v[0]) else decode_Tool(v[0]))]
+                        if len(v) == 1
+                        else [(x if is_function(x) else decode_Tool(x)) for x in v]
+                    )
                     if type(v) is list
-                    else [decode_Tool(v)]
+                    else [(v if is_function(v) else decode_Tool(v))]
                     if type(v) is dict
                     else _bad(v, "an array")
                 )
             except DecodeError as e:
                 raise (
-                    _locate_item(DecodeError, v, lambda x: decode_Tool(x)) if type(v) is list else e
+                    _locate_item(DecodeError, v, lambda x: x if is_function(x) else decode_Tool(x))
+                    if type(v) is list
+                    else e
                 ).at("tools") from None
             if n == m:
                 break

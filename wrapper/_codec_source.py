@@ -137,6 +137,15 @@ class _ModelKind(_Kind):
         )
 
 
+class _ModelOrFunction(_ModelKind):
+    """An item of a list where a Python function may stand for a message
+    (``x-gemwire-callables``): kept as it is when decoded; never encoded (the client replaces
+    it before anything is sent), so encoding one is the model's error."""
+
+    def decode(self, v: str) -> str:
+        return f"({v} if is_function({v}) else {super().decode(v)})"
+
+
 class _ContainerKind(_Kind):
     """A list or map of ``item``. An error inside is located by decoding (or encoding) the
     elements again one by one: slow, but only ever on the error path."""
@@ -193,12 +202,11 @@ def _kind_of(hint: Any, wire: str | None) -> _Kind:
         return _Int64()
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
-        # A callable standing for an item (``tools``) never travels: the client replaces it.
-        (inner,) = [
-            arg
-            for arg in typing.get_args(hint)
-            if arg is not type(None) and typing.get_origin(arg) is not collections.abc.Callable
-        ]
+        args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        functions = [a for a in args if typing.get_origin(a) is collections.abc.Callable]
+        (inner,) = [arg for arg in args if arg not in functions]
+        if functions:  # a Python function may stand for a message (``tools``)
+            return _ModelOrFunction(inner)
         return _kind_of(inner, wire)
     if origin is list:
         (item,) = typing.get_args(hint)

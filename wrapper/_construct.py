@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, TypeVar
 
-from gemwire._serde import OpenEnum, WireModel
+from gemwire._serde import OpenEnum, WireModel, is_function
 from gemwire.errors import DecodeError, format_path
 
 __all__ = ["as_enum", "as_enums", "as_model", "as_model_map", "as_models", "init_aliased"]
@@ -63,7 +63,7 @@ def as_models_or_callables(
     if type(value) is not list and type(value) is not tuple:
         raise TypeError(f"{where}: expected a list of {cls.__name__}, got {type(value).__name__}")
     return [
-        item if callable(item) and not isinstance(item, type) else _model(cls, item, (where, index))
+        item if is_function(item) else _model(cls, item, (where, index))
         for index, item in enumerate(value)
     ]
 

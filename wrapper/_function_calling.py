@@ -18,11 +18,12 @@ import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from gemwire._serde import is_function
 from gemwire._structured import instance_of, schema_of_type
 from gemwire.errors import ArgumentError, ArgumentTypeError, EncodeError
 from gemwire.types import FunctionCall, FunctionDeclaration, Part, Schema, Tool, Type
 
-__all__ = ["Functions", "declaration_of", "declared", "is_function", "to_json"]
+__all__ = ["Functions", "declaration_of", "declared", "to_json"]
 
 _Function = Callable[..., Any]
 
@@ -224,12 +225,6 @@ def declared(tools: Sequence[Any]) -> list[Tool]:
     when none is a Python function."""
     functions = Functions(tools)
     return functions.declared(tools) if functions else list(tools)
-
-
-def is_function(tool: Any) -> bool:
-    """Whether ``tool`` is a Python function (not a ``Tool``, nor a type class given for its
-    empty instance)."""
-    return callable(tool) and not isinstance(tool, (Tool, type))
 
 
 def _arguments(function: _Function, args: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from gemwire import _arguments, _vertex
 from gemwire._content import inline_size, to_content, to_contents
-from gemwire._function_calling import declared, is_function
+from gemwire._function_calling import declared
 from gemwire._serde import WireModel
 from gemwire._structured import schema_of
 from gemwire.errors import (
@@ -205,16 +205,7 @@ def as_config(config: GenerateContentConfigOrDict | None) -> GenerateContentConf
         return GenerateContentConfig()
     if isinstance(config, GenerateContentConfig):
         return config
-    tools = config.get("tools") if isinstance(config, Mapping) else None
-    if not isinstance(tools, list) or not any(map(is_function, tools)):
-        return _from_dict(GenerateContentConfig, config, "config")
-    # Python functions stay as they are, in their places; the other tools are decoded.
-    others = [tool for tool in tools if not is_function(tool)]
-    decoded = _from_dict(GenerateContentConfig, {**config, "tools": others}, "config")
-    typed = iter(decoded.tools or ())
-    in_place: list[Any] = [tool if is_function(tool) else next(typed) for tool in tools]
-    decoded.tools = in_place
-    return decoded
+    return _from_dict(GenerateContentConfig, config, "config")
 
 
 def as_http_options(options: HttpOptionsOrDict | None) -> HttpOptions:

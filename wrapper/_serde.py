@@ -48,6 +48,7 @@ __all__ = [
     "base64_size",
     "decode_answer",
     "decode_base64",
+    "is_function",
     "stored",
     "wire_type",
 ]
@@ -320,6 +321,13 @@ def _int64_out(value: object) -> str:
     raise EncodeError(f"expected int, got {type(value).__name__}")
 
 
+def is_function(value: object) -> bool:
+    """Whether ``value`` is a Python function (or another callable object) standing for an
+    item of a list that allows them (``GenerateContentConfig.tools``), not a type given for
+    its empty instance. Instances of the generated types are never callable."""
+    return callable(value) and not isinstance(value, type)
+
+
 def _as_is(cls: type[WireModel], value: object) -> WireModel:
     """A ``cls`` instance where its dict was expected (a config written in Python) is taken
     as it is, and ``cls`` itself as its empty instance (as google-genai takes
@@ -588,6 +596,7 @@ CODEC_NAMES: dict[str, Any] = {
         function.__name__: function
         for function in (
             _bad,
+            is_function,
             _as_is,
             _as_int,
             _as_float,
